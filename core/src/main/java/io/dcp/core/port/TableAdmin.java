@@ -1,0 +1,28 @@
+package io.dcp.core.port;
+
+import io.dcp.core.model.TableId;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.TableSchema;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads and changes table definitions in the warehouse.
+ *
+ * <p>Called at start-up and on schema changes, not on the hot path. Thread-safe. Failures are
+ * {@link SinkException}s classified like writes.
+ */
+public interface TableAdmin {
+
+  /** Returns the live schema of {@code table}, or empty when the table does not exist. */
+  Optional<TableSchema> schema(TableId table) throws SinkException;
+
+  /** Creates {@code table}; does nothing if it already exists with this schema. */
+  void create(TableId table, TableSchema schema, TableOptions options) throws SinkException;
+
+  /**
+   * Appends NULLABLE columns to an existing table (top-level, or inside a STRUCT when a field
+   * carries the STRUCT's name with its new sub-fields).
+   */
+  void addColumns(TableId table, List<Field> columns) throws SinkException;
+}
