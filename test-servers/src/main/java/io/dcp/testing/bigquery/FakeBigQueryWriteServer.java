@@ -1,0 +1,331 @@
+package io.dcp.testing.bigquery;
+
+import com.google.cloud.bigquery.storage.v1.AppendRowsRequest;
+import com.google.cloud.bigquery.storage.v1.AppendRowsResponse;
+import com.google.cloud.bigquery.storage.v1.BigQueryWriteGrpc;
+import com.google.cloud.bigquery.storage.v1.GetWriteStreamRequest;
+import com.google.cloud.bigquery.storage.v1.RowError;
+import com.google.cloud.bigquery.storage.v1.WriteStream;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.dcp.core.model.Row;
+import io.dcp.core.model.TableId;
+import io.dcp.core.schema.TableSchema;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A fake of BigQuery's Storage Write gRPC service ({@code BigQueryWrite}) built on Google's
+ * published stubs, serving the {@code _default} stream of registered tables in-process and on a
+ * loopback port.
+ *
+ * <p>It decodes each appended {@code ProtoRows} with the connection's writer schema into core
+ * {@link Row}s (same type rules as the real service) and keeps them per table, so tests compare
+ * rows. Tests can make it reject rows (row errors, as BigQuery reports them), fail the next appends
+ * with UNAVAILABLE, change a table's schema (reported as {@code updated_schema}) and read the size
+ * of every request. Requests over 10 MB fail with INVALID_ARGUMENT like the real service.
+ */
+public final class FakeBigQueryWriteServer implements AutoCloseable {
+  /** The AppendRows request size limit of the real service. */
+  public static final int MAX_REQUEST_BYTES = 10 * 1000 * 1000;
+
+  private static final Pattern STREAM =
+      Pattern.compile("projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)(/streams/.+)?");
+
+  private final Map<TableId, Table> tables = new ConcurrentHashMap<>();
+  private final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Predicate<Row> reject = row -> false;
+  private volatile String rejectMessage = "";
+  private final Server inProcess;
+  private final Server loopback;
+  private final String inProcessName;
+
+  private FakeBigQueryWriteServer() throws IOException {
+    var service = new Service();
+    inProcessName = "fake-bigquery-write-" + UUID.randomUUID();
+    inProcess =
+        InProcessServerBuilder.forName(inProcessName)
+            .addService(service)
+            .maxInboundMessageSize(4 * MAX_REQUEST_BYTES)
+            .build()
+            .start();
+    loopback =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .addService(service)
+            .maxInboundMessageSize(4 * MAX_REQUEST_BYTES)
+            .build()
+            .start();
+  }
+
+  /** Starts the fake in-process and on an ephemeral loopback port. */
+  public static FakeBigQueryWriteServer start() throws IOException {
+    return new FakeBigQueryWriteServer();
+  }
+
+  /** Returns {@code 127.0.0.1:port}, for a plaintext channel. */
+  public String endpoint() {
+    return "127.0.0.1:" + loopback.getPort();
+  }
+
+  /** Returns the in-process server name. */
+  public String inProcessName() {
+    return inProcessName;
+  }
+
+  /** Registers (or replaces) a table with no rows. */
+  public void createTable(TableId table, TableSchema schema) {
+    tables.put(table, new Table(schema));
+  }
+
+  /**
+   * Changes the schema of a registered table; every open connection to it gets the new schema as
+   * {@code updated_schema} in its next response.
+   */
+  public void updateSchema(TableId table, TableSchema schema) {
+    Table t = table(table).orElseThrow(() -> new IllegalArgumentException("no table " + table));
+    synchronized (t) {
+      t.schema = schema;
+      t.version++;
+    }
+  }
+
+  /** Returns the rows committed to {@code table}, in commit order. */
+  public List<Row> rows(TableId table) {
+    return table(table).map(t -> List.copyOf(t.rows)).orElse(List.of());
+  }
+
+  /** Returns the serialized size of every AppendRows request received, in order. */
+  public List<Integer> requestSizes() {
+    return List.copyOf(requestSizes);
+  }
+
+  /**
+   * Makes every later append report the rows matching {@code predicate} as row errors with {@code
+   * message}; the request then commits nothing, as in BigQuery.
+   */
+  public void rejectRows(Predicate<Row> predicate, String message) {
+    this.rejectMessage = message;
+    this.reject = predicate;
+  }
+
+  /** Makes the next {@code count} appends fail with UNAVAILABLE. */
+  public void failNextAppends(int count) {
+    failNext.set(count);
+  }
+
+  @Override
+  public void close() {
+    inProcess.shutdownNow();
+    loopback.shutdownNow();
+    try {
+      inProcess.awaitTermination(5, TimeUnit.SECONDS);
+      loopback.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Optional<Table> table(TableId id) {
+    return Optional.ofNullable(tables.get(id));
+  }
+
+  private static Optional<TableId> tableOf(String streamName) {
+    Matcher m = STREAM.matcher(streamName);
+    return m.matches()
+        ? Optional.of(new TableId(m.group(1), m.group(2), m.group(3)))
+        : Optional.empty();
+  }
+
+  private static final class Table {
+    volatile TableSchema schema;
+    volatile int version;
+    final List<Row> rows = new CopyOnWriteArrayList<>();
+
+    Table(TableSchema schema) {
+      this.schema = schema;
+    }
+  }
+
+  private final class Service extends BigQueryWriteGrpc.BigQueryWriteImplBase {
+    @Override
+    public void getWriteStream(
+        GetWriteStreamRequest request, StreamObserver<WriteStream> responseObserver) {
+      var table = tableOf(request.getName()).flatMap(FakeBigQueryWriteServer.this::table);
+      if (table.isEmpty()) {
+        responseObserver.onError(
+            Status.NOT_FOUND
+                .withDescription("Requested entity was not found. Entity: " + request.getName())
+                .asRuntimeException());
+        return;
+      }
+      responseObserver.onNext(
+          WriteStream.newBuilder()
+              .setName(request.getName())
+              .setType(WriteStream.Type.COMMITTED)
+              .setTableSchema(SchemaProtos.toProto(table.get().schema))
+              .setLocation("US")
+              .build());
+      responseObserver.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<AppendRowsRequest> appendRows(
+        StreamObserver<AppendRowsResponse> responseObserver) {
+      return new Connection(responseObserver);
+    }
+  }
+
+  /** One AppendRows bidirectional stream: the writer schema and stream persist across requests. */
+  private final class Connection implements StreamObserver<AppendRowsRequest> {
+    private final StreamObserver<AppendRowsResponse> out;
+    private String streamName = "";
+    private DescriptorProto writerSchema;
+    private ProtoRowDecoder decoder;
+    private int decoderVersion = -1;
+    private int seenVersion = -1;
+    private boolean done;
+
+    Connection(StreamObserver<AppendRowsResponse> out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void onNext(AppendRowsRequest request) {
+      if (done) {
+        return;
+      }
+      int size = request.getSerializedSize();
+      requestSizes.add(size);
+      if (size > MAX_REQUEST_BYTES) {
+        fail(
+            Status.INVALID_ARGUMENT.withDescription(
+                "AppendRows request too large: " + size + " limit " + MAX_REQUEST_BYTES));
+        return;
+      }
+      if (!request.getWriteStream().isEmpty()) {
+        streamName = request.getWriteStream();
+      }
+      Optional<Table> found = tableOf(streamName).flatMap(FakeBigQueryWriteServer.this::table);
+      if (found.isEmpty()) {
+        fail(
+            Status.NOT_FOUND.withDescription(
+                "Requested entity was not found. Entity: " + streamName));
+        return;
+      }
+      Table table = found.get();
+      if (seenVersion < 0) {
+        seenVersion = table.version;
+      }
+      if (request.getProtoRows().hasWriterSchema()) {
+        writerSchema = request.getProtoRows().getWriterSchema().getProtoDescriptor();
+        decoder = null;
+      }
+      var response = AppendRowsResponse.newBuilder().setWriteStream(streamName);
+      if (table.version != seenVersion) {
+        seenVersion = table.version;
+        response.setUpdatedSchema(SchemaProtos.toProto(table.schema));
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        out.onNext(
+            response.setError(status(Status.Code.UNAVAILABLE, "Service unavailable")).build());
+        return;
+      }
+      if (writerSchema == null) {
+        out.onNext(
+            response
+                .setError(
+                    status(
+                        Status.Code.INVALID_ARGUMENT,
+                        "The first request of a connection must carry the writer schema"))
+                .build());
+        return;
+      }
+      List<Row> decoded = new ArrayList<>();
+      try {
+        if (decoder == null || decoderVersion != table.version) {
+          decoder = ProtoRowDecoder.of(writerSchema, table.schema);
+          decoderVersion = table.version;
+        }
+        for (ByteString serialized : request.getProtoRows().getRows().getSerializedRowsList()) {
+          decoded.add(decoder.decode(serialized));
+        }
+      } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
+        out.onNext(
+            response
+                .setError(
+                    status(Status.Code.INVALID_ARGUMENT, e.getMessage() + " Entity: " + streamName))
+                .build());
+        return;
+      }
+      List<RowError> rowErrors = new ArrayList<>();
+      for (int i = 0; i < decoded.size(); i++) {
+        if (reject.test(decoded.get(i))) {
+          rowErrors.add(
+              RowError.newBuilder()
+                  .setIndex(i)
+                  .setCode(RowError.RowErrorCode.FIELDS_ERROR)
+                  .setMessage(rejectMessage)
+                  .build());
+        }
+      }
+      if (!rowErrors.isEmpty()) {
+        out.onNext(
+            response
+                .setError(
+                    status(
+                        Status.Code.INVALID_ARGUMENT,
+                        "Errors found while processing rows. Please refer to the row_errors field"
+                            + " for details. Entity: "
+                            + streamName))
+                .addAllRowErrors(rowErrors)
+                .build());
+        return;
+      }
+      table.rows.addAll(decoded);
+      out.onNext(
+          response.setAppendResult(AppendRowsResponse.AppendResult.getDefaultInstance()).build());
+    }
+
+    private void fail(Status status) {
+      done = true;
+      out.onError(status.asRuntimeException());
+    }
+
+    @Override
+    public synchronized void onError(Throwable t) {
+      done = true;
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+      if (!done) {
+        done = true;
+        out.onCompleted();
+      }
+    }
+  }
+
+  private static com.google.rpc.Status status(Status.Code code, String message) {
+    return com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).build();
+  }
+}
