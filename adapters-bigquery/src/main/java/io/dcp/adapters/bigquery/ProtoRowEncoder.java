@@ -126,7 +126,12 @@ public final class ProtoRowEncoder {
     try {
       return switch (field.type()) {
         case STRING, JSON, GEOGRAPHY -> CodedOutputStream.computeStringSize(number, (String) value);
-        case BYTES -> CodedOutputStream.computeByteArraySize(number, ((Bytes) value).toByteArray());
+        case BYTES -> {
+          int length = ((Bytes) value).length();
+          yield CodedOutputStream.computeTagSize(number)
+              + CodedOutputStream.computeUInt32SizeNoTag(length)
+              + length;
+        }
         case NUMERIC ->
             CodedOutputStream.computeByteArraySize(
                 number, WireEncodings.numeric((BigDecimal) value));
