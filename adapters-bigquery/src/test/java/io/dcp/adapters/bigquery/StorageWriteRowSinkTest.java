@@ -236,6 +236,37 @@ class StorageWriteRowSinkTest {
   }
 
   @Test
+  void concurrentWritesFromManyThreadsAreAllCommitted() throws Exception {
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<WriteResult>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        long base = t * 1000L;
+        results.add(
+            pool.submit(
+                () -> {
+                  WriteResult last = null;
+                  for (long b = 0; b < 10; b++) {
+                    List<Row> rows = new ArrayList<>();
+                    for (long r = 0; r < 20; r++) {
+                      rows.add(Row.builder().set("i", base + b * 20 + r).build());
+                    }
+                    last = sink.write(new WriteBatch(TABLE, ALL_TYPES, rows));
+                  }
+                  return last;
+                }));
+      }
+      for (var result : results) {
+        assertThat(result.get(30, java.util.concurrent.TimeUnit.SECONDS).isComplete()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(server.rows(TABLE)).hasSize(800).doesNotHaveDuplicates();
+  }
+
+  @Test
   void bytesAreNotConfusedWithStrings() throws Exception {
     Row row =
         Row.builder()

@@ -97,6 +97,11 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     tables.put(table, new Table(schema));
   }
 
+  /** Registers (or replaces) a table with no rows, from the Storage Write API's schema message. */
+  public void createTable(TableId table, com.google.cloud.bigquery.storage.v1.TableSchema schema) {
+    createTable(table, SchemaProtos.fromProto(schema));
+  }
+
   /**
    * Changes the schema of a registered table; every open connection to it gets the new schema as
    * {@code updated_schema} in its next response.
