@@ -33,11 +33,12 @@ import java.util.List;
  */
 public final class ProtoRowEncoder {
   private final TableSchema schema;
-  private final DescriptorProto descriptor;
+  private final ProtoSchema protoSchema;
 
   private ProtoRowEncoder(TableSchema schema) {
     this.schema = schema;
-    this.descriptor = descriptor("Row", schema.fields());
+    this.protoSchema =
+        ProtoSchema.newBuilder().setProtoDescriptor(descriptor("Row", schema.fields())).build();
   }
 
   /** Returns an encoder for rows of {@code schema}. */
@@ -52,7 +53,7 @@ public final class ProtoRowEncoder {
 
   /** Returns the writer schema to send with the first append of a connection. */
   public ProtoSchema protoSchema() {
-    return ProtoSchema.newBuilder().setProtoDescriptor(descriptor).build();
+    return protoSchema;
   }
 
   /**

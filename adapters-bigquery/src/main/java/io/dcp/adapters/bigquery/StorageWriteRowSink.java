@@ -16,6 +16,8 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TableAdmin;
+import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.TableSchema;
@@ -25,6 +27,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,11 +60,28 @@ public final class StorageWriteRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(StorageWriteRowSink.class);
 
   private final StorageWriteSettings settings;
+  private final Optional<TableAdmin> admin;
+  private final TableOptions newTableOptions;
   private final Map<TableId, TableWriter> writers = new ConcurrentHashMap<>();
+  private final Set<TableId> prepared = ConcurrentHashMap.newKeySet();
 
-  /** Creates a sink; writers are opened on the first write to each table. */
+  /** Creates a sink for existing tables; writers are opened on the first write to each table. */
   public StorageWriteRowSink(StorageWriteSettings settings) {
     this.settings = requireNonNull(settings, "settings");
+    this.admin = Optional.empty();
+    this.newTableOptions = TableOptions.none();
+  }
+
+  /**
+   * Creates a sink that, before the first write to a table, creates it through {@code admin} with
+   * the batch's schema and {@code newTableOptions} when it does not exist ({@code sink.createTable:
+   * true}).
+   */
+  public StorageWriteRowSink(
+      StorageWriteSettings settings, TableAdmin admin, TableOptions newTableOptions) {
+    this.settings = requireNonNull(settings, "settings");
+    this.admin = Optional.of(requireNonNull(admin, "admin"));
+    this.newTableOptions = requireNonNull(newTableOptions, "newTableOptions");
   }
 
   @Override
@@ -68,6 +90,7 @@ public final class StorageWriteRowSink implements RowSink {
       return WriteResult.allWritten();
     }
     TableId table = qualified(batch.table());
+    prepare(table, batch.schema());
     TableWriter writer = writerFor(table, batch.schema());
     List<RowError> errors = new ArrayList<>();
     List<EncodedRow> encoded = new ArrayList<>(batch.rows().size());
@@ -201,6 +224,16 @@ public final class StorageWriteRowSink implements RowSink {
         : table;
   }
 
+  private void prepare(TableId table, TableSchema schema) throws SinkException {
+    if (admin.isEmpty() || prepared.contains(table)) {
+      return;
+    }
+    if (admin.get().schema(table).isEmpty()) {
+      admin.get().create(table, schema, newTableOptions);
+    }
+    prepared.add(table);
+  }
+
   private TableWriter writerFor(TableId table, TableSchema schema) throws SinkException {
     TableWriter current = writers.get(table);
     if (current != null
@@ -234,7 +267,10 @@ public final class StorageWriteRowSink implements RowSink {
       }
       try {
         writers.put(table, open(table, updated));
-        LOG.info("table {} schema changed; writer refreshed with {} columns", table, updated);
+        LOG.info(
+            "table {} schema changed; writer refreshed with {} top-level columns",
+            table,
+            updated.fields().size());
         writer.close();
       } catch (SinkException e) {
         LOG.warn("could not refresh the writer of {} after a schema change", table, e);
@@ -244,7 +280,8 @@ public final class StorageWriteRowSink implements RowSink {
 
   private void discard(TableId table, TableWriter writer) {
     if (writers.remove(table, writer)) {
-      writer.close();
+      // Closing waits for in-flight appends; a hung connection must not hold the caller.
+      CompletableFuture.runAsync(writer::close);
     }
   }
 
@@ -275,7 +312,8 @@ public final class StorageWriteRowSink implements RowSink {
       }
       StreamWriter streamWriter = builder.build();
       LOG.debug("opened Storage Write writer for {}", table);
-      return new TableWriter(encoder, streamWriter, stream.length());
+      long overhead = stream.length() + encoder.protoSchema().getSerializedSize() + 64L;
+      return new TableWriter(encoder, streamWriter, overhead);
     } catch (IOException e) {
       throw SinkException.permanentFailure(
           "cannot open a Storage Write stream for table "
@@ -300,11 +338,13 @@ public final class StorageWriteRowSink implements RowSink {
 
   private record EncodedRow(int index, ByteString bytes, int size) {}
 
-  private record TableWriter(ProtoRowEncoder encoder, StreamWriter streamWriter, int streamLength) {
-    /** Bytes a request spends beside its rows: stream name, writer schema, field tags. */
-    long requestOverhead() {
-      return streamLength + encoder.protoSchema().getSerializedSize() + 64L;
-    }
+  /**
+   * A table's writer.
+   *
+   * @param requestOverhead bytes a request spends beside its rows: stream name, writer schema, tags
+   */
+  private record TableWriter(
+      ProtoRowEncoder encoder, StreamWriter streamWriter, long requestOverhead) {
 
     void close() {
       try {

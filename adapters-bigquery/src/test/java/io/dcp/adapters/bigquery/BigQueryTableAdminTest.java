@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.TableOptions.Partitioning;
+import io.dcp.core.port.WriteBatch;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
+import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -142,6 +146,35 @@ class BigQueryTableAdminTest {
                     List.of(
                         Field.of("bid", FieldType.FLOAT64), Field.of("ask", FieldType.FLOAT64))),
                 Field.of("note", FieldType.STRING)));
+  }
+
+  @Test
+  void sinkWithTableCreationCreatesTheMissingTableThenWritesToIt() throws Exception {
+    try (var writeServer = FakeBigQueryWriteServer.start();
+        var rest = FakeBigQueryRestServer.start(writeServer)) {
+      rest.createDataset("test-project", "events");
+      var schema =
+          TableSchema.of(
+              Field.of("event_time", FieldType.TIMESTAMP), Field.of("v", FieldType.STRING));
+      var sink =
+          new StorageWriteRowSink(
+              StorageWriteSettings.defaults("test-project").withEndpoint(writeServer.endpoint()),
+              BigQueryTableAdmin.connect("test-project", rest.url()),
+              new TableOptions(Partitioning.DAY, "event_time", List.of("v")));
+      Row row =
+          Row.builder()
+              .set("event_time", Instant.parse("2024-01-01T00:00:00Z"))
+              .set("v", "a")
+              .build();
+
+      try (sink) {
+        assertThat(sink.write(new WriteBatch(TABLE, schema, List.of(row))).isComplete()).isTrue();
+      }
+
+      assertThat(writeServer.rows(TABLE)).containsExactly(row);
+      assertThat(rest.table(TABLE).orElseThrow().path("timePartitioning").path("field").asText())
+          .isEqualTo("event_time");
+    }
   }
 
   @Test

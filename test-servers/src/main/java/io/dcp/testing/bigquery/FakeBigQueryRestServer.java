@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dcp.core.model.TableId;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldMode;
+import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,8 +50,10 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
   private final Map<TableId, ObjectNode> tables = new ConcurrentHashMap<>();
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+  private final FakeBigQueryWriteServer writeServer;
 
-  private FakeBigQueryRestServer() throws IOException {
+  private FakeBigQueryRestServer(FakeBigQueryWriteServer writeServer) throws IOException {
+    this.writeServer = writeServer;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
@@ -54,7 +61,16 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
 
   /** Starts the fake on an ephemeral loopback port. */
   public static FakeBigQueryRestServer start() throws IOException {
-    return new FakeBigQueryRestServer();
+    return new FakeBigQueryRestServer(null);
+  }
+
+  /**
+   * Starts the fake sharing its tables with {@code writeServer}: a table inserted or patched here
+   * is registered there with the same schema, so it can be written to, as in BigQuery.
+   */
+  public static FakeBigQueryRestServer start(FakeBigQueryWriteServer writeServer)
+      throws IOException {
+    return new FakeBigQueryRestServer(java.util.Objects.requireNonNull(writeServer, "writeServer"));
   }
 
   /** Returns {@code http://127.0.0.1:port}, the value for {@code BigQueryOptions.setHost}. */
@@ -174,6 +190,9 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
           "Already Exists: Table " + project + ":" + dataset + "." + tableName);
       return;
     }
+    if (writeServer != null) {
+      writeServer.createTable(id, coreSchema(table.path("schema").path("fields")));
+    }
     respond(exchange, 200, table);
   }
 
@@ -200,6 +219,9 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
     updated.put("etag", "etag-" + now);
     updated.put("lastModifiedTime", Long.toString(now));
     tables.put(id, updated);
+    if (writeServer != null && body.has("schema")) {
+      writeServer.updateSchema(id, coreSchema(updated.path("schema").path("fields")));
+    }
     respond(exchange, 200, updated);
   }
 
@@ -237,6 +259,24 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  private static TableSchema coreSchema(JsonNode fields) {
+    return new TableSchema(coreFields(fields));
+  }
+
+  private static List<Field> coreFields(JsonNode fields) {
+    List<Field> out = new ArrayList<>();
+    for (JsonNode f : fields) {
+      out.add(
+          new Field(
+              f.path("name").asText(),
+              FieldType.parse(f.path("type").asText()).orElseThrow(),
+              FieldMode.parse(f.path("mode").asText("NULLABLE")).orElse(FieldMode.NULLABLE),
+              coreFields(f.path("fields")),
+              f.path("description").asText("")));
+    }
+    return out;
   }
 
   private static JsonNode find(JsonNode fields, String name) {
