@@ -214,10 +214,11 @@ public final class StorageWriteRowSink implements RowSink {
     return chunks;
   }
 
-  private TableId qualified(TableId table) {
+  private TableId qualified(TableId table) throws SinkException {
     if (table.isLocal()) {
-      throw new IllegalArgumentException(
-          "BigQuery table '" + table + "' needs a dataset: dataset.table or project.dataset.table");
+      throw SinkException.permanentFailure(
+          "BigQuery table '" + table + "' needs a dataset: dataset.table or project.dataset.table",
+          null);
     }
     return table.project().isEmpty()
         ? new TableId(settings.project(), table.dataset(), table.table())

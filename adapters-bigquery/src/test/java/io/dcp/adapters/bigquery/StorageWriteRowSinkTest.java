@@ -188,6 +188,40 @@ class StorageWriteRowSinkTest {
   }
 
   @Test
+  void appendWithNoResponseIsTransientAndTheNextWriteUsesAFreshConnection() throws Exception {
+    var settings = StorageWriteSettings.defaults("test-project").withEndpoint(server.endpoint());
+    try (var impatient =
+        new StorageWriteRowSink(
+            new StorageWriteSettings(
+                settings.project(),
+                settings.endpoint(),
+                settings.maxRequestBytes(),
+                java.time.Duration.ofMillis(300),
+                settings.reconnectWindow()))) {
+      server.stallNextAppends(1);
+      var batch = new WriteBatch(TABLE, ALL_TYPES, List.of(Row.builder().set("i", 9L).build()));
+
+      assertThatThrownBy(() -> impatient.write(batch))
+          .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isTrue())
+          .hasMessageContaining("got no response within");
+
+      assertThat(impatient.write(batch).isComplete()).isTrue();
+      assertThat(server.rows(TABLE)).containsExactly(batch.rows().get(0));
+    }
+  }
+
+  @Test
+  void localTableNameIsAPermanentFailureAskingForADataset() {
+    var batch =
+        new WriteBatch(
+            TableId.local("quotes"), ALL_TYPES, List.of(Row.builder().set("i", 1L).build()));
+
+    assertThatThrownBy(() -> sink.write(batch))
+        .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isFalse())
+        .hasMessageContaining("needs a dataset");
+  }
+
+  @Test
   void missingTableIsPermanentAndNamesTheFix() {
     var missing = new TableId("test-project", "events", "nope");
     var batch = new WriteBatch(missing, ALL_TYPES, List.of(Row.builder().set("i", 5L).build()));

@@ -54,6 +54,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   private final Map<TableId, Table> tables = new ConcurrentHashMap<>();
   private final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
+  private final AtomicInteger stallNext = new AtomicInteger();
   private volatile Predicate<Row> reject = row -> false;
   private volatile String rejectMessage = "";
   private final Server inProcess;
@@ -133,6 +134,14 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     this.reject = predicate;
   }
 
+  /**
+   * Makes the next {@code count} appends get no response at all, as over a hung connection; the
+   * connection then answers nothing more.
+   */
+  public void stallNextAppends(int count) {
+    stallNext.set(count);
+  }
+
   /** Makes the next {@code count} appends fail with UNAVAILABLE. */
   public void failNextAppends(int count) {
     failNext.set(count);
@@ -209,6 +218,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     private int decoderVersion = -1;
     private int seenVersion = -1;
     private boolean done;
+    private boolean stalled;
 
     Connection(StreamObserver<AppendRowsResponse> out) {
       this.out = out;
@@ -216,11 +226,15 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
 
     @Override
     public synchronized void onNext(AppendRowsRequest request) {
-      if (done) {
+      if (done || stalled) {
         return;
       }
       int size = request.getSerializedSize();
       requestSizes.add(size);
+      if (stallNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        stalled = true;
+        return;
+      }
       if (size > MAX_REQUEST_BYTES) {
         fail(
             Status.INVALID_ARGUMENT.withDescription(
