@@ -19,6 +19,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Encodes core rows as Storage Write API protobuf rows for one table schema, writing the wire
@@ -32,6 +33,8 @@ import java.util.List;
  * row error rather than failing the whole request. Immutable and thread-safe.
  */
 public final class ProtoRowEncoder {
+  private static final Pattern PROTO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
   private final TableSchema schema;
   private final ProtoSchema protoSchema;
 
@@ -41,7 +44,11 @@ public final class ProtoRowEncoder {
         ProtoSchema.newBuilder().setProtoDescriptor(descriptor("Row", schema.fields())).build();
   }
 
-  /** Returns an encoder for rows of {@code schema}. */
+  /**
+   * Returns an encoder for rows of {@code schema}.
+   *
+   * @throws IllegalArgumentException when a column name is not a valid protobuf field name
+   */
   public static ProtoRowEncoder forSchema(TableSchema schema) {
     return new ProtoRowEncoder(requireNonNull(schema, "schema"));
   }
@@ -77,6 +84,13 @@ public final class ProtoRowEncoder {
     var builder = DescriptorProto.newBuilder().setName(name);
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
+      if (!PROTO_NAME.matcher(field.name()).matches()) {
+        throw new IllegalArgumentException(
+            "column '"
+                + field.name()
+                + "' cannot be written through the Storage Write API by this sink: column names"
+                + " must be letters, digits and underscores, starting with a letter or underscore");
+      }
       int number = i + 1;
       var fd =
           FieldDescriptorProto.newBuilder()

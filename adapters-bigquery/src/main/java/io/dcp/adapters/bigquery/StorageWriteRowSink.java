@@ -287,7 +287,12 @@ public final class StorageWriteRowSink implements RowSink {
   }
 
   private TableWriter open(TableId table, TableSchema schema) throws SinkException {
-    ProtoRowEncoder encoder = ProtoRowEncoder.forSchema(schema);
+    ProtoRowEncoder encoder;
+    try {
+      encoder = ProtoRowEncoder.forSchema(schema);
+    } catch (IllegalArgumentException e) {
+      throw SinkException.permanentFailure("table " + table + ": " + e.getMessage(), e);
+    }
     String stream =
         "projects/"
             + table.project()

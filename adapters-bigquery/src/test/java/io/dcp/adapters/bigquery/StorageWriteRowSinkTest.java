@@ -222,6 +222,16 @@ class StorageWriteRowSinkTest {
   }
 
   @Test
+  void columnNameThatIsNotAProtoFieldNameIsAPermanentFailure() {
+    var schema = TableSchema.of(Field.of("bad-name", FieldType.STRING));
+    var batch = new WriteBatch(TABLE, schema, List.of(Row.builder().set("bad-name", "x").build()));
+
+    assertThatThrownBy(() -> sink.write(batch))
+        .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isFalse())
+        .hasMessageContaining("column 'bad-name'");
+  }
+
+  @Test
   void missingTableIsPermanentAndNamesTheFix() {
     var missing = new TableId("test-project", "events", "nope");
     var batch = new WriteBatch(missing, ALL_TYPES, List.of(Row.builder().set("i", 5L).build()));
