@@ -166,7 +166,12 @@ public final class StorageWriteRowSink implements RowSink {
               errors.add(new RowError(chunk.get(i).index(), message));
             }
           }
-          if (!kept.isEmpty()) {
+          if (kept.size() == chunk.size()) {
+            // No index matched this request: re-appending would loop forever.
+            if (failure == null) {
+              failure = StorageWriteErrors.classify(table, cause);
+            }
+          } else if (!kept.isEmpty()) {
             again.add(kept);
           }
         } else if (failure == null) {
