@@ -1,0 +1,492 @@
+package io.dcp.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dcp.core.mapping.MappingResult;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.DeadLetter;
+import io.dcp.core.model.Message;
+import io.dcp.core.model.Row;
+import io.dcp.core.model.Stage;
+import io.dcp.core.model.TableId;
+import io.dcp.core.port.Acknowledger;
+import io.dcp.core.port.DeadLetterSink;
+import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.RowError;
+import io.dcp.core.port.RowSink;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.port.SourceException;
+import io.dcp.core.port.WriteBatch;
+import io.dcp.core.port.WriteResult;
+import io.dcp.core.schema.TableSchema;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.random.RandomGenerator;
+
+/**
+ * The ingest use case: source → map → batch → write → ack, with the delivery contract.
+ *
+ * <p>A message is acked only after its rows were committed by the row sink, or its dead letter by
+ * the dead-letter sink. Transient write failures are retried with backoff; past the retry budget,
+ * and on permanent failures, the messages are nacked for redelivery, never dropped. A row the sink
+ * rejects dead-letters its message (stage {@code write}, the sink's reason); the message's other
+ * rows, already committed, stay. In-flight messages and bytes are bounded: the source blocks when
+ * the pipeline is full.
+ *
+ * <p>Lifecycle: {@link #start} once, then {@link #stop} (or {@link #close}) once.
+ */
+public final class IngestPipeline implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
+
+  private final MessageSource source;
+  private final MessageMapper mapper;
+  private final TableId table;
+  private final TableSchema schema;
+  private final RowSink rowSink;
+  private final DeadLetterSink deadLetterSink;
+  private final PipelineSettings settings;
+  private final PipelineMetrics metrics;
+  private final Clock clock;
+
+  private final InFlightLimiter limiter;
+  private final Set<PendingMessage> pending = ConcurrentHashMap.newKeySet();
+  private final CommittedIds committedIds;
+  private final Map<String, PendingMessage> pendingById = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService writers;
+  private final Batcher<RowEntry> rowBatcher;
+  private final Batcher<DeadLetterEntry> deadLetterBatcher;
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final AtomicReference<String> lastPermanentFailure = new AtomicReference<>();
+  private volatile boolean stopping;
+  private volatile boolean exhausted;
+
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong rowsWritten = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong nacked = new AtomicLong();
+  private final AtomicLong duplicatesDropped = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+
+  public IngestPipeline(
+      MessageSource source,
+      MessageMapper mapper,
+      TableId table,
+      TableSchema schema,
+      RowSink rowSink,
+      DeadLetterSink deadLetterSink,
+      PipelineSettings settings,
+      PipelineMetrics metrics,
+      Clock clock) {
+    this.source = requireNonNull(source, "source");
+    this.mapper = requireNonNull(mapper, "mapper");
+    this.table = requireNonNull(table, "table");
+    this.schema = requireNonNull(schema, "schema");
+    this.rowSink = requireNonNull(rowSink, "rowSink");
+    this.deadLetterSink = requireNonNull(deadLetterSink, "deadLetterSink");
+    this.settings = requireNonNull(settings, "settings");
+    this.metrics = requireNonNull(metrics, "metrics");
+    this.clock = requireNonNull(clock, "clock");
+    this.limiter = new InFlightLimiter(settings.maxInFlightMessages(), settings.maxInFlightBytes());
+    this.committedIds =
+        settings.dedupWindowSize() > 0 ? new CommittedIds(settings.dedupWindowSize()) : null;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("dcp-batch-timer"));
+    this.writers = Executors.newFixedThreadPool(settings.writeThreads(), daemon("dcp-writer"));
+    this.rowBatcher =
+        new Batcher<>(
+            settings.maxBatchRows(),
+            settings.maxBatchBytes(),
+            settings.maxBatchLatency(),
+            scheduler,
+            batch -> writers.execute(() -> writeRows(batch)));
+    this.deadLetterBatcher =
+        new Batcher<>(
+            settings.maxBatchRows(),
+            settings.maxBatchBytes(),
+            settings.maxBatchLatency(),
+            scheduler,
+            batch -> writers.execute(() -> writeDeadLetters(batch)));
+  }
+
+  /**
+   * Starts the source; messages flow until {@link #stop}.
+   *
+   * @throws SourceException if the source cannot start; nothing was received
+   */
+  public void start() throws SourceException {
+    if (!started.compareAndSet(false, true)) {
+      throw new IllegalStateException("pipeline already started");
+    }
+    metrics.registerInFlight(limiter::messages, limiter::bytes);
+    source
+        .exhausted()
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                finished.completeExceptionally(error);
+                return;
+              }
+              exhausted = true;
+              rowBatcher.flush();
+              deadLetterBatcher.flush();
+              completeIfDone();
+            });
+    source.start(this::receive);
+  }
+
+  /**
+   * Completes once a bounded source is exhausted and every message it delivered is settled, or once
+   * the pipeline is stopped; completes exceptionally if the source failed for good.
+   */
+  public CompletionStage<Void> finished() {
+    return finished;
+  }
+
+  /**
+   * Stops intake, writes what is open, waits up to {@code deadline} for in-flight messages to
+   * settle, nacks those that did not, and closes the source and the sinks.
+   *
+   * @return true when every message settled within the deadline
+   */
+  public boolean stop(Duration deadline) {
+    if (!stopped.compareAndSet(false, true)) {
+      return pending.isEmpty();
+    }
+    stopping = true;
+    source.stop();
+    rowBatcher.flush();
+    deadLetterBatcher.flush();
+    boolean drained;
+    try {
+      drained = limiter.awaitEmpty(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      drained = false;
+    }
+    if (!drained) {
+      LOG.log(
+          Level.WARNING,
+          "drain deadline {0} passed with {1} messages unsettled: nacking them for redelivery",
+          deadline,
+          pending.size());
+      for (PendingMessage p : List.copyOf(pending)) {
+        nack(p);
+      }
+    }
+    scheduler.shutdownNow();
+    writers.shutdownNow();
+    try {
+      writers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    closeQuietly(source);
+    closeQuietly(rowSink);
+    closeQuietly(deadLetterSink);
+    finished.complete(null);
+    return drained;
+  }
+
+  /** Stops with the configured drain timeout. */
+  @Override
+  public void close() {
+    stop(settings.drainTimeout());
+  }
+
+  /** Returns counts since start. */
+  public PipelineStats stats() {
+    return new PipelineStats(
+        received.get(),
+        rowsWritten.get(),
+        deadLettered.get(),
+        acked.get(),
+        nacked.get(),
+        duplicatesDropped.get(),
+        retries.get(),
+        limiter.messages(),
+        limiter.bytes());
+  }
+
+  /** Returns the last permanent sink failure, for readiness checks; empty when none. */
+  public Optional<String> lastPermanentFailure() {
+    return Optional.ofNullable(lastPermanentFailure.get());
+  }
+
+  private void receive(Message message, Acknowledger acknowledger) throws InterruptedException {
+    if (stopping) {
+      acknowledger.nack();
+      return;
+    }
+    received.incrementAndGet();
+    metrics.messageReceived(message.size());
+    if (committedIds != null && committedIds.contains(message.id())) {
+      acknowledger.ack();
+      duplicatesDropped.incrementAndGet();
+      metrics.duplicateDropped();
+      return;
+    }
+    limiter.acquire(message.size());
+    PendingMessage p = new PendingMessage(message, acknowledger);
+    pending.add(p);
+    if (committedIds != null && pendingById.putIfAbsent(message.id(), p) != null) {
+      // The same message is already in flight: acking this delivery could settle the original
+      // before it is committed, so this copy goes back and is dropped once the original lands.
+      nack(p);
+      return;
+    }
+    MappingResult result = map(message);
+    if (result instanceof MappingResult.Rejected r) {
+      deadLetterBatcher.add(new DeadLetterEntry(p, r.deadLetter()), message.size());
+      return;
+    }
+    List<Row> rows = ((MappingResult.Mapped) result).rows();
+    if (rows.isEmpty()) {
+      ack(p, false);
+      return;
+    }
+    p.expectRows(rows.size());
+    long share = Math.max(1, message.size() / rows.size());
+    for (Row row : rows) {
+      rowBatcher.add(new RowEntry(p, row), share);
+    }
+  }
+
+  private MappingResult map(Message message) {
+    try {
+      return mapper.map(message);
+    } catch (RuntimeException e) {
+      // Mappers promise not to throw; if one does, the message is kept, not lost.
+      return new MappingResult.Rejected(
+          new DeadLetter(
+              message,
+              Stage.MAP,
+              "",
+              "unexpected mapping failure: " + e,
+              stackTrace(e),
+              clock.instant()));
+    }
+  }
+
+  private void writeRows(List<RowEntry> entries) {
+    List<Row> rows = new ArrayList<>(entries.size());
+    long bytes = 0;
+    for (RowEntry e : entries) {
+      rows.add(e.row());
+    }
+    for (RowEntry e : entries) {
+      bytes += Math.max(1, e.pending().message.size());
+    }
+    WriteBatch batch = new WriteBatch(table, schema, rows);
+    long startNanos = System.nanoTime();
+    WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table);
+    if (result == null) {
+      for (RowEntry e : entries) {
+        if (e.pending().rowDone(null, true)) {
+          finishRows(e.pending());
+        }
+      }
+      return;
+    }
+    Map<Integer, String> rejected = new HashMap<>();
+    for (RowError error : result.rowErrors()) {
+      rejected.put(error.index(), error.reason());
+    }
+    int written = entries.size() - rejected.size();
+    rowsWritten.addAndGet(written);
+    metrics.rowsWritten(table, written);
+    metrics.batchWritten(table, written, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+    for (int i = 0; i < entries.size(); i++) {
+      PendingMessage p = entries.get(i).pending();
+      if (p.rowDone(rejected.get(i), false)) {
+        finishRows(p);
+      }
+    }
+  }
+
+  private void finishRows(PendingMessage p) {
+    if (p.failed()) {
+      nack(p);
+    } else if (p.rowRejection() != null) {
+      DeadLetter letter =
+          DeadLetter.of(p.message, Stage.WRITE, "", p.rowRejection(), clock.instant());
+      deadLetterBatcher.add(new DeadLetterEntry(p, letter), p.message.size());
+    } else {
+      ack(p, true);
+    }
+  }
+
+  private void writeDeadLetters(List<DeadLetterEntry> entries) {
+    List<DeadLetter> letters = new ArrayList<>(entries.size());
+    for (DeadLetterEntry e : entries) {
+      letters.add(e.deadLetter());
+    }
+    Boolean written =
+        withRetry(
+            () -> {
+              deadLetterSink.write(letters);
+              return Boolean.TRUE;
+            },
+            "dead letters");
+    if (written == null) {
+      entries.forEach(e -> nack(e.pending()));
+      return;
+    }
+    Map<Stage, Integer> byStage = new EnumMap<>(Stage.class);
+    for (DeadLetter letter : letters) {
+      byStage.merge(letter.stage(), 1, Integer::sum);
+    }
+    deadLettered.addAndGet(letters.size());
+    byStage.forEach(metrics::deadLettered);
+    entries.forEach(e -> ack(e.pending(), false));
+  }
+
+  /** Runs a write, retrying transient failures; returns null when it gave up. */
+  private <T> T withRetry(SinkCall<T> call, String what) {
+    RandomGenerator random = RandomGenerator.getDefault();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.call();
+      } catch (SinkException e) {
+        if (!e.isTransient()) {
+          lastPermanentFailure.set(e.getMessage());
+          LOG.log(
+              Level.ERROR,
+              "writing " + what + " failed permanently; nacking: " + e.getMessage(),
+              e);
+          return null;
+        }
+        if (!retryAfter(attempt, what, e, random)) {
+          return null;
+        }
+      } catch (RuntimeException e) {
+        // An adapter bug is treated as transient: retrying costs little, dropping costs data.
+        if (!retryAfter(attempt, what, e, random)) {
+          return null;
+        }
+      }
+    }
+  }
+
+  private boolean retryAfter(int attempt, String what, Exception e, RandomGenerator random) {
+    if (attempt >= settings.retry().maxAttempts()) {
+      LOG.log(
+          Level.WARNING,
+          "writing {0} failed {1} times, last: {2}; nacking for redelivery",
+          what,
+          attempt,
+          e.toString());
+      return false;
+    }
+    retries.incrementAndGet();
+    metrics.writeRetried(table);
+    Duration delay = settings.retry().delay(attempt, random);
+    LOG.log(Level.DEBUG, "writing {0} failed ({1}); retry in {2}", what, e, delay);
+    try {
+      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void ack(PendingMessage p, boolean committedRows) {
+    if (committedIds != null) {
+      // Remembered before the ack goes out, so a redelivery racing the ack is dropped.
+      committedIds.add(p.message.id());
+      pendingById.remove(p.message.id(), p);
+    }
+    if (!p.settle(true)) {
+      return;
+    }
+    acked.incrementAndGet();
+    metrics.acked(1);
+    if (committedRows) {
+      metrics.endToEndLatency(Duration.between(p.message.publishTime(), Instant.now(clock)));
+    }
+    release(p);
+  }
+
+  private void nack(PendingMessage p) {
+    if (!p.settle(false)) {
+      return;
+    }
+    nacked.incrementAndGet();
+    metrics.nacked(1);
+    release(p);
+  }
+
+  private void release(PendingMessage p) {
+    pending.remove(p);
+    if (committedIds != null) {
+      pendingById.remove(p.message.id(), p);
+    }
+    limiter.release(p.message.size());
+    completeIfDone();
+  }
+
+  private void completeIfDone() {
+    if (exhausted && pending.isEmpty() && limiter.messages() == 0) {
+      finished.complete(null);
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "closing " + closeable + " failed", e);
+    }
+  }
+
+  static String stackTrace(Throwable t) {
+    StringWriter out = new StringWriter();
+    t.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  @FunctionalInterface
+  private interface SinkCall<T> {
+    T call() throws SinkException;
+  }
+
+  private record RowEntry(PendingMessage pending, Row row) {}
+
+  private record DeadLetterEntry(PendingMessage pending, DeadLetter deadLetter) {}
+}
