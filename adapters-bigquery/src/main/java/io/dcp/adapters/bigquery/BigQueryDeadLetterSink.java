@@ -2,9 +2,8 @@ package io.dcp.adapters.bigquery;
 
 import static java.util.Objects.requireNonNull;
 
-import io.dcp.core.model.Bytes;
 import io.dcp.core.model.DeadLetter;
-import io.dcp.core.model.Message;
+import io.dcp.core.model.DeadLetterTable;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.DeadLetterSink;
@@ -12,18 +11,9 @@ import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
-import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldMode;
-import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -36,25 +26,8 @@ import java.util.stream.Collectors;
  * path and reason. Any row BigQuery rejects fails the whole call, as the port requires.
  */
 public final class BigQueryDeadLetterSink implements DeadLetterSink {
-  /** The dead-letter table's schema; the local DuckDB dead-letter table uses the same names. */
-  public static final TableSchema SCHEMA =
-      TableSchema.of(
-          Field.of("timestamp", FieldType.TIMESTAMP, FieldMode.REQUIRED),
-          Field.of("payloadString", FieldType.STRING),
-          Field.of("payloadBytes", FieldType.BYTES),
-          Field.struct(
-              "attributes",
-              FieldMode.REPEATED,
-              List.of(Field.of("key", FieldType.STRING), Field.of("value", FieldType.STRING))),
-          Field.of("errorMessage", FieldType.STRING),
-          Field.of("stacktrace", FieldType.STRING),
-          Field.of("message_id", FieldType.STRING),
-          Field.of("publish_time", FieldType.TIMESTAMP),
-          Field.of("ordering_key", FieldType.STRING),
-          Field.of("delivery_attempt", FieldType.INT64),
-          Field.of("stage", FieldType.STRING),
-          Field.of("field_path", FieldType.STRING),
-          Field.of("reason", FieldType.STRING));
+  /** The dead-letter table's schema: {@link DeadLetterTable#SCHEMA}. */
+  public static final TableSchema SCHEMA = DeadLetterTable.SCHEMA;
 
   private final RowSink rows;
   private final TableId table;
@@ -96,48 +69,9 @@ public final class BigQueryDeadLetterSink implements DeadLetterSink {
     }
   }
 
-  /** Returns the dead-letter row for {@code deadLetter}, in the layout of {@link #SCHEMA}. */
+  /** Returns the dead-letter row for {@code deadLetter}: {@link DeadLetterTable#toRow}. */
   public static Row toRow(DeadLetter deadLetter) {
-    Message message = deadLetter.message();
-    List<Row> attributes = new ArrayList<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(message.attributes()).entrySet()) {
-      attributes.add(Row.builder().set("key", e.getKey()).set("value", e.getValue()).build());
-    }
-    return Row.builder()
-        .set("timestamp", deadLetter.failedAt())
-        .set("payloadString", utf8(message.dataUnsafe()))
-        .set("payloadBytes", Bytes.copyOf(message.dataUnsafe()))
-        .set("attributes", attributes.isEmpty() ? null : List.copyOf(attributes))
-        .set("errorMessage", deadLetter.errorMessage())
-        .set("stacktrace", emptyToNull(deadLetter.stackTrace()))
-        .set("message_id", message.id())
-        .set("publish_time", message.publishTime())
-        .set("ordering_key", emptyToNull(message.orderingKey()))
-        .set(
-            "delivery_attempt",
-            message.deliveryAttempt() == 0 ? null : (long) message.deliveryAttempt())
-        .set("stage", deadLetter.stage().label())
-        .set("field_path", emptyToNull(deadLetter.fieldPath()))
-        .set("reason", deadLetter.reason())
-        .build();
-  }
-
-  /** The payload as text when it is valid UTF-8, else null (payloadBytes always has it). */
-  private static String utf8(byte[] data) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(data))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
-  }
-
-  private static String emptyToNull(String s) {
-    return s.isEmpty() ? null : s;
+    return DeadLetterTable.toRow(deadLetter);
   }
 
   @Override

@@ -1,0 +1,326 @@
+package io.dcp.adapters.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import io.dcp.core.model.Bytes;
+import io.dcp.core.model.Row;
+import io.dcp.core.model.TableId;
+import io.dcp.core.port.RowError;
+import io.dcp.core.port.RowSink;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.port.WriteBatch;
+import io.dcp.core.port.WriteResult;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.TableSchema;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes rows into tables of an embedded DuckDB database file: the local warehouse.
+ *
+ * <p>A table is created from the batch's schema the first time it is written (BigQuery types mapped
+ * as {@link DuckDbTypes} says); an existing table must have every column of the schema. Each batch
+ * is one transaction, committed before {@link #write} returns. If DuckDB refuses the batch, the
+ * rows are retried one by one in a new transaction so that exactly the rows DuckDB rejects are
+ * reported, with its message, and the others are committed. Writes are serialised: DuckDB has a
+ * single writer.
+ */
+public final class DuckDbRowSink implements RowSink {
+  private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
+
+  private final String location;
+  private final Connection connection;
+  private final Map<TableKey, Insert> inserts = new HashMap<>();
+  private boolean closed;
+
+  private DuckDbRowSink(String location, Connection connection) {
+    this.location = location;
+    this.connection = connection;
+  }
+
+  /**
+   * Opens (or creates) the DuckDB database file at {@code path}; {@code :memory:} opens an
+   * in-memory database.
+   *
+   * @throws SinkException naming the file and the fix when it cannot be opened
+   */
+  public static DuckDbRowSink open(String path) throws SinkException {
+    requireNonNull(path, "path");
+    String url = ":memory:".equals(path) ? "jdbc:duckdb:" : "jdbc:duckdb:" + path;
+    try {
+      Connection connection = DriverManager.getConnection(url);
+      connection.setAutoCommit(false);
+      return new DuckDbRowSink(path, connection);
+    } catch (SQLException e) {
+      String hint =
+          e.getMessage() != null && e.getMessage().contains("lock")
+              ? "another process holds the DuckDB file; stop it or choose another sink.duckdb.path"
+              : "check that the directory exists and is writable";
+      throw SinkException.permanentFailure(
+          "cannot open DuckDB file " + path + ": " + e.getMessage() + " (" + hint + ")", e);
+    }
+  }
+
+  /** Returns where the database lives, as given to {@link #open}. */
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public synchronized WriteResult write(WriteBatch batch) throws SinkException {
+    if (closed) {
+      throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
+    }
+    Insert insert = prepare(batch.table(), batch.schema());
+    try {
+      PreparedStatement statement = insert.statement();
+      for (Row row : batch.rows()) {
+        insert.bind(statement, row);
+        statement.addBatch();
+      }
+      statement.executeBatch();
+      connection.commit();
+      return WriteResult.allWritten();
+    } catch (SQLException batchFailure) {
+      rollback();
+      insert.reset();
+      LOG.debug(
+          "batch insert into {} failed, retrying row by row: {}",
+          batch.table(),
+          batchFailure.getMessage());
+      return writeRowByRow(insert, batch);
+    }
+  }
+
+  /**
+   * Writes each row in a transaction of its own, so that a row DuckDB refuses (a NOT NULL
+   * violation, say) is reported with DuckDB's message and the others are committed. Only taken when
+   * a whole batch failed.
+   */
+  private WriteResult writeRowByRow(Insert insert, WriteBatch batch) throws SinkException {
+    List<RowError> errors = new ArrayList<>();
+    for (int i = 0; i < batch.rows().size(); i++) {
+      try {
+        PreparedStatement statement = insert.statement();
+        insert.bind(statement, batch.rows().get(i));
+        statement.executeUpdate();
+        connection.commit();
+      } catch (SQLException rowFailure) {
+        rollback();
+        // DuckDB closes a statement whose execution failed.
+        insert.reset();
+        errors.add(new RowError(i, firstLine(rowFailure.getMessage())));
+      }
+    }
+    return new WriteResult(errors);
+  }
+
+  private Insert prepare(TableId table, TableSchema schema) throws SinkException {
+    TableKey key = new TableKey(table, schema);
+    Insert insert = inserts.get(key);
+    if (insert != null) {
+      return insert;
+    }
+    String name = DuckDbTypes.quote(table.table());
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + name
+              + " ("
+              + schema.fields().stream()
+                  .map(
+                      f ->
+                          DuckDbTypes.quote(f.name())
+                              + " "
+                              + DuckDbTypes.columnType(f)
+                              + (f.mode() == io.dcp.core.schema.FieldMode.REQUIRED
+                                  ? " NOT NULL"
+                                  : ""))
+                  .collect(Collectors.joining(", "))
+              + ")");
+      connection.commit();
+      checkColumns(table, schema);
+      String sql =
+          "INSERT INTO "
+              + name
+              + " ("
+              + schema.fields().stream()
+                  .map(f -> DuckDbTypes.quote(f.name()))
+                  .collect(Collectors.joining(", "))
+              + ") VALUES ("
+              + schema.fields().stream()
+                  .map(
+                      f ->
+                          DuckDbTypes.boundAsJson(f)
+                              ? "CAST(CAST(? AS JSON) AS " + DuckDbTypes.columnType(f) + ")"
+                              : "?")
+                  .collect(Collectors.joining(", "))
+              + ")";
+      insert = new Insert(schema, connection, sql);
+      inserts.put(key, insert);
+      return insert;
+    } catch (SQLException e) {
+      rollback();
+      throw classify(table, e);
+    }
+  }
+
+  private void checkColumns(TableId table, TableSchema schema) throws SQLException, SinkException {
+    Set<String> existing = new HashSet<>();
+    try (PreparedStatement columns =
+        connection.prepareStatement(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?")) {
+      columns.setString(1, table.table());
+      try (ResultSet rs = columns.executeQuery()) {
+        while (rs.next()) {
+          existing.add(rs.getString(1).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    List<String> missing =
+        schema.fields().stream()
+            .map(Field::name)
+            .filter(n -> !existing.contains(n.toLowerCase(Locale.ROOT)))
+            .toList();
+    if (!missing.isEmpty()) {
+      throw SinkException.permanentFailure(
+          "DuckDB table "
+              + table.table()
+              + " in "
+              + location
+              + " has no column "
+              + String.join(", ", missing)
+              + ": drop or rename the table, or add the column (ALTER TABLE ... ADD COLUMN)",
+          null);
+    }
+  }
+
+  private SinkException classify(TableId table, SQLException e) {
+    String message =
+        "writing to DuckDB table "
+            + table.table()
+            + " in "
+            + location
+            + " failed: "
+            + firstLine(e.getMessage());
+    if (e.getMessage() != null
+        && e.getMessage().toLowerCase(Locale.ROOT).contains("out of memory")) {
+      return SinkException.transientFailure(message, e);
+    }
+    return SinkException.permanentFailure(message, e);
+  }
+
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.warn("DuckDB rollback failed: {}", e.getMessage());
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown DuckDB error";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    inserts.values().forEach(Insert::reset);
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      LOG.warn("closing DuckDB {} failed: {}", location, e.getMessage());
+    }
+  }
+
+  private record TableKey(TableId table, TableSchema schema) {}
+
+  /** An INSERT for one table and schema, prepared when needed, with each column's binding. */
+  private static final class Insert {
+    private final List<Field> fields;
+    private final Connection connection;
+    private final String sql;
+    private PreparedStatement statement;
+
+    Insert(TableSchema schema, Connection connection, String sql) {
+      this.fields = schema.fields();
+      this.connection = connection;
+      this.sql = sql;
+    }
+
+    PreparedStatement statement() throws SQLException {
+      if (statement == null) {
+        statement = connection.prepareStatement(sql);
+      }
+      return statement;
+    }
+
+    void reset() {
+      if (statement != null) {
+        try {
+          statement.close();
+        } catch (SQLException e) {
+          LOG.debug("closing a statement failed", e);
+        }
+        statement = null;
+      }
+    }
+
+    void bind(PreparedStatement statement, Row row) throws SQLException {
+      for (int i = 0; i < fields.size(); i++) {
+        Field field = fields.get(i);
+        Object value = row.get(field.name());
+        int index = i + 1;
+        if (value == null) {
+          statement.setNull(index, Types.NULL);
+        } else if (DuckDbTypes.boundAsJson(field)) {
+          statement.setString(index, NestedJson.render(field, value));
+        } else {
+          bindScalar(statement, index, field.type(), value);
+        }
+      }
+    }
+
+    private static void bindScalar(
+        PreparedStatement statement, int index, FieldType type, Object value) throws SQLException {
+      switch (type) {
+        case INT64 -> statement.setLong(index, (Long) value);
+        case FLOAT64 -> statement.setDouble(index, (Double) value);
+        case BOOL -> statement.setBoolean(index, (Boolean) value);
+        case NUMERIC -> statement.setBigDecimal(index, (BigDecimal) value);
+        case BIGNUMERIC -> statement.setString(index, ((BigDecimal) value).toPlainString());
+        case BYTES -> statement.setBytes(index, ((Bytes) value).toByteArray());
+        case TIMESTAMP -> statement.setObject(index, ((Instant) value).atOffset(ZoneOffset.UTC));
+        case DATE, TIME, DATETIME -> statement.setObject(index, value);
+        default -> statement.setString(index, Objects.toString(value));
+      }
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package io.dcp.adapters.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dcp.core.model.Bytes;
+import io.dcp.core.model.DeadLetter;
+import io.dcp.core.model.Message;
+import io.dcp.core.model.Row;
+import io.dcp.core.model.Stage;
+import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.port.RowError;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.port.WriteBatch;
+import io.dcp.core.port.WriteResult;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldMode;
+import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.TableSchema;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DuckDbRowSinkTest {
+  @TempDir Path dir;
+
+  private static final TableSchema EVERY_TYPE =
+      TableSchema.of(
+          Field.of("s", FieldType.STRING, FieldMode.REQUIRED),
+          Field.of("b", FieldType.BYTES),
+          Field.of("i", FieldType.INT64),
+          Field.of("f", FieldType.FLOAT64),
+          Field.of("n", FieldType.NUMERIC),
+          Field.of("bn", FieldType.BIGNUMERIC),
+          Field.of("ok", FieldType.BOOL),
+          Field.of("ts", FieldType.TIMESTAMP),
+          Field.of("d", FieldType.DATE),
+          Field.of("t", FieldType.TIME),
+          Field.of("dt", FieldType.DATETIME),
+          Field.of("j", FieldType.JSON),
+          Field.of("g", FieldType.GEOGRAPHY),
+          Field.of("tags", FieldType.STRING, FieldMode.REPEATED),
+          Field.struct(
+              "venue",
+              FieldMode.NULLABLE,
+              List.of(Field.of("id", FieldType.INT64), Field.of("at", FieldType.TIMESTAMP))),
+          Field.struct(
+              "legs",
+              FieldMode.REPEATED,
+              List.of(Field.of("px", FieldType.NUMERIC), Field.of("qty", FieldType.INT64))));
+
+  private String url() {
+    return "jdbc:duckdb:" + dir.resolve("w.duckdb");
+  }
+
+  private DuckDbRowSink open() throws SinkException {
+    return DuckDbRowSink.open(dir.resolve("w.duckdb").toString());
+  }
+
+  private List<Map<String, Object>> query(String sql) throws Exception {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url());
+        ResultSet rs = c.createStatement().executeQuery(sql)) {
+      while (rs.next()) {
+        Map<String, Object> row = new java.util.LinkedHashMap<>();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void createsTheTableAndStoresEveryBigQueryTypeExactly() throws Exception {
+    Row row =
+        Row.builder()
+            .set("s", "AAPL")
+            .set("b", Bytes.copyOf(new byte[] {0, (byte) 0xff, 7}))
+            .set("i", Long.MIN_VALUE)
+            .set("f", 1.5e-300)
+            .set("n", new BigDecimal("12345678901234567890123456789.123456789"))
+            .set("bn", new BigDecimal("1" + "0".repeat(70) + ".5"))
+            .set("ok", true)
+            .set("ts", Instant.parse("2026-11-24T10:15:30.123456Z"))
+            .set("d", LocalDate.of(1, 1, 1))
+            .set("t", LocalTime.of(23, 59, 59, 999_999_000))
+            .set("dt", LocalDateTime.of(2026, 2, 28, 1, 2, 3, 4_000))
+            .set("j", "{\"a\":[1,2,{\"b\":null}]}")
+            .set("g", "POINT(1 2)")
+            .set("tags", List.of("x", "y"))
+            .set(
+                "venue",
+                Row.builder()
+                    .set("id", 7L)
+                    .set("at", Instant.parse("2026-01-01T00:00:00.000001Z"))
+                    .build())
+            .set(
+                "legs",
+                List.of(
+                    Row.builder().set("px", new BigDecimal("1.5")).set("qty", 3L).build(),
+                    Row.builder().set("qty", 4L).build()))
+            .build();
+
+    try (DuckDbRowSink sink = open()) {
+      WriteResult result =
+          sink.write(new WriteBatch(TableId.local("quotes"), EVERY_TYPE, List.of(row)));
+      assertThat(result.isComplete()).isTrue();
+    }
+
+    Map<String, Object> stored =
+        query(
+                """
+                SELECT s, b, i, f, n::VARCHAR AS n, bn, ok, strftime(ts AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S.%f') AS ts,
+                       d::VARCHAR AS d, t::VARCHAR AS t, dt::VARCHAR AS dt, j::VARCHAR AS j, g,
+                       tags::VARCHAR AS tags, venue::VARCHAR AS venue, legs::VARCHAR AS legs,
+                       typeof(n) AS n_type, typeof(ts) AS ts_type, typeof(j) AS j_type
+                FROM quotes""")
+            .get(0);
+    assertThat(stored.get("s")).isEqualTo("AAPL");
+    assertThat(stored.get("i")).isEqualTo(Long.MIN_VALUE);
+    assertThat(stored.get("f")).isEqualTo(1.5e-300);
+    assertThat(stored.get("n")).isEqualTo("12345678901234567890123456789.123456789");
+    assertThat(stored.get("bn")).isEqualTo("1" + "0".repeat(70) + ".5");
+    assertThat(stored.get("ok")).isEqualTo(true);
+    assertThat(stored.get("ts")).isEqualTo("2026-11-24 10:15:30.123456");
+    assertThat(stored.get("d")).isEqualTo("0001-01-01");
+    assertThat(stored.get("t")).isEqualTo("23:59:59.999999");
+    assertThat(stored.get("dt")).isEqualTo("2026-02-28 01:02:03.000004");
+    assertThat(stored.get("j")).isEqualTo("{\"a\":[1,2,{\"b\":null}]}");
+    assertThat(stored.get("g")).isEqualTo("POINT(1 2)");
+    assertThat(stored.get("tags")).isEqualTo("[x, y]");
+    assertThat(stored.get("venue")).isEqualTo("{'id': 7, 'at': '2026-01-01 00:00:00.000001+00'}");
+    assertThat(stored.get("legs"))
+        .isEqualTo("[{'px': 1.500000000, 'qty': 3}, {'px': NULL, 'qty': 4}]");
+    assertThat(stored.get("n_type")).isEqualTo("DECIMAL(38,9)");
+    assertThat(stored.get("ts_type")).isEqualTo("TIMESTAMP WITH TIME ZONE");
+    assertThat(stored.get("j_type")).isEqualTo("JSON");
+    assertThat(query("SELECT hex(b) AS h FROM quotes").get(0).get("h")).isEqualTo("00FF07");
+  }
+
+  @Test
+  void reportsExactlyTheRowsDuckDbRejectsAndCommitsTheOthers() throws Exception {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("id", FieldType.STRING, FieldMode.REQUIRED), Field.of("v", FieldType.INT64));
+    List<Row> rows =
+        List.of(
+            Row.builder().set("id", "a").set("v", 1L).build(),
+            Row.builder().set("v", 2L).build(),
+            Row.builder().set("id", "c").set("v", 3L).build());
+
+    WriteResult result;
+    try (DuckDbRowSink sink = open()) {
+      result = sink.write(new WriteBatch(TableId.local("t"), schema, rows));
+    }
+
+    assertThat(result.rowErrors()).extracting(RowError::index).containsExactly(1);
+    assertThat(result.rowErrors().get(0).reason()).contains("NOT NULL constraint failed");
+    assertThat(query("SELECT id FROM t ORDER BY id"))
+        .extracting(r -> r.get("id"))
+        .containsExactly("a", "c");
+  }
+
+  @Test
+  void refusesAnExistingTableThatLacksAColumnNamingTheFix() throws Exception {
+    try (Connection c = DriverManager.getConnection(url())) {
+      c.createStatement().execute("CREATE TABLE t (id VARCHAR)");
+    }
+    TableSchema schema =
+        TableSchema.of(Field.of("id", FieldType.STRING), Field.of("price", FieldType.FLOAT64));
+
+    try (DuckDbRowSink sink = open()) {
+      assertThatThrownBy(
+              () -> sink.write(new WriteBatch(TableId.local("t"), schema, List.of(Row.empty()))))
+          .isInstanceOf(SinkException.class)
+          .hasMessageContaining("has no column price")
+          .hasMessageContaining("ALTER TABLE")
+          .satisfies(e -> assertThat(((SinkException) e).isTransient()).isFalse());
+    }
+  }
+
+  @Test
+  void quotesIdentifiersSoNamesNeverBecomeSql() throws Exception {
+    TableSchema schema = TableSchema.of(Field.of("a\"; DROP TABLE x; --", FieldType.STRING));
+
+    try (DuckDbRowSink sink = open()) {
+      sink.write(
+          new WriteBatch(
+              TableId.local("select"),
+              schema,
+              List.of(Row.builder().set("a\"; DROP TABLE x; --", "v").build())));
+    }
+
+    assertThat(query("SELECT * FROM \"select\""))
+        .singleElement()
+        .satisfies(r -> assertThat(r).containsEntry("a\"; DROP TABLE x; --", "v"));
+  }
+
+  @Test
+  void landsEveryRowWrittenFromFourThreadsAtOnce() throws Exception {
+    TableSchema schema = TableSchema.of(Field.of("n", FieldType.INT64));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (DuckDbRowSink sink = open()) {
+      List<Future<WriteResult>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  WriteResult last = null;
+                  for (int b = 0; b < 25; b++) {
+                    List<Row> rows = new ArrayList<>();
+                    for (int r = 0; r < 10; r++) {
+                      rows.add(Row.builder().set("n", (long) (thread * 1000 + b * 10 + r)).build());
+                    }
+                    last = sink.write(new WriteBatch(TableId.local("n"), schema, rows));
+                  }
+                  return last;
+                }));
+      }
+      for (Future<WriteResult> f : results) {
+        assertThat(f.get().isComplete()).isTrue();
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(query("SELECT count(*) AS c, count(DISTINCT n) AS d FROM n").get(0))
+        .containsEntry("c", 1000L)
+        .containsEntry("d", 1000L);
+  }
+
+  @Test
+  void keepsDeadLettersInTheSharedLayoutWithAttributes() throws Exception {
+    Message message =
+        new Message(
+            "m-1",
+            new byte[] {'{', (byte) 0xc3, '}'},
+            Map.of("type", "quote", "source", "feed"),
+            Instant.parse("2026-11-24T09:00:00.5Z"),
+            "AAPL",
+            2);
+    DeadLetter letter =
+        DeadLetter.of(
+            message,
+            Stage.DECODE,
+            "",
+            "invalid UTF-8 at byte 1",
+            Instant.parse("2026-11-24T09:00:01Z"));
+
+    try (TableDeadLetterSink sink =
+        new TableDeadLetterSink(open(), TableId.local("dead_letters"))) {
+      sink.write(List.of(letter));
+    }
+
+    Map<String, Object> row =
+        query(
+                """
+                SELECT strftime(timestamp AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S') AS ts, payloadString,
+                       hex(payloadBytes) AS bytes, attributes::VARCHAR AS attributes, errorMessage,
+                       stacktrace, message_id, ordering_key, delivery_attempt, stage, field_path, reason
+                FROM dead_letters""")
+            .get(0);
+    assertThat(row)
+        .containsEntry("ts", "2026-11-24 09:00:01")
+        .containsEntry("payloadString", null)
+        .containsEntry("bytes", "7BC37D")
+        .containsEntry(
+            "attributes", "[{'key': source, 'value': feed}, {'key': type, 'value': quote}]")
+        .containsEntry("errorMessage", "decode: invalid UTF-8 at byte 1")
+        .containsEntry("stacktrace", null)
+        .containsEntry("message_id", "m-1")
+        .containsEntry("ordering_key", "AAPL")
+        .containsEntry("delivery_attempt", 2L)
+        .containsEntry("stage", "decode")
+        .containsEntry("field_path", null)
+        .containsEntry("reason", "invalid UTF-8 at byte 1");
+  }
+}
