@@ -1,0 +1,17 @@
+package io.dcp.core.mapping;
+
+/**
+ * A value that does not fit its column, thrown from deep inside a coercion and caught once per
+ * message, where it becomes a dead letter. It carries no stack trace: it is an outcome, cheap to
+ * make, never seen outside this package.
+ */
+final class Rejection extends RuntimeException {
+  final String path;
+  final String reason;
+
+  Rejection(String path, String reason) {
+    super(path + ": " + reason, null, false, false);
+    this.path = path;
+    this.reason = reason;
+  }
+}
