@@ -499,7 +499,11 @@ public final class JsonMessageMapper implements MessageMapper {
     if (text == null) {
       return "";
     }
-    String line = text.replace('\n', ' ').replace('\r', ' ');
+    // Jackson's source locations only say the source is redacted: drop them.
+    String line =
+        text.replace('\n', ' ')
+            .replace('\r', ' ')
+            .replaceAll(" \\(start marker at \\[Source: [^]]*\\]\\)", "");
     return line.length() <= 200 ? line : line.substring(0, 197) + "...";
   }
 

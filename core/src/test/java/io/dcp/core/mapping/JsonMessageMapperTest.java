@@ -162,7 +162,7 @@ class JsonMessageMapperTest {
       quoteCharacter = '`',
       textBlock =
           """
-          {"symbol":"A"                  => parse: malformed JSON: Unexpected end-of-input: expected close marker for Object (start marker at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]) at line 1, column 14
+          {"symbol":"A"                  => parse: malformed JSON: Unexpected end-of-input: expected close marker for Object at line 1, column 14
           {"symbol":"A"} x               => parse: malformed JSON: Unrecognized token 'x': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false') at line 1, column 16
           {"symbol":"A","symbol":"B"}    => parse: malformed JSON: Duplicate field 'symbol' at line 1, column 23
           {symbol:"A"}                   => parse: malformed JSON: Unexpected character ('s' (code 115)): was expecting double-quote to start field name at line 1, column 2

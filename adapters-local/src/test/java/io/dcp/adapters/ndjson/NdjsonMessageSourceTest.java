@@ -1,0 +1,132 @@
+package io.dcp.adapters.ndjson;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dcp.core.model.Message;
+import io.dcp.core.port.SourceException;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NdjsonMessageSourceTest {
+  @TempDir Path dir;
+
+  @Test
+  void deliversOneMessagePerNonBlankLineWithStableIdsAndUntouchedBytes() throws Exception {
+    byte[] content =
+        "{\"a\":1}\r\n\n   \n{\"b\":\u00ff}\n{\"c\":3}".getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(dir.resolve("in.ndjson"), content);
+    List<Message> received = new CopyOnWriteArrayList<>();
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir.resolve("in.ndjson").toString()),
+            InputStreamOf.empty(),
+            Clock.systemUTC(),
+            3);
+
+    source.start(
+        (m, ack) -> {
+          received.add(m);
+          ack.ack();
+        });
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(received)
+        .extracting(Message::id)
+        .containsExactly("in.ndjson:1", "in.ndjson:4", "in.ndjson:5");
+    assertThat(received.get(0).data()).isEqualTo("{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+    assertThat(received.get(1).data())
+        .isEqualTo(new byte[] {'{', '"', 'b', '"', ':', (byte) 0xff, '}'});
+    assertThat(received).allSatisfy(m -> assertThat(m.deliveryAttempt()).isEqualTo(1));
+  }
+
+  @Test
+  void expandsGlobsInSortedOrderAndReadsStdin() throws Exception {
+    Files.writeString(dir.resolve("b.ndjson"), "{\"n\":2}\n");
+    Files.writeString(dir.resolve("a.ndjson"), "{\"n\":1}\n");
+    Files.writeString(dir.resolve("skip.txt"), "{\"n\":0}\n");
+    List<String> ids = new CopyOnWriteArrayList<>();
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir + "/*.ndjson", "-"),
+            new ByteArrayInputStream("{\"n\":3}\n".getBytes(StandardCharsets.UTF_8)),
+            Clock.systemUTC(),
+            3);
+
+    source.start(
+        (m, ack) -> {
+          ids.add(m.id());
+          ack.ack();
+        });
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(ids).containsExactly("a.ndjson:1", "b.ndjson:1", "stdin:1");
+  }
+
+  @Test
+  void redeliversANackedLineWithItsAttemptCounted() throws Exception {
+    Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n");
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir.resolve("in.ndjson").toString()),
+            InputStreamOf.empty(),
+            Clock.systemUTC(),
+            3);
+
+    source.start(
+        (m, ack) -> {
+          attempts.add(m.deliveryAttempt());
+          if (m.deliveryAttempt() < 2) {
+            ack.nack();
+          } else {
+            ack.ack();
+          }
+        });
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    assertThat(attempts).containsExactly(1, 2);
+  }
+
+  @Test
+  void failsTheRunWhenALineIsNeverStored() throws Exception {
+    Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n");
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir.resolve("in.ndjson").toString()),
+            InputStreamOf.empty(),
+            Clock.systemUTC(),
+            2);
+
+    source.start((m, ack) -> ack.nack());
+
+    assertThatThrownBy(() -> source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(SourceException.class)
+        .hasMessageContaining("1 line(s) could not be stored after 2 attempts; run the file again");
+  }
+
+  @Test
+  void namesTheKeyWhenNoFileMatches() {
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir + "/*.json"), InputStreamOf.empty(), Clock.systemUTC(), 2);
+
+    assertThatThrownBy(() -> source.start((m, ack) -> ack.ack()))
+        .isInstanceOf(SourceException.class)
+        .hasMessage("source.ndjson.paths: no file matches " + dir + "/*.json");
+  }
+
+  private static final class InputStreamOf {
+    static ByteArrayInputStream empty() {
+      return new ByteArrayInputStream(new byte[0]);
+    }
+  }
+}
