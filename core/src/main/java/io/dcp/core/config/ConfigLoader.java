@@ -1,0 +1,497 @@
+package io.dcp.core.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dcp.core.mapping.ColumnSource;
+import io.dcp.core.mapping.MappingConfig;
+import io.dcp.core.mapping.MappingMode;
+import io.dcp.core.mapping.UnknownFields;
+import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.PipelineSettings;
+import io.dcp.core.pipeline.RetryPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the configuration: built-in defaults, then the YAML file, then {@code DCP_…} environment
+ * variables, then {@code --set key=value} flags, each overriding the one before. Every problem is
+ * collected and reported at once, each with its key path and the fix.
+ *
+ * <p>An environment variable names a key in upper snake case with {@code DCP_} in front: {@code
+ * pipeline.maxBatchRows} is {@code DCP_PIPELINE_MAX_BATCH_ROWS}. The keys and their defaults are
+ * those of {@code defaults.yaml} beside this class; {@code mapping.columns} takes any column name.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final String OPEN_MAP = "mapping.columns";
+  private static final JsonNode DEFAULTS = readDefaults();
+
+  private final Map<String, String> environment;
+
+  /** A loader reading overrides from {@code environment} (normally {@code System.getenv()}). */
+  public ConfigLoader(Map<String, String> environment) {
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** Returns the environment variable that overrides {@code key}. */
+  public static String environmentName(String key) {
+    StringBuilder name = new StringBuilder("DCP_");
+    for (char c : key.toCharArray()) {
+      if (c == '.') {
+        name.append('_');
+      } else if (Character.isUpperCase(c)) {
+        name.append('_').append(c);
+      } else {
+        name.append(Character.toUpperCase(c));
+      }
+    }
+    return name.toString();
+  }
+
+  /** Every key with its default, in file order: the reference for docs and overrides. */
+  public static Map<String, String> defaults() {
+    Map<String, String> keys = new LinkedHashMap<>();
+    leaves(DEFAULTS, "", keys);
+    return keys;
+  }
+
+  /**
+   * Loads {@code file} (may be null: defaults only) with overrides.
+   *
+   * @param sets {@code key=value} overrides from flags, applied last
+   * @throws ConfigException listing every problem
+   */
+  public DcpConfig load(Path file, List<String> sets) throws ConfigException {
+    List<ConfigProblem> problems = new ArrayList<>();
+    ObjectNode tree = DEFAULTS.deepCopy();
+    if (file != null) {
+      try {
+        JsonNode fromFile = YAML.readTree(Files.readAllBytes(file));
+        if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
+          if (!fromFile.isObject()) {
+            problems.add(new ConfigProblem("", file + " must hold a YAML mapping of sections"));
+          } else {
+            merge(tree, (ObjectNode) fromFile, DEFAULTS, "", problems);
+          }
+        }
+      } catch (IOException e) {
+        throw new ConfigException(
+            List.of(
+                new ConfigProblem("", "cannot read " + file + ": " + firstLine(e.getMessage()))));
+      }
+    }
+    Map<String, String> known = defaults();
+    for (String key : known.keySet()) {
+      String value = environment.get(environmentName(key));
+      if (value != null) {
+        set(tree, key, value);
+      }
+    }
+    for (String assignment : sets) {
+      int eq = assignment.indexOf('=');
+      if (eq <= 0) {
+        problems.add(new ConfigProblem("", "--set '" + assignment + "' is not key=value"));
+        continue;
+      }
+      String key = assignment.substring(0, eq).trim();
+      if (!known.containsKey(key) && !key.startsWith(OPEN_MAP + ".")) {
+        problems.add(new ConfigProblem(key, "unknown key" + suggestion(key, known.keySet())));
+        continue;
+      }
+      set(tree, key, assignment.substring(eq + 1));
+    }
+    DcpConfig config = bind(new Reader(tree, problems));
+    if (!problems.isEmpty()) {
+      problems.sort(Comparator.comparing(ConfigProblem::key));
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  private static DcpConfig bind(Reader r) {
+    DcpConfig.Source source =
+        new DcpConfig.Source(
+            r.choice("source.type", "ndjson"),
+            r.strings("source.ndjson.paths"),
+            r.positiveInt("source.ndjson.maxAttempts"));
+    if (source.type().equals("ndjson") && source.ndjsonPaths().isEmpty()) {
+      r.problem(
+          "source.ndjson.paths",
+          "required: list the NDJSON files to read, or \"-\" for standard input");
+    }
+    DcpConfig.Sink sink =
+        new DcpConfig.Sink(
+            r.choice("sink.type", "duckdb", "bigquery"),
+            r.string("sink.duckdb.path"),
+            r.string("sink.bigquery.project"),
+            r.string("sink.bigquery.endpoint"));
+    if (sink.type().equals("bigquery") && sink.bigqueryProject().isEmpty()) {
+      r.problem("sink.bigquery.project", "required when sink.type is bigquery: the project id");
+    }
+    DcpConfig.DeadLetter deadLetter =
+        new DcpConfig.DeadLetter(
+            r.choice("deadLetter.type", "table"), r.string("deadLetter.table"));
+    r.tableId("deadLetter.table", deadLetter.table());
+    DcpConfig.Table table = new DcpConfig.Table(r.string("table.id"), r.string("table.schema"));
+    if (table.id().isEmpty()) {
+      r.problem("table.id", "required: the destination table (a name, or project.dataset.table)");
+    } else {
+      r.tableId("table.id", table.id());
+    }
+    if (table.schema().isEmpty()) {
+      r.problem(
+          "table.schema",
+          "required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)");
+    }
+    return new DcpConfig(
+        source,
+        sink,
+        deadLetter,
+        table,
+        mapping(r),
+        pipeline(r),
+        new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port")));
+  }
+
+  private static MappingConfig mapping(Reader r) {
+    MappingMode mode =
+        MappingMode.valueOf(r.choice("mapping.mode", "typed", "raw").toUpperCase(Locale.ROOT));
+    UnknownFields unknown =
+        UnknownFields.valueOf(
+            r.choice("mapping.unknownFields", "ignore", "reject", "keep").toUpperCase(Locale.ROOT));
+    MappingConfig base =
+        mode == MappingMode.RAW
+            ? MappingConfig.raw(
+                r.string("mapping.payloadColumn"), r.string("mapping.arrivalColumn"))
+            : MappingConfig.typed();
+    MappingConfig config =
+        base.withUnknownFields(unknown)
+            .withKeepColumn(r.string("mapping.keepColumn"))
+            .withExplodeArrays(r.bool("mapping.explodeArrays"));
+    int maxPayload = r.positiveInt("mapping.maxPayloadBytes");
+    int maxDepth = r.positiveInt("mapping.maxDepth");
+    if (maxPayload > 0 && maxDepth > 0) {
+      config = config.withMaxPayloadBytes(maxPayload).withMaxDepth(maxDepth);
+    }
+    JsonNode columns = r.node(OPEN_MAP);
+    if (columns != null && !columns.isObject()) {
+      r.problem(OPEN_MAP, "expected a mapping of column: source");
+    } else if (columns != null) {
+      Iterator<Map.Entry<String, JsonNode>> it = columns.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        try {
+          config = config.withColumn(e.getKey(), ColumnSource.parse(e.getValue().asText()));
+        } catch (IllegalArgumentException ex) {
+          r.problem(OPEN_MAP + "." + e.getKey(), ex.getMessage());
+        }
+      }
+    }
+    return config;
+  }
+
+  private static PipelineSettings pipeline(Reader r) {
+    try {
+      return new PipelineSettings(
+          r.positiveInt("pipeline.maxBatchRows"),
+          r.positiveLong("pipeline.maxBatchBytes"),
+          r.duration("pipeline.maxBatchLatency"),
+          r.positiveInt("pipeline.maxInFlightMessages"),
+          r.positiveLong("pipeline.maxInFlightBytes"),
+          r.positiveInt("pipeline.writeThreads"),
+          new RetryPolicy(
+              r.duration("pipeline.retry.initialBackoff"),
+              r.duration("pipeline.retry.maxBackoff"),
+              r.number("pipeline.retry.multiplier"),
+              r.number("pipeline.retry.jitter"),
+              r.positiveInt("pipeline.retry.maxAttempts")),
+          r.duration("pipeline.drainTimeout"),
+          r.positiveOrZeroInt("pipeline.dedupWindowSize"));
+    } catch (IllegalArgumentException e) {
+      if (!r.hasProblems()) {
+        r.problem("pipeline", e.getMessage());
+      }
+      return PipelineSettings.defaults();
+    }
+  }
+
+  private static void merge(
+      ObjectNode into,
+      ObjectNode from,
+      JsonNode defaults,
+      String parent,
+      List<ConfigProblem> problems) {
+    Iterator<Map.Entry<String, JsonNode>> it = from.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = parent.isEmpty() ? e.getKey() : parent + "." + e.getKey();
+      JsonNode known = defaults.get(e.getKey());
+      if (known == null) {
+        List<String> siblings = new ArrayList<>();
+        defaults.fieldNames().forEachRemaining(siblings::add);
+        problems.add(new ConfigProblem(key, "unknown key" + suggestion(e.getKey(), siblings)));
+        continue;
+      }
+      if (known.isObject() && !key.equals(OPEN_MAP)) {
+        if (!e.getValue().isObject()) {
+          problems.add(new ConfigProblem(key, "expected a section (a YAML mapping)"));
+          continue;
+        }
+        merge((ObjectNode) into.get(e.getKey()), (ObjectNode) e.getValue(), known, key, problems);
+      } else {
+        into.set(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static void set(ObjectNode tree, String key, String value) {
+    String[] parts = key.split("\\.");
+    ObjectNode node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode child = node.get(parts[i]);
+      if (!(child instanceof ObjectNode)) {
+        child = node.putObject(parts[i]);
+      }
+      node = (ObjectNode) child;
+    }
+    JsonNode current = node.get(parts[parts.length - 1]);
+    if (current != null && current.isArray()) {
+      var array = JsonNodeFactory.instance.arrayNode();
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          array.add(item.trim());
+        }
+      }
+      node.set(parts[parts.length - 1], array);
+    } else {
+      node.put(parts[parts.length - 1], value);
+    }
+  }
+
+  private static String suggestion(String key, Iterable<String> candidates) {
+    String leaf = key.substring(key.lastIndexOf('.') + 1);
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : candidates) {
+      String candidateLeaf = candidate.substring(candidate.lastIndexOf('.') + 1);
+      int d = distance(leaf.toLowerCase(Locale.ROOT), candidateLeaf.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, leaf.length() / 3)
+        ? "; did you mean '" + best + "'?"
+        : "";
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
+  private static void leaves(JsonNode node, String parent, Map<String, String> out) {
+    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = parent.isEmpty() ? e.getKey() : parent + "." + e.getKey();
+      if (e.getValue().isObject() && !key.equals(OPEN_MAP)) {
+        leaves(e.getValue(), key, out);
+      } else {
+        out.put(key, e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
+      }
+    }
+  }
+
+  private static JsonNode readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
+      return YAML.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the built-in defaults are unreadable", e);
+    }
+  }
+
+  private static String firstLine(String text) {
+    int newline = text == null ? -1 : text.indexOf('\n');
+    return newline < 0 ? String.valueOf(text) : text.substring(0, newline);
+  }
+
+  /** Typed reads of the merged tree that record a problem instead of failing. */
+  private static final class Reader {
+    private final ObjectNode tree;
+    private final List<ConfigProblem> problems;
+
+    Reader(ObjectNode tree, List<ConfigProblem> problems) {
+      this.tree = tree;
+      this.problems = problems;
+    }
+
+    void problem(String key, String message) {
+      problems.add(new ConfigProblem(key, message));
+    }
+
+    boolean hasProblems() {
+      return !problems.isEmpty();
+    }
+
+    JsonNode node(String key) {
+      JsonNode node = tree;
+      for (String part : key.split("\\.")) {
+        node = node == null ? null : node.get(part);
+      }
+      return node;
+    }
+
+    String string(String key) {
+      JsonNode node = node(key);
+      if (node == null || node.isNull()) {
+        return "";
+      }
+      if (!node.isValueNode()) {
+        problem(key, "expected a single value");
+        return "";
+      }
+      return node.asText();
+    }
+
+    String choice(String key, String... allowed) {
+      String value = string(key).toLowerCase(Locale.ROOT);
+      if (!Set.of(allowed).contains(value)) {
+        problem(key, "'" + value + "' is not one of " + String.join(", ", allowed));
+        return allowed[0];
+      }
+      return value;
+    }
+
+    List<String> strings(String key) {
+      JsonNode node = node(key);
+      List<String> out = new ArrayList<>();
+      if (node == null || node.isNull()) {
+        return out;
+      }
+      if (node.isArray()) {
+        node.forEach(item -> out.add(item.asText()));
+      } else if (node.isValueNode() && !node.asText().isBlank()) {
+        out.add(node.asText());
+      }
+      return out;
+    }
+
+    boolean bool(String key) {
+      String text = string(key).toLowerCase(Locale.ROOT);
+      if (!text.equals("true") && !text.equals("false")) {
+        problem(key, "'" + text + "' is not true or false");
+        return false;
+      }
+      return Boolean.parseBoolean(text);
+    }
+
+    long positiveLong(String key) {
+      try {
+        long value = Long.parseLong(string(key).replace("_", "").trim());
+        if (value > 0) {
+          return value;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      problem(key, "'" + string(key) + "' is not a whole number greater than 0");
+      return 1;
+    }
+
+    int positiveInt(String key) {
+      long value = positiveLong(key);
+      if (value > Integer.MAX_VALUE) {
+        problem(key, value + " is too large (at most " + Integer.MAX_VALUE + ")");
+        return 1;
+      }
+      return (int) value;
+    }
+
+    int positiveOrZeroInt(String key) {
+      return string(key).trim().equals("0") ? 0 : positiveInt(key);
+    }
+
+    int port(String key) {
+      int port = positiveInt(key);
+      if (port > 65535) {
+        problem(key, port + " is not a TCP port (1-65535)");
+      }
+      return port;
+    }
+
+    double number(String key) {
+      try {
+        return Double.parseDouble(string(key));
+      } catch (NumberFormatException e) {
+        problem(key, "'" + string(key) + "' is not a number");
+        return 1.0;
+      }
+    }
+
+    Duration duration(String key) {
+      String text = string(key).trim().toLowerCase(Locale.ROOT);
+      try {
+        if (text.startsWith("pt")) {
+          return Duration.parse(text.toUpperCase(Locale.ROOT));
+        }
+        if (text.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2).trim()));
+        }
+        long amount = Long.parseLong(text.substring(0, text.length() - 1).trim());
+        switch (text.charAt(text.length() - 1)) {
+          case 's':
+            return Duration.ofSeconds(amount);
+          case 'm':
+            return Duration.ofMinutes(amount);
+          case 'h':
+            return Duration.ofHours(amount);
+          default:
+            break;
+        }
+      } catch (RuntimeException e) {
+        // reported below
+      }
+      problem(key, "'" + string(key) + "' is not a duration such as 200ms, 30s, 5m or 1h");
+      return Duration.ofSeconds(1);
+    }
+
+    void tableId(String key, String text) {
+      try {
+        TableId.parse(text);
+      } catch (IllegalArgumentException e) {
+        problem(key, e.getMessage());
+      }
+    }
+  }
+}

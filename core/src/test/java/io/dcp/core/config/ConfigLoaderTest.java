@@ -1,0 +1,144 @@
+package io.dcp.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dcp.core.mapping.ColumnSource;
+import io.dcp.core.mapping.UnknownFields;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  private Path file(String yaml) throws Exception {
+    Path path = dir.resolve("dcp.yaml");
+    Files.writeString(path, yaml);
+    return path;
+  }
+
+  private static final String MINIMAL =
+      """
+      source:
+        ndjson:
+          paths: [events.ndjson]
+      table:
+        id: quotes
+        schema: schema.json
+      """;
+
+  @Test
+  void fillsEveryKeyTheFileLeavesOutWithItsDefault() throws Exception {
+    DcpConfig config = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
+
+    assertThat(config.source().ndjsonPaths()).containsExactly("events.ndjson");
+    assertThat(config.sink().type()).isEqualTo("duckdb");
+    assertThat(config.sink().duckdbPath()).isEqualTo("dcp.duckdb");
+    assertThat(config.deadLetter().table()).isEqualTo("dead_letters");
+    assertThat(config.pipeline().maxBatchLatency()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.pipeline().retry().maxAttempts()).isEqualTo(8);
+    assertThat(config.admin()).isEqualTo(new DcpConfig.Admin(true, "127.0.0.1", 8081));
+    assertThat(config.mapping().unknownFields()).isEqualTo(UnknownFields.IGNORE);
+  }
+
+  @Test
+  void flagsOverrideTheEnvironmentWhichOverridesTheFile() throws Exception {
+    Path path = file(MINIMAL + "pipeline:\n  maxBatchRows: 100\n  writeThreads: 2\n");
+    ConfigLoader loader =
+        new ConfigLoader(
+            Map.of(
+                "DCP_PIPELINE_MAX_BATCH_ROWS",
+                "200",
+                "DCP_PIPELINE_WRITE_THREADS",
+                "3",
+                "DCP_SINK_DUCKDB_PATH",
+                "env.duckdb"));
+
+    DcpConfig config =
+        loader.load(
+            path, List.of("pipeline.maxBatchRows=300", "mapping.columns.id=metadata:message_id"));
+
+    assertThat(config.pipeline().maxBatchRows()).isEqualTo(300);
+    assertThat(config.pipeline().writeThreads()).isEqualTo(3);
+    assertThat(config.sink().duckdbPath()).isEqualTo("env.duckdb");
+    assertThat(config.mapping().columns())
+        .containsEntry("id", ColumnSource.parse("metadata:message_id"));
+  }
+
+  @Test
+  void namesEnvironmentVariablesAfterTheirKeys() {
+    assertThat(ConfigLoader.environmentName("pipeline.retry.maxAttempts"))
+        .isEqualTo("DCP_PIPELINE_RETRY_MAX_ATTEMPTS");
+    assertThat(ConfigLoader.environmentName("sink.duckdb.path")).isEqualTo("DCP_SINK_DUCKDB_PATH");
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceWithItsKeyAndFix() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: kafka
+            sink:
+              type: duckdb
+              duckdb:
+                pth: x.duckdb
+            table:
+              id: "a.b.c.d"
+            mapping:
+              unknownFields: drop
+              columns:
+                id: "$.id"
+            pipeline:
+              maxBatchRows: -1
+              maxBatchLatency: soon
+            admin:
+              port: 70000
+            """);
+
+    assertThatThrownBy(
+            () -> new ConfigLoader(Map.of()).load(path, List.of("pipeline.maxBatchRow=5")))
+        .isInstanceOf(ConfigException.class)
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "admin.port: 70000 is not a TCP port (1-65535)",
+                "mapping.columns.id: column source '$.id' is not a JSON Pointer (/a/b), attribute:NAME or metadata:FIELD",
+                "mapping.unknownFields: 'drop' is not one of ignore, reject, keep",
+                "pipeline.maxBatchLatency: 'soon' is not a duration such as 200ms, 30s, 5m or 1h",
+                "pipeline.maxBatchRow: unknown key; did you mean 'pipeline.maxBatchRows'?",
+                "pipeline.maxBatchRows: '-1' is not a whole number greater than 0",
+                "sink.duckdb.pth: unknown key; did you mean 'path'?",
+                "source.ndjson.paths: required: list the NDJSON files to read, or \"-\" for standard input",
+                "source.type: 'kafka' is not one of ndjson",
+                "table.id: 'a.b.c.d' is not a table id: expected project.dataset.table",
+                "table.schema: required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)"));
+  }
+
+  @Test
+  void documentsEveryKeyWithItsEnvironmentVariable() throws Exception {
+    String doc = Files.readString(Path.of("../docs/configuration.md"));
+    for (String key : ConfigLoader.defaults().keySet()) {
+      assertThat(doc).as("docs/configuration.md documents %s", key).contains("`" + key + "`");
+      if (!key.equals("mapping.columns")) {
+        assertThat(doc)
+            .as("docs/configuration.md names the variable of %s", key)
+            .contains(ConfigLoader.environmentName(key));
+      }
+    }
+    Matcher documented = Pattern.compile("^\\| `([a-zA-Z.]+)`", Pattern.MULTILINE).matcher(doc);
+    while (documented.find()) {
+      assertThat(ConfigLoader.defaults())
+          .as("a documented key exists")
+          .containsKey(documented.group(1));
+    }
+  }
+}
