@@ -1,0 +1,36 @@
+package io.dcp.runner.standalone;
+
+import io.dcp.core.config.ConfigException;
+import io.dcp.core.config.ConfigLoader;
+import io.dcp.core.config.DcpConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options every command that reads a config shares. */
+final class ConfigOptions {
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      description = "The YAML config file.")
+  Path config;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Overrides one config key, e.g. --set pipeline.maxBatchRows=1000.")
+  List<String> sets = new ArrayList<>();
+
+  /** Loads the config, or prints every problem to {@code err} and returns null. */
+  DcpConfig load(PrintWriter err) {
+    try {
+      return new ConfigLoader(System.getenv()).load(config, sets);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return null;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.dcp.runner.standalone;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dcp} command line. */
+@Command(
+    name = "dcp",
+    mixinStandardHelpOptions = true,
+    version = "dcp 0.1.0",
+    description = "Ingests JSON messages into a warehouse, with every rejected message kept.",
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      SchemaCommand.class,
+      QueryCommand.class
+    })
+public final class Main {
+
+  /** Exit status of a configuration problem. */
+  static final int CONFIG_ERROR = 2;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+}

@@ -1,0 +1,125 @@
+package io.dcp.runner.standalone;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.dcp.adapters.bigquery.StorageWriteRowSink;
+import io.dcp.adapters.bigquery.StorageWriteSettings;
+import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.core.config.DcpConfig;
+import io.dcp.core.mapping.JsonMessageMapper;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.IngestPipeline;
+import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.port.DeadLetterSink;
+import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.RowSink;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.schema.SchemaException;
+import io.dcp.core.schema.SchemaJson;
+import io.dcp.core.schema.TableSchema;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
+ * for the table's schema, Prometheus metrics, and the pipeline. Only wiring lives here.
+ */
+final class PipelineModule extends AbstractModule {
+  private final DcpConfig config;
+
+  PipelineModule(DcpConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  protected void configure() {
+    bind(DcpConfig.class).toInstance(config);
+    bind(Clock.class).toInstance(Clock.systemUTC());
+  }
+
+  @Provides
+  @Singleton
+  TableSchema schema() throws SchemaException {
+    return SchemaJson.read(Path.of(config.table().schema()));
+  }
+
+  @Provides
+  @Singleton
+  MessageMapper mapper(TableSchema schema, Clock clock) {
+    return JsonMessageMapper.create(schema, config.mapping(), sourceName(), clock);
+  }
+
+  @Provides
+  @Singleton
+  MessageSource source(Clock clock) {
+    // Only ndjson is accepted by the config loader today; other sources add a case here.
+    return new NdjsonMessageSource(
+        config.source().ndjsonPaths(), System.in, clock, config.source().ndjsonMaxAttempts());
+  }
+
+  @Provides
+  @Singleton
+  RowSink rowSink() throws SinkException {
+    return switch (config.sink().type()) {
+      case "bigquery" -> {
+        StorageWriteSettings settings =
+            StorageWriteSettings.defaults(config.sink().bigqueryProject());
+        yield new StorageWriteRowSink(
+            config.sink().bigqueryEndpoint().isEmpty()
+                ? settings
+                : settings.withEndpoint(config.sink().bigqueryEndpoint()));
+      }
+      default -> DuckDbRowSink.open(config.sink().duckdbPath());
+    };
+  }
+
+  @Provides
+  @Singleton
+  DeadLetterSink deadLetterSink(RowSink rows) {
+    return new TableDeadLetterSink(rows, TableId.parse(config.deadLetter().table()));
+  }
+
+  @Provides
+  @Singleton
+  PrometheusMeterRegistry registry() {
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  @Provides
+  @Singleton
+  PipelineMetrics metrics(PrometheusMeterRegistry registry) {
+    return new MicrometerPipelineMetrics(registry);
+  }
+
+  @Provides
+  @Singleton
+  IngestPipeline pipeline(
+      MessageSource source,
+      MessageMapper mapper,
+      TableSchema schema,
+      RowSink rowSink,
+      DeadLetterSink deadLetterSink,
+      PipelineMetrics metrics,
+      Clock clock) {
+    return new IngestPipeline(
+        source,
+        mapper,
+        TableId.parse(config.table().id()),
+        schema,
+        rowSink,
+        deadLetterSink,
+        config.pipeline(),
+        metrics,
+        clock);
+  }
+
+  private String sourceName() {
+    return String.join(",", config.source().ndjsonPaths());
+  }
+}

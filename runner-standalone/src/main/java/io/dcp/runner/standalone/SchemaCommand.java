@@ -1,0 +1,48 @@
+package io.dcp.runner.standalone;
+
+import io.dcp.core.schema.SchemaInference;
+import io.dcp.core.schema.SchemaJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Schema tools. */
+@Command(name = "schema", description = "Schema tools.", subcommands = SchemaCommand.Infer.class)
+final class SchemaCommand {
+
+  /** Infers a BigQuery JSON schema from NDJSON samples and prints it on stdout. */
+  @Command(name = "infer", description = "Infers a BigQuery JSON schema from an NDJSON sample.")
+  static final class Infer implements Callable<Integer> {
+    @Parameters(paramLabel = "SAMPLE", description = "An NDJSON file of sample messages.")
+    Path sample;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+      SchemaInference.Inferred inferred;
+      // Lenient decoding: a sample line with invalid UTF-8 must not stop inference.
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(Files.newInputStream(sample), StandardCharsets.UTF_8))) {
+        inferred = new SchemaInference().addNdjson(lines).result();
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(SchemaJson.write(inferred.schema()));
+      out.flush();
+      PrintWriter err = spec.commandLine().getErr();
+      inferred.notes().forEach(note -> err.println("note: " + note));
+      err.flush();
+      return 0;
+    }
+  }
+}

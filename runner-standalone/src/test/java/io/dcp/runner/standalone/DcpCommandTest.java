@@ -1,0 +1,164 @@
+package io.dcp.runner.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The dcp command as a user runs it, on the bundled quickstart example. */
+class DcpCommandTest {
+  private static final Path EXAMPLE = Path.of("../examples/quickstart");
+
+  @TempDir Path dir;
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result dcp(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args);
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  private List<String> sets() {
+    return List.of(
+        "--set", "source.ndjson.paths=" + EXAMPLE.resolve("events.ndjson"),
+        "--set", "table.schema=" + EXAMPLE.resolve("schema.json"),
+        "--set", "sink.duckdb.path=" + dir.resolve("q.duckdb"));
+  }
+
+  private String[] args(String... head) {
+    List<String> all = new ArrayList<>(List.of(head));
+    all.addAll(List.of("--config", EXAMPLE.resolve("dcp.yaml").toString()));
+    all.addAll(sets());
+    return all.toArray(String[]::new);
+  }
+
+  @Test
+  void runLandsTheQuickstartRowsAndDeadLettersWithTheirReasons() throws Exception {
+    Result result = dcp(args("run"));
+
+    assertThat(result.status()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("1,005 messages, 1,000 rows written")
+        .contains("5 dead letters, 0 nacked.");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("q.duckdb"));
+        ResultSet rows =
+            c.createStatement()
+                .executeQuery("SELECT count(*), count(DISTINCT message_id) FROM quotes");
+        ResultSet dead =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT message_id || ' ' || errorMessage FROM dead_letters ORDER BY message_id")) {
+      rows.next();
+      assertThat(rows.getLong(1)).isEqualTo(1000);
+      assertThat(rows.getLong(2)).isEqualTo(1000);
+      List<String> letters = new ArrayList<>();
+      while (dead.next()) {
+        letters.add(dead.getString(1));
+      }
+      assertThat(letters)
+          .containsExactly(
+              "events.ndjson:1001 map: $.size: 1.5 is not an INT64 (it has a fraction)",
+              "events.ndjson:201 map: $.bid: \"12,5\" is not a FLOAT64",
+              "events.ndjson:401 parse: malformed JSON: Unexpected end-of-input: expected close marker for Object at line 1, column 56",
+              "events.ndjson:601 map: $.symbol: missing required field",
+              "events.ndjson:801 decode: invalid UTF-8 at byte 11");
+    }
+  }
+
+  @Test
+  void validateCountsWhatWouldLandAndWhyTheRestWouldNotWithoutWriting() {
+    List<String> all = new ArrayList<>(List.of(args("validate")));
+    all.addAll(List.of("--sample", EXAMPLE.resolve("events.ndjson").toString()));
+
+    Result result = dcp(all.toArray(String[]::new));
+
+    assertThat(result.status()).isZero();
+    assertThat(result.out())
+        .contains("Config OK: ndjson -> table quotes (11 columns)")
+        .contains("1,005 messages: 1,000 rows would land, 5 dead letters")
+        .contains("     1  map: $.bid: \"12,5\" is not a FLOAT64");
+    assertThat(Files.exists(dir.resolve("q.duckdb"))).isFalse();
+  }
+
+  @Test
+  void configErrorsExitWithStatusTwoListingEveryKey() throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "sink:\n  type: oracle\npipeline:\n  writeThreads: zero\n");
+
+    Result result = dcp("run", "--config", bad.toString());
+
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("pipeline.writeThreads: 'zero' is not a whole number greater than 0")
+        .contains("sink.type: 'oracle' is not one of duckdb, bigquery")
+        .contains("table.id: required");
+  }
+
+  @Test
+  void schemaInferPrintsABigQuerySchema() {
+    Result result = dcp("schema", "infer", EXAMPLE.resolve("events.ndjson").toString());
+
+    assertThat(result.status()).isZero();
+    assertThat(result.out()).contains("\"name\" : \"ts\",\n  \"type\" : \"TIMESTAMP\"");
+    assertThat(result.out()).contains("\"name\" : \"venue\",\n  \"type\" : \"RECORD\"");
+    assertThat(result.err()).contains("note: bid: values of different types seen; typed as STRING");
+  }
+
+  @Test
+  void adminServesHealthReadinessAndPrometheusMetrics() throws Exception {
+    var pipeline =
+        com.google.inject.Guice.createInjector(
+                new PipelineModule(
+                    new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+                        .load(
+                            EXAMPLE.resolve("dcp.yaml"),
+                            sets().stream().filter(s -> !s.equals("--set")).toList())))
+            .getInstance(io.dcp.core.pipeline.IngestPipeline.class);
+    var registry =
+        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    new MicrometerPipelineMetrics(registry)
+        .rowsWritten(io.dcp.core.model.TableId.local("quotes"), 3);
+    HttpClient http = HttpClient.newHttpClient();
+    try (AdminServer admin = new AdminServer("127.0.0.1", 0, pipeline, registry)) {
+      String base = "http://127.0.0.1:" + admin.port();
+      HttpResponse<String> health =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ready =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(health.statusCode()).isEqualTo(200);
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("dcp_rows_written_total{table=\"quotes\"} 3.0");
+    } finally {
+      pipeline.close();
+    }
+  }
+}
