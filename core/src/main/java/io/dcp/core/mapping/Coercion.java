@@ -31,7 +31,7 @@ final class Coercion {
   private Coercion() {}
 
   /** Coerces a non-null, non-container JSON value (or any value for JSON/GEOGRAPHY columns). */
-  static Object scalar(FieldType type, JsonNode node, String path) {
+  static Object scalar(FieldType type, JsonNode node, Object path) {
     return switch (type) {
       case STRING -> string(node, path);
       case INT64 -> int64(node, path);
@@ -51,15 +51,15 @@ final class Coercion {
   }
 
   /** Coerces text from an attribute or metadata value as if it were a JSON string. */
-  static Object text(FieldType type, String text, String path) {
+  static Object text(FieldType type, String text, Object path) {
     return scalar(type, com.fasterxml.jackson.databind.node.TextNode.valueOf(text), path);
   }
 
-  static Rejection notA(JsonNode node, String what, String path) {
+  static Rejection notA(JsonNode node, String what, Object path) {
     return new Rejection(path, show(node) + " is not " + what);
   }
 
-  private static String string(JsonNode node, String path) {
+  private static String string(JsonNode node, Object path) {
     if (node.isTextual()) {
       return node.textValue();
     }
@@ -72,7 +72,7 @@ final class Coercion {
     throw notA(node, "a STRING", path);
   }
 
-  private static Long int64(JsonNode node, String path) {
+  private static Long int64(JsonNode node, Object path) {
     if (node.isIntegralNumber()) {
       if (node.canConvertToLong()) {
         return node.longValue();
@@ -100,14 +100,14 @@ final class Coercion {
     throw notA(node, "an INT64", path);
   }
 
-  private static long checkedLong(BigInteger value, JsonNode node, String path) {
+  private static long checkedLong(BigInteger value, JsonNode node, Object path) {
     if (value.compareTo(LONG_MIN) < 0 || value.compareTo(LONG_MAX) > 0) {
       throw new Rejection(path, show(node) + " is out of INT64 range");
     }
     return value.longValue();
   }
 
-  private static Double float64(JsonNode node, String path) {
+  private static Double float64(JsonNode node, Object path) {
     if (node.isNumber()) {
       double value = node.doubleValue();
       if (Double.isInfinite(value)) {
@@ -139,7 +139,7 @@ final class Coercion {
     throw notA(node, "a FLOAT64", path);
   }
 
-  private static BigDecimal numeric(JsonNode node, String path, boolean big) {
+  private static BigDecimal numeric(JsonNode node, Object path, boolean big) {
     BigDecimal value;
     if (node.isNumber()) {
       if (node.isDouble() || node.isFloat()) {
@@ -179,7 +179,7 @@ final class Coercion {
     return value;
   }
 
-  private static Boolean bool(JsonNode node, String path) {
+  private static Boolean bool(JsonNode node, Object path) {
     if (node.isBoolean()) {
       return node.booleanValue();
     }
@@ -195,7 +195,7 @@ final class Coercion {
     throw notA(node, "a BOOL", path);
   }
 
-  private static Instant timestamp(JsonNode node, String path) {
+  private static Instant timestamp(JsonNode node, Object path) {
     Instant value;
     if (node.isIntegralNumber()) {
       // A number is microseconds since the epoch, as the Storage Write API takes it.
@@ -223,7 +223,7 @@ final class Coercion {
     return value;
   }
 
-  private static Object civil(JsonNode node, String path, FieldType type) {
+  private static Object civil(JsonNode node, Object path, FieldType type) {
     if (!node.isTextual()) {
       throw notA(node, "a " + type, path);
     }
@@ -251,7 +251,7 @@ final class Coercion {
     return value;
   }
 
-  private static Bytes bytes(JsonNode node, String path) {
+  private static Bytes bytes(JsonNode node, Object path) {
     if (node.isTextual()) {
       try {
         return Bytes.fromBase64(node.textValue());
@@ -262,7 +262,7 @@ final class Coercion {
     throw notA(node, "BYTES (a base64 string)", path);
   }
 
-  private static String geography(JsonNode node, String path) {
+  private static String geography(JsonNode node, Object path) {
     if (node.isObject()) {
       return node.toString(); // GeoJSON geometry
     }

@@ -336,14 +336,15 @@ public final class JsonMessageMapper implements MessageMapper {
         if (index >= 0 && index != keepIndex) {
           ColumnPlan column = columns.get(index);
           if (column.source == null) {
-            values[index] = value(column.field, entry.getValue(), base + "." + name, unknown);
+            values[index] =
+                value(column.field, entry.getValue(), FieldPath.field(base, name), unknown);
           }
           continue;
         }
         if (pointerHeads.contains(name.toLowerCase(Locale.ROOT))) {
           continue;
         }
-        unknown.add(base + "." + name, entry.getValue());
+        unknown.add(FieldPath.field(base, name), entry.getValue());
       }
     }
     for (ColumnPlan column : columns) {
@@ -412,7 +413,7 @@ public final class JsonMessageMapper implements MessageMapper {
   }
 
   /** Coerces a JSON value to a column's value; null for JSON null (REQUIRED is checked above). */
-  private Object value(Field field, JsonNode node, String path, Unknowns unknown) {
+  private Object value(Field field, JsonNode node, Object path, Unknowns unknown) {
     if (node == null || node.isNull()) {
       return null;
     }
@@ -428,7 +429,7 @@ public final class JsonMessageMapper implements MessageMapper {
     List<Object> list = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
       JsonNode element = node.get(i);
-      String at = path + "[" + i + "]";
+      FieldPath at = FieldPath.element(path, i);
       if (element.isNull()) {
         throw new Rejection(at, "null element in a REPEATED field");
       }
@@ -437,7 +438,7 @@ public final class JsonMessageMapper implements MessageMapper {
     return List.copyOf(list);
   }
 
-  private Object single(Field field, JsonNode node, String path, Unknowns unknown) {
+  private Object single(Field field, JsonNode node, Object path, Unknowns unknown) {
     FieldType type = field.type();
     if (type == FieldType.STRUCT) {
       if (!node.isObject()) {
@@ -454,14 +455,14 @@ public final class JsonMessageMapper implements MessageMapper {
     return Coercion.scalar(type, node, path);
   }
 
-  private Row record(Field struct, JsonNode object, String path, Unknowns unknown) {
+  private Row record(Field struct, JsonNode object, Object path, Unknowns unknown) {
     RecordPlan plan = plans.get(struct);
     Object[] values = new Object[plan.fields.size()];
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> entry = fields.next();
       int index = plan.indexOf(entry.getKey());
-      String at = path + "." + entry.getKey();
+      FieldPath at = FieldPath.field(path, entry.getKey());
       if (index < 0) {
         unknown.add(at, entry.getValue());
         continue;
@@ -554,11 +555,12 @@ public final class JsonMessageMapper implements MessageMapper {
       this.prefix = base.length() + 1;
     }
 
-    void add(String path, JsonNode value) {
+    void add(Object where, JsonNode value) {
       if (policy == UnknownFields.REJECT) {
-        throw new Rejection(path, "unknown field (mapping.unknownFields is reject)");
+        throw new Rejection(where, "unknown field (mapping.unknownFields is reject)");
       }
       if (policy == UnknownFields.KEEP) {
+        String path = where.toString();
         if (gathered == null) {
           gathered = JsonNodeFactory.instance.objectNode();
         }

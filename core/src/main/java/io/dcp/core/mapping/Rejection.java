@@ -9,9 +9,9 @@ final class Rejection extends RuntimeException {
   final String path;
   final String reason;
 
-  Rejection(String path, String reason) {
-    super(path + ": " + reason, null, false, false);
-    this.path = path;
+  Rejection(Object where, String reason) {
+    super(where + ": " + reason, null, false, false);
+    this.path = String.valueOf(where);
     this.reason = reason;
   }
 }
