@@ -93,12 +93,14 @@ public final class DuckDbRowSink implements RowSink {
     }
     Insert insert = prepare(batch.table(), batch.schema());
     try {
-      PreparedStatement statement = insert.statement();
+      // One multi-row INSERT per batch: DuckDB's JDBC executeBatch runs row by row.
+      PreparedStatement statement = insert.statement(batch.rows().size());
+      int offset = 0;
       for (Row row : batch.rows()) {
-        insert.bind(statement, row);
-        statement.addBatch();
+        insert.bind(statement, offset, row);
+        offset += insert.columns();
       }
-      statement.executeBatch();
+      statement.executeUpdate();
       connection.commit();
       return WriteResult.allWritten();
     } catch (SQLException batchFailure) {
@@ -121,8 +123,8 @@ public final class DuckDbRowSink implements RowSink {
     List<RowError> errors = new ArrayList<>();
     for (int i = 0; i < batch.rows().size(); i++) {
       try {
-        PreparedStatement statement = insert.statement();
-        insert.bind(statement, batch.rows().get(i));
+        PreparedStatement statement = insert.statement(1);
+        insert.bind(statement, 0, batch.rows().get(i));
         statement.executeUpdate();
         connection.commit();
       } catch (SQLException rowFailure) {
@@ -167,7 +169,9 @@ public final class DuckDbRowSink implements RowSink {
               + schema.fields().stream()
                   .map(f -> DuckDbTypes.quote(f.name()))
                   .collect(Collectors.joining(", "))
-              + ") VALUES ("
+              + ") VALUES ";
+      String tuple =
+          "("
               + schema.fields().stream()
                   .map(
                       f ->
@@ -176,7 +180,7 @@ public final class DuckDbRowSink implements RowSink {
                               : "?")
                   .collect(Collectors.joining(", "))
               + ")";
-      insert = new Insert(schema, connection, sql);
+      insert = new Insert(schema, connection, sql, tuple);
       inserts.put(key, insert);
       return insert;
     } catch (SQLException e) {
@@ -262,42 +266,58 @@ public final class DuckDbRowSink implements RowSink {
 
   private record TableKey(TableId table, TableSchema schema) {}
 
-  /** An INSERT for one table and schema, prepared when needed, with each column's binding. */
+  /**
+   * A multi-row INSERT for one table and schema, prepared per row count when needed (the full batch
+   * size is the one reused), with each column's binding.
+   */
   private static final class Insert {
     private final List<Field> fields;
     private final Connection connection;
-    private final String sql;
-    private PreparedStatement statement;
+    private final String head;
+    private final String tuple;
+    private final Map<Integer, PreparedStatement> statements = new HashMap<>();
 
-    Insert(TableSchema schema, Connection connection, String sql) {
+    Insert(TableSchema schema, Connection connection, String head, String tuple) {
       this.fields = schema.fields();
       this.connection = connection;
-      this.sql = sql;
+      this.head = head;
+      this.tuple = tuple;
     }
 
-    PreparedStatement statement() throws SQLException {
+    int columns() {
+      return fields.size();
+    }
+
+    PreparedStatement statement(int rows) throws SQLException {
+      PreparedStatement statement = statements.get(rows);
       if (statement == null) {
-        statement = connection.prepareStatement(sql);
+        if (statements.size() >= 8) {
+          reset();
+        }
+        statement =
+            connection.prepareStatement(
+                head + String.join(", ", java.util.Collections.nCopies(rows, tuple)));
+        statements.put(rows, statement);
       }
       return statement;
     }
 
     void reset() {
-      if (statement != null) {
+      for (PreparedStatement statement : statements.values()) {
         try {
           statement.close();
         } catch (SQLException e) {
           LOG.debug("closing a statement failed", e);
         }
-        statement = null;
       }
+      statements.clear();
     }
 
-    void bind(PreparedStatement statement, Row row) throws SQLException {
+    void bind(PreparedStatement statement, int offset, Row row) throws SQLException {
       for (int i = 0; i < fields.size(); i++) {
         Field field = fields.get(i);
         Object value = row.get(field.name());
-        int index = i + 1;
+        int index = offset + i + 1;
         if (value == null) {
           statement.setNull(index, Types.NULL);
         } else if (DuckDbTypes.boundAsJson(field)) {

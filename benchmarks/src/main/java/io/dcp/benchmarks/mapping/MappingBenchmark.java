@@ -86,6 +86,11 @@ public class MappingBenchmark {
 
   static final String NESTED = nestedEvent();
 
+  /** The flat quote schema, shared with the end-to-end harness. */
+  public static TableSchema flatSchema() {
+    return FLAT_SCHEMA;
+  }
+
   @Param({"flat", "nested"})
   public String payload;
 

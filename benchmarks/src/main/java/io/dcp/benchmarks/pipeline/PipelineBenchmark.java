@@ -1,0 +1,257 @@
+package io.dcp.benchmarks.pipeline;
+
+import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.benchmarks.mapping.MappingBenchmark;
+import io.dcp.core.mapping.JsonMessageMapper;
+import io.dcp.core.mapping.MappingConfig;
+import io.dcp.core.mapping.MappingResult;
+import io.dcp.core.model.Message;
+import io.dcp.core.model.Stage;
+import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.IngestPipeline;
+import io.dcp.core.pipeline.PipelineSettings;
+import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.port.MessageReceiver;
+import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.RowSink;
+import io.dcp.core.port.WriteBatch;
+import io.dcp.core.port.WriteResult;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The end-to-end harness: a generator source at full speed → the real mapper and pipeline → a
+ * discarding sink or DuckDB. Reports messages/s, end-to-end latency (generation to commit) and peak
+ * heap, side by side with mapping alone on one thread over the same messages.
+ *
+ * <p>{@code PipelineBenchmark [messages] [discard|duckdb]}
+ */
+public final class PipelineBenchmark {
+  private PipelineBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    String sinkName = args.length > 1 ? args[1] : "discard";
+    byte[][] payloads = payloads(count);
+
+    JsonMessageMapper mapper =
+        JsonMessageMapper.create(
+            MappingBenchmark.flatSchema(), MappingConfig.typed(), "bench", Clock.systemUTC());
+    long baselineStart = System.nanoTime();
+    long rows = 0;
+    for (int i = 0; i < count; i++) {
+      if (mapper.map(Message.of("m" + i, payloads[i], Instant.EPOCH))
+          instanceof MappingResult.Mapped m) {
+        rows += m.rows().size();
+      }
+    }
+    double baselineRate = count / ((System.nanoTime() - baselineStart) / 1e9);
+
+    Path dir = Files.createTempDirectory("dcp-bench");
+    RowSink sink =
+        sinkName.equals("duckdb")
+            ? DuckDbRowSink.open(dir.resolve("bench.duckdb").toString())
+            : new DiscardingRowSink();
+    LatencyRecorder latencies = new LatencyRecorder(count);
+    resetPeaks();
+    IngestPipeline pipeline =
+        new IngestPipeline(
+            new GeneratorSource(payloads),
+            mapper,
+            TableId.local("quotes"),
+            MappingBenchmark.flatSchema(),
+            sink,
+            new TableDeadLetterSink(sink, TableId.local("dead_letters")),
+            PipelineSettings.defaults(),
+            latencies,
+            Clock.systemUTC());
+    long start = System.nanoTime();
+    pipeline.start();
+    pipeline.finished().toCompletableFuture().get(30, TimeUnit.MINUTES);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pipeline.stop(Duration.ofSeconds(30));
+    double rate = count / seconds;
+
+    System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);
+    System.out.printf("sink                %s%n", sinkName);
+    System.out.printf("pipeline            %,.0f messages/s (%.2f s)%n", rate, seconds);
+    System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
+    System.out.printf("pipeline / mapping  %.2f%n", rate / baselineRate);
+    System.out.printf(
+        "end-to-end latency  p50 %.1f ms, p99 %.1f ms%n",
+        latencies.percentile(0.50), latencies.percentile(0.99));
+    System.out.printf(
+        "peak heap           %,d MiB (max %,d MiB)%n",
+        peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        "acked %,d, nacked %,d, dead letters %,d%n",
+        pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
+  }
+
+  private static byte[][] payloads(int count) {
+    byte[][] payloads = new byte[count][];
+    String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN", "SAP", "ASML"};
+    for (int i = 0; i < count; i++) {
+      double bid = 50 + (i % 45_000) / 100.0;
+      payloads[i] =
+          String.format(
+                  "{\"symbol\":\"%s\",\"exchange\":\"XNAS\",\"bid\":%.2f,\"ask\":%.2f,\"bid_size\":%d,"
+                      + "\"ask_size\":%d,\"last\":\"%.2f\",\"ts\":\"2026-11-24T14:%02d:%02d.%06dZ\","
+                      + "\"trade_date\":\"2026-11-24\",\"halted\":false,\"tags\":[\"nms\",\"lit\"],\"seq\":%d}",
+                  symbols[i % symbols.length],
+                  bid,
+                  bid + 0.05,
+                  100 * (i % 50 + 1),
+                  100 * (i % 30 + 1),
+                  bid + 0.02,
+                  i / 60 % 60,
+                  i % 60,
+                  i % 1_000_000,
+                  i)
+              .getBytes(StandardCharsets.UTF_8);
+    }
+    return payloads;
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  private static long peakHeap() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP)
+        .mapToLong(p -> p.getPeakUsage().getUsed())
+        .sum();
+  }
+
+  /** Hands pre-built payloads to the pipeline as fast as it takes them, stamped with now. */
+  private static final class GeneratorSource implements MessageSource {
+    private final byte[][] payloads;
+    private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
+    private volatile boolean stopped;
+
+    GeneratorSource(byte[][] payloads) {
+      this.payloads = payloads;
+    }
+
+    @Override
+    public void start(MessageReceiver receiver) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < payloads.length && !stopped; i++) {
+                    receiver.receive(Message.of("m" + i, payloads[i], Instant.now()), NO_OP);
+                  }
+                  exhausted.complete(null);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "generator");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public CompletionStage<Void> exhausted() {
+      return exhausted;
+    }
+
+    @Override
+    public void stop() {
+      stopped = true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final io.dcp.core.port.Acknowledger NO_OP =
+      new io.dcp.core.port.Acknowledger() {
+        @Override
+        public void ack() {}
+
+        @Override
+        public void nack() {}
+      };
+
+  /** Commits nothing, instantly: measures the pipeline machinery alone. */
+  private static final class DiscardingRowSink implements RowSink {
+    @Override
+    public WriteResult write(WriteBatch batch) {
+      return WriteResult.allWritten();
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Keeps every end-to-end latency in an array; ignores everything else. */
+  private static final class LatencyRecorder implements PipelineMetrics {
+    private final long[] nanos;
+    private final AtomicInteger next = new AtomicInteger();
+
+    LatencyRecorder(int capacity) {
+      nanos = new long[capacity];
+    }
+
+    double percentile(double p) {
+      long[] sorted = Arrays.copyOf(nanos, Math.min(next.get(), nanos.length));
+      Arrays.sort(sorted);
+      return sorted.length == 0
+          ? 0
+          : sorted[(int) Math.min(sorted.length - 1, p * sorted.length)] / 1e6;
+    }
+
+    @Override
+    public void endToEndLatency(Duration latency) {
+      int i = next.getAndIncrement();
+      if (i < nanos.length) {
+        nanos[i] = latency.toNanos();
+      }
+    }
+
+    @Override
+    public void messageReceived(int bytes) {}
+
+    @Override
+    public void rowsWritten(TableId table, int rows) {}
+
+    @Override
+    public void deadLettered(Stage stage, int count) {}
+
+    @Override
+    public void batchWritten(TableId table, int rows, long bytes, Duration writeLatency) {}
+
+    @Override
+    public void writeRetried(TableId table) {}
+
+    @Override
+    public void acked(int count) {}
+
+    @Override
+    public void nacked(int count) {}
+
+    @Override
+    public void duplicateDropped() {}
+
+    @Override
+    public void registerInFlight(LongSupplier messages, LongSupplier bytes) {}
+  }
+}
