@@ -13,7 +13,10 @@ import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -68,9 +71,16 @@ public final class DuckDbRowSink implements RowSink {
     requireNonNull(path, "path");
     String url = ":memory:".equals(path) ? "jdbc:duckdb:" : "jdbc:duckdb:" + path;
     try {
+      Path parent = Path.of(path).toAbsolutePath().getParent();
+      if (!":memory:".equals(path) && parent != null) {
+        Files.createDirectories(parent);
+      }
       Connection connection = DriverManager.getConnection(url);
       connection.setAutoCommit(false);
       return new DuckDbRowSink(path, connection);
+    } catch (IOException e) {
+      throw SinkException.permanentFailure(
+          "cannot create the directory of DuckDB file " + path + ": " + e.getMessage(), e);
     } catch (SQLException e) {
       String hint =
           e.getMessage() != null && e.getMessage().contains("lock")

@@ -214,6 +214,21 @@ class DuckDbRowSinkTest {
   }
 
   @Test
+  void createsTheDirectoryOfANewDatabaseFile() throws Exception {
+    Path file = dir.resolve("not/there/yet.duckdb");
+
+    try (DuckDbRowSink sink = DuckDbRowSink.open(file.toString())) {
+      sink.write(
+          new WriteBatch(
+              TableId.local("t"),
+              TableSchema.of(Field.of("a", FieldType.INT64)),
+              List.of(Row.builder().set("a", 1L).build())));
+    }
+
+    assertThat(file).exists();
+  }
+
+  @Test
   void landsEveryRowWrittenFromFourThreadsAtOnce() throws Exception {
     TableSchema schema = TableSchema.of(Field.of("n", FieldType.INT64));
     ExecutorService pool = Executors.newFixedThreadPool(4);
