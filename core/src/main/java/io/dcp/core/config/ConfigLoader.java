@@ -126,9 +126,14 @@ public final class ConfigLoader {
   private static DcpConfig bind(Reader r) {
     DcpConfig.Source source =
         new DcpConfig.Source(
-            r.choice("source.type", "ndjson"),
+            r.choice("source.type", "ndjson", "http"),
             r.strings("source.ndjson.paths"),
-            r.positiveInt("source.ndjson.maxAttempts"));
+            r.positiveInt("source.ndjson.maxAttempts"),
+            r.string("source.http.host"),
+            r.port("source.http.port"),
+            r.positiveLong("source.http.maxRequestBytes"),
+            r.string("source.http.token"),
+            r.duration("source.http.ackTimeout"));
     if (source.type().equals("ndjson") && source.ndjsonPaths().isEmpty()) {
       r.problem(
           "source.ndjson.paths",

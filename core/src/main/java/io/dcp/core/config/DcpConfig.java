@@ -36,11 +36,38 @@ public record DcpConfig(
     requireNonNull(admin, "admin");
   }
 
-  /** The {@code source} section: {@code type} and the settings of that type. */
-  public record Source(String type, List<String> ndjsonPaths, int ndjsonMaxAttempts) {
+  /** The {@code source} section: {@code type} and the settings of each type. */
+  public record Source(
+      String type,
+      List<String> ndjsonPaths,
+      int ndjsonMaxAttempts,
+      String httpHost,
+      int httpPort,
+      long httpMaxRequestBytes,
+      String httpToken,
+      java.time.Duration httpAckTimeout) {
     public Source {
       requireNonNull(type, "type");
       ndjsonPaths = List.copyOf(ndjsonPaths);
+      requireNonNull(httpHost, "httpHost");
+      requireNonNull(httpToken, "httpToken");
+      requireNonNull(httpAckTimeout, "httpAckTimeout");
+    }
+
+    /** Never prints the token. */
+    @Override
+    public String toString() {
+      return "Source[type="
+          + type
+          + ", ndjsonPaths="
+          + ndjsonPaths
+          + ", http="
+          + httpHost
+          + ":"
+          + httpPort
+          + ", token="
+          + (httpToken.isEmpty() ? "none" : "****")
+          + "]";
     }
   }
 

@@ -73,6 +73,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void neverPrintsTheTokenOfThePublishEndpoint() throws Exception {
+    DcpConfig config =
+        new ConfigLoader(Map.of("DCP_SOURCE_HTTP_TOKEN", "t0ps3cret"))
+            .load(file(MINIMAL), List.of("source.type=http"));
+
+    assertThat(config.source().httpToken()).isEqualTo("t0ps3cret");
+    assertThat(config.toString()).doesNotContain("t0ps3cret").contains("token=****");
+  }
+
+  @Test
   void namesEnvironmentVariablesAfterTheirKeys() {
     assertThat(ConfigLoader.environmentName("pipeline.retry.maxAttempts"))
         .isEqualTo("DCP_PIPELINE_RETRY_MAX_ATTEMPTS");
@@ -118,7 +128,7 @@ class ConfigLoaderTest {
                 "pipeline.maxBatchRows: '-1' is not a whole number greater than 0",
                 "sink.duckdb.pth: unknown key; did you mean 'path'?",
                 "source.ndjson.paths: required: list the NDJSON files to read, or \"-\" for standard input",
-                "source.type: 'kafka' is not one of ndjson",
+                "source.type: 'kafka' is not one of ndjson, http",
                 "table.id: 'a.b.c.d' is not a table id: expected project.dataset.table",
                 "table.schema: required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)"));
   }

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.dcp.adapters.bigquery.StorageWriteRowSink;
 import io.dcp.adapters.bigquery.StorageWriteSettings;
 import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
@@ -58,9 +59,21 @@ final class PipelineModule extends AbstractModule {
   @Provides
   @Singleton
   MessageSource source(Clock clock) {
-    // Only ndjson is accepted by the config loader today; other sources add a case here.
-    return new NdjsonMessageSource(
-        config.source().ndjsonPaths(), System.in, clock, config.source().ndjsonMaxAttempts());
+    DcpConfig.Source source = config.source();
+    return switch (source.type()) {
+      case "http" ->
+          new HttpPublishSource(
+              source.httpHost(),
+              source.httpPort(),
+              source.httpMaxRequestBytes(),
+              source.httpToken(),
+              config.pipeline().maxInFlightMessages(),
+              source.httpAckTimeout(),
+              clock);
+      default ->
+          new NdjsonMessageSource(
+              source.ndjsonPaths(), System.in, clock, source.ndjsonMaxAttempts());
+    };
   }
 
   @Provides
@@ -120,6 +133,8 @@ final class PipelineModule extends AbstractModule {
   }
 
   private String sourceName() {
-    return String.join(",", config.source().ndjsonPaths());
+    return config.source().type().equals("http")
+        ? "http:" + config.source().httpPort()
+        : String.join(",", config.source().ndjsonPaths());
   }
 }
