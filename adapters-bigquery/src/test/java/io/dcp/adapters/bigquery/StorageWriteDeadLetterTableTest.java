@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dcp.core.model.Bytes;
 import io.dcp.core.model.DeadLetter;
+import io.dcp.core.model.DeadLetterTable;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import java.nio.charset.StandardCharsets;
@@ -19,20 +21,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class BigQueryDeadLetterSinkTest {
+class StorageWriteDeadLetterTableTest {
   private static final TableId TABLE = new TableId("test-project", "events", "quotes_dlq");
   private static final Instant PUBLISHED = Instant.parse("2024-05-01T10:00:00.123456Z");
   private static final Instant FAILED = Instant.parse("2024-05-01T10:00:01.5Z");
 
   private FakeBigQueryWriteServer server;
-  private BigQueryDeadLetterSink sink;
+  private TableDeadLetterSink sink;
 
   @BeforeEach
   void start() throws Exception {
     server = FakeBigQueryWriteServer.start();
-    server.createTable(TABLE, BigQueryDeadLetterSink.SCHEMA);
+    server.createTable(TABLE, DeadLetterTable.SCHEMA);
     sink =
-        new BigQueryDeadLetterSink(
+        new TableDeadLetterSink(
             new StorageWriteRowSink(
                 StorageWriteSettings.defaults("test-project").withEndpoint(server.endpoint())),
             TABLE);
