@@ -118,7 +118,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         // The hook is running: it waits for this summary.
       }
     }
-    return status == 0 && pipeline.stats().nacked() > 0 ? 1 : status;
+    return status;
   }
 
   private static void printProgress(PrintWriter out, PipelineStats stats, long started) {
