@@ -1,0 +1,692 @@
+package io.dcp.testing.pubsub;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Empty;
+import com.google.protobuf.Timestamp;
+import com.google.pubsub.v1.AcknowledgeRequest;
+import com.google.pubsub.v1.DeleteSubscriptionRequest;
+import com.google.pubsub.v1.GetSubscriptionRequest;
+import com.google.pubsub.v1.GetTopicRequest;
+import com.google.pubsub.v1.ModifyAckDeadlineRequest;
+import com.google.pubsub.v1.PublishRequest;
+import com.google.pubsub.v1.PublishResponse;
+import com.google.pubsub.v1.PublisherGrpc;
+import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.ReceivedMessage;
+import com.google.pubsub.v1.StreamingPullRequest;
+import com.google.pubsub.v1.StreamingPullResponse;
+import com.google.pubsub.v1.SubscriberGrpc;
+import com.google.pubsub.v1.Subscription;
+import com.google.pubsub.v1.Topic;
+import com.google.rpc.Code;
+import com.google.rpc.ErrorInfo;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A fake of Pub/Sub's gRPC services ({@code Publisher} and {@code Subscriber}) built on Google's
+ * published stubs, serving topics and subscriptions held in memory on a loopback port.
+ *
+ * <p>It keeps the semantics a subscriber depends on: a published message is copied to every
+ * subscription of its topic; StreamingPull leases messages to a stream up to the stream's flow
+ * control limits (max outstanding messages and bytes); a lease ends with an ack, a nack
+ * (ModifyAckDeadline 0, redelivered at once) or the expiry of its ack deadline (redelivered); every
+ * delivery carries its delivery attempt, counted from 1, as on a subscription with a dead-letter
+ * policy. Subscriptions can have exactly-once delivery, where acking an expired lease fails with
+ * the per-ack-id error the real service sends. Tests read what was published and acked, the peak of
+ * outstanding messages, and can expire leases or deny access.
+ */
+public final class FakePubSubServer implements AutoCloseable {
+  /** Messages per StreamingPull response, at most. */
+  private static final int MAX_MESSAGES_PER_RESPONSE = 1_000;
+
+  private final Object lock = new Object();
+  private final Map<String, TopicState> topics = new HashMap<>();
+  private final Map<String, SubscriptionState> subscriptions = new HashMap<>();
+  private final List<String> denied = new CopyOnWriteArrayList<>();
+  private final AtomicLong messageIds = new AtomicLong();
+  private final AtomicLong ackIds = new AtomicLong();
+  private final ScheduledExecutorService dispatcher;
+  private final Server server;
+
+  private FakePubSubServer() throws IOException {
+    dispatcher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fake-pubsub-dispatcher");
+              t.setDaemon(true);
+              return t;
+            });
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .addService(new PublisherService())
+            .addService(new SubscriberService())
+            .maxInboundMessageSize(20 * 1024 * 1024)
+            .build()
+            .start();
+    dispatcher.scheduleWithFixedDelay(this::dispatch, 5, 5, TimeUnit.MILLISECONDS);
+  }
+
+  /** Starts the fake on an ephemeral loopback port. */
+  public static FakePubSubServer start() throws IOException {
+    return new FakePubSubServer();
+  }
+
+  /** Returns {@code 127.0.0.1:port}, for a plaintext channel (as with the emulator). */
+  public String endpoint() {
+    return "127.0.0.1:" + server.getPort();
+  }
+
+  /** Creates a topic, named {@code projects/P/topics/T}. */
+  public void createTopic(String topic) {
+    synchronized (lock) {
+      topics.putIfAbsent(topic, new TopicState());
+    }
+  }
+
+  /**
+   * Creates a subscription to an existing topic.
+   *
+   * @param subscription {@code projects/P/subscriptions/S}
+   * @param topic {@code projects/P/topics/T}
+   * @param ackDeadlineSeconds the default lease of a delivered message
+   * @param exactlyOnce whether the subscription has exactly-once delivery
+   */
+  public void createSubscription(
+      String subscription, String topic, int ackDeadlineSeconds, boolean exactlyOnce) {
+    synchronized (lock) {
+      TopicState t = topics.get(topic);
+      if (t == null) {
+        throw new IllegalArgumentException("no topic " + topic);
+      }
+      SubscriptionState s =
+          new SubscriptionState(subscription, topic, ackDeadlineSeconds, exactlyOnce);
+      subscriptions.put(subscription, s);
+      t.subscriptions.add(s);
+    }
+  }
+
+  /** Creates a topic and one at-least-once subscription to it with a 10 s ack deadline. */
+  public void createTopicAndSubscription(String topic, String subscription) {
+    createTopic(topic);
+    createSubscription(subscription, topic, 10, false);
+  }
+
+  /** Publishes messages directly, as the Publish call does; returns their ids. */
+  public List<String> publish(String topic, List<PubsubMessage> messages) {
+    synchronized (lock) {
+      TopicState t = topics.get(topic);
+      if (t == null) {
+        throw new IllegalArgumentException("no topic " + topic);
+      }
+      return publishLocked(t, messages);
+    }
+  }
+
+  /** Returns every message published to {@code topic}, with its id and publish time. */
+  public List<PubsubMessage> published(String topic) {
+    synchronized (lock) {
+      TopicState t = topics.get(topic);
+      return t == null ? List.of() : List.copyOf(t.published);
+    }
+  }
+
+  /** Returns the ids of the messages acked on {@code subscription}, once per successful ack. */
+  public List<String> ackedIds(String subscription) {
+    synchronized (lock) {
+      return List.copyOf(state(subscription).acked);
+    }
+  }
+
+  /** Returns how many deliveries {@code subscription} made, redeliveries included. */
+  public long deliveries(String subscription) {
+    synchronized (lock) {
+      return state(subscription).deliveries;
+    }
+  }
+
+  /** Returns the messages of {@code subscription} neither acked nor leased. */
+  public int backlog(String subscription) {
+    synchronized (lock) {
+      return state(subscription).ready.size();
+    }
+  }
+
+  /** Returns the number of messages leased to subscribers and not yet acked or nacked. */
+  public int outstanding(String subscription) {
+    synchronized (lock) {
+      return state(subscription).leases.size();
+    }
+  }
+
+  /** Returns the largest number of messages leased at once to one stream of a subscription. */
+  public int peakOutstandingPerStream(String subscription) {
+    synchronized (lock) {
+      return state(subscription).peakPerStream;
+    }
+  }
+
+  /** Returns the flow-control limits the streams of {@code subscription} asked for, in order. */
+  public List<Long> streamMaxOutstandingMessages(String subscription) {
+    synchronized (lock) {
+      return List.copyOf(state(subscription).streamLimits);
+    }
+  }
+
+  /** Ends every lease of {@code subscription} now, as if its ack deadline had passed. */
+  public void expireLeases(String subscription) {
+    synchronized (lock) {
+      SubscriptionState s = state(subscription);
+      for (Lease lease : List.copyOf(s.leases.values())) {
+        s.endLease(lease, true);
+      }
+    }
+  }
+
+  /** Makes every call on {@code subscription} fail with PERMISSION_DENIED from now on. */
+  public void denyAccess(String subscription) {
+    denied.add(subscription);
+  }
+
+  @Override
+  public void close() {
+    dispatcher.shutdownNow();
+    synchronized (lock) {
+      for (SubscriptionState s : subscriptions.values()) {
+        for (PullStream stream : s.streams) {
+          stream.close();
+        }
+      }
+    }
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private SubscriptionState state(String subscription) {
+    SubscriptionState s = subscriptions.get(subscription);
+    if (s == null) {
+      throw new IllegalArgumentException("no subscription " + subscription);
+    }
+    return s;
+  }
+
+  private List<String> publishLocked(TopicState topic, List<PubsubMessage> messages) {
+    List<String> ids = new ArrayList<>(messages.size());
+    Instant now = Instant.now();
+    Timestamp publishTime =
+        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()).build();
+    for (PubsubMessage message : messages) {
+      String id = Long.toString(messageIds.incrementAndGet());
+      PubsubMessage stored =
+          message.toBuilder().setMessageId(id).setPublishTime(publishTime).build();
+      topic.published.add(stored);
+      for (SubscriptionState s : topic.subscriptions) {
+        s.ready.add(new Delivery(stored));
+      }
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Expires leases past their deadline and hands ready messages to streams with room. */
+  private void dispatch() {
+    List<Runnable> sends = new ArrayList<>();
+    synchronized (lock) {
+      long now = System.nanoTime();
+      for (SubscriptionState s : subscriptions.values()) {
+        for (Lease lease : List.copyOf(s.leases.values())) {
+          if (lease.deadlineNanos - now <= 0) {
+            s.endLease(lease, true);
+          }
+        }
+        s.streams.removeIf(stream -> stream.closed);
+        for (PullStream stream : s.streams) {
+          List<ReceivedMessage> batch = new ArrayList<>();
+          while (!s.ready.isEmpty()
+              && batch.size() < MAX_MESSAGES_PER_RESPONSE
+              && stream.hasRoomFor(s.ready.peek().message)) {
+            Delivery d = s.ready.poll();
+            d.attempts++;
+            s.deliveries++;
+            Lease lease =
+                new Lease(
+                    "ack-" + ackIds.incrementAndGet(),
+                    d,
+                    stream,
+                    now + TimeUnit.SECONDS.toNanos(stream.ackDeadlineSeconds));
+            s.leases.put(lease.ackId, lease);
+            stream.outstanding++;
+            stream.outstandingBytes += d.message.getSerializedSize();
+            s.peakPerStream = Math.max(s.peakPerStream, stream.outstanding);
+            batch.add(
+                ReceivedMessage.newBuilder()
+                    .setAckId(lease.ackId)
+                    .setMessage(d.message)
+                    .setDeliveryAttempt(d.attempts)
+                    .build());
+          }
+          if (!batch.isEmpty()) {
+            StreamingPullResponse response =
+                StreamingPullResponse.newBuilder()
+                    .addAllReceivedMessages(batch)
+                    .setSubscriptionProperties(
+                        StreamingPullResponse.SubscriptionProperties.newBuilder()
+                            .setExactlyOnceDeliveryEnabled(s.exactlyOnce))
+                    .build();
+            sends.add(() -> stream.send(response));
+          }
+        }
+      }
+    }
+    sends.forEach(Runnable::run);
+  }
+
+  private Status checkAccess(String subscription) {
+    if (!subscriptions.containsKey(subscription)) {
+      return Status.NOT_FOUND.withDescription(
+          "Resource not found (resource=" + resourceId(subscription) + ").");
+    }
+    if (denied.contains(subscription)) {
+      return Status.PERMISSION_DENIED.withDescription(
+          "User not authorized to perform this action.");
+    }
+    return Status.OK;
+  }
+
+  private static String resourceId(String name) {
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  /** Settles ack ids; returns the ids that named no live lease. */
+  private List<String> settle(String subscription, List<String> ackIdList, int deadlineSeconds) {
+    List<String> invalid = new ArrayList<>();
+    SubscriptionState s = state(subscription);
+    for (String ackId : ackIdList) {
+      Lease lease = s.leases.get(ackId);
+      if (lease == null) {
+        invalid.add(ackId);
+      } else if (deadlineSeconds < 0) {
+        s.endLease(lease, false);
+        s.acked.add(lease.delivery.message.getMessageId());
+      } else if (deadlineSeconds == 0) {
+        s.endLease(lease, true);
+      } else {
+        lease.deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(deadlineSeconds);
+      }
+    }
+    return invalid;
+  }
+
+  /** The error an exactly-once subscription answers for ack ids whose lease is gone. */
+  private static io.grpc.StatusRuntimeException invalidAckIds(List<String> invalid) {
+    ErrorInfo.Builder info =
+        ErrorInfo.newBuilder().setReason("EXACTLY_ONCE_ACKID_FAILURE").setDomain("pubsub");
+    for (String ackId : invalid) {
+      info.putMetadata(ackId, "PERMANENT_FAILURE_INVALID_ACK_ID");
+    }
+    return StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder()
+            .setCode(Code.INVALID_ARGUMENT_VALUE)
+            .setMessage("Some acknowledgement ids in the request were invalid.")
+            .addDetails(Any.pack(info.build()))
+            .build());
+  }
+
+  private final class PublisherService extends PublisherGrpc.PublisherImplBase {
+    @Override
+    public void createTopic(Topic request, StreamObserver<Topic> response) {
+      synchronized (lock) {
+        if (topics.containsKey(request.getName())) {
+          response.onError(
+              Status.ALREADY_EXISTS.withDescription("Topic already exists").asException());
+          return;
+        }
+        topics.put(request.getName(), new TopicState());
+      }
+      response.onNext(request);
+      response.onCompleted();
+    }
+
+    @Override
+    public void getTopic(GetTopicRequest request, StreamObserver<Topic> response) {
+      boolean exists;
+      synchronized (lock) {
+        exists = topics.containsKey(request.getTopic());
+      }
+      if (!exists) {
+        response.onError(
+            Status.NOT_FOUND
+                .withDescription(
+                    "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
+                .asException());
+        return;
+      }
+      response.onNext(Topic.newBuilder().setName(request.getTopic()).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void publish(PublishRequest request, StreamObserver<PublishResponse> response) {
+      List<String> ids;
+      synchronized (lock) {
+        TopicState t = topics.get(request.getTopic());
+        if (t == null) {
+          response.onError(
+              Status.NOT_FOUND
+                  .withDescription(
+                      "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
+                  .asException());
+          return;
+        }
+        ids = publishLocked(t, request.getMessagesList());
+      }
+      response.onNext(PublishResponse.newBuilder().addAllMessageIds(ids).build());
+      response.onCompleted();
+    }
+  }
+
+  private final class SubscriberService extends SubscriberGrpc.SubscriberImplBase {
+    @Override
+    public void createSubscription(Subscription request, StreamObserver<Subscription> response) {
+      synchronized (lock) {
+        if (subscriptions.containsKey(request.getName())) {
+          response.onError(
+              Status.ALREADY_EXISTS.withDescription("Subscription already exists").asException());
+          return;
+        }
+        if (!topics.containsKey(request.getTopic())) {
+          response.onError(
+              Status.NOT_FOUND
+                  .withDescription(
+                      "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
+                  .asException());
+          return;
+        }
+        int deadline = request.getAckDeadlineSeconds() == 0 ? 10 : request.getAckDeadlineSeconds();
+        FakePubSubServer.this.createSubscription(
+            request.getName(),
+            request.getTopic(),
+            deadline,
+            request.getEnableExactlyOnceDelivery());
+      }
+      response.onNext(describe(request.getName()));
+      response.onCompleted();
+    }
+
+    @Override
+    public void getSubscription(
+        GetSubscriptionRequest request, StreamObserver<Subscription> response) {
+      Subscription found;
+      synchronized (lock) {
+        Status status = checkAccess(request.getSubscription());
+        if (!status.isOk()) {
+          response.onError(status.asException());
+          return;
+        }
+        found = describe(request.getSubscription());
+      }
+      response.onNext(found);
+      response.onCompleted();
+    }
+
+    @Override
+    public void deleteSubscription(
+        DeleteSubscriptionRequest request, StreamObserver<Empty> response) {
+      synchronized (lock) {
+        SubscriptionState s = subscriptions.remove(request.getSubscription());
+        if (s != null) {
+          topics.get(s.topic).subscriptions.remove(s);
+          s.streams.forEach(PullStream::close);
+        }
+      }
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public void acknowledge(AcknowledgeRequest request, StreamObserver<Empty> response) {
+      settleUnary(request.getSubscription(), request.getAckIdsList(), -1, response);
+    }
+
+    @Override
+    public void modifyAckDeadline(
+        ModifyAckDeadlineRequest request, StreamObserver<Empty> response) {
+      settleUnary(
+          request.getSubscription(),
+          request.getAckIdsList(),
+          request.getAckDeadlineSeconds(),
+          response);
+    }
+
+    private void settleUnary(
+        String subscription, List<String> ackIdList, int deadline, StreamObserver<Empty> response) {
+      List<String> invalid;
+      boolean exactlyOnce;
+      synchronized (lock) {
+        Status status = checkAccess(subscription);
+        if (!status.isOk()) {
+          response.onError(status.asException());
+          return;
+        }
+        invalid = settle(subscription, ackIdList, deadline);
+        exactlyOnce = state(subscription).exactlyOnce;
+      }
+      if (exactlyOnce && !invalid.isEmpty()) {
+        response.onError(invalidAckIds(invalid));
+        return;
+      }
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<StreamingPullRequest> streamingPull(
+        StreamObserver<StreamingPullResponse> response) {
+      return new PullStream((ServerCallStreamObserver<StreamingPullResponse>) response);
+    }
+
+    private Subscription describe(String name) {
+      SubscriptionState s = state(name);
+      return Subscription.newBuilder()
+          .setName(name)
+          .setTopic(s.topic)
+          .setAckDeadlineSeconds(s.ackDeadlineSeconds)
+          .setEnableExactlyOnceDelivery(s.exactlyOnce)
+          .build();
+    }
+  }
+
+  /** One StreamingPull stream: its first request names the subscription and its limits. */
+  private final class PullStream implements StreamObserver<StreamingPullRequest> {
+    private final ServerCallStreamObserver<StreamingPullResponse> response;
+    private SubscriptionState subscription;
+    private int ackDeadlineSeconds;
+    private long maxMessages;
+    private long maxBytes;
+    private int outstanding;
+    private long outstandingBytes;
+    private volatile boolean closed;
+
+    PullStream(ServerCallStreamObserver<StreamingPullResponse> response) {
+      this.response = response;
+      response.setOnCancelHandler(() -> closed = true);
+    }
+
+    boolean hasRoomFor(PubsubMessage message) {
+      if (closed) {
+        return false;
+      }
+      boolean messagesOk = maxMessages <= 0 || outstanding < maxMessages;
+      // As in Pub/Sub, one message is always allowed even when it alone exceeds the byte limit.
+      boolean bytesOk =
+          maxBytes <= 0
+              || outstanding == 0
+              || outstandingBytes + message.getSerializedSize() <= maxBytes;
+      return messagesOk && bytesOk;
+    }
+
+    void released(Lease lease) {
+      outstanding--;
+      outstandingBytes -= lease.delivery.message.getSerializedSize();
+    }
+
+    void send(StreamingPullResponse message) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        try {
+          response.onNext(message);
+        } catch (RuntimeException e) {
+          closed = true;
+        }
+      }
+    }
+
+    void close() {
+      synchronized (this) {
+        if (!closed) {
+          closed = true;
+          try {
+            response.onError(Status.UNAVAILABLE.withDescription("server closing").asException());
+          } catch (RuntimeException ignored) {
+            // the stream already ended
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onNext(StreamingPullRequest request) {
+      List<String> invalid = List.of();
+      synchronized (lock) {
+        if (subscription == null) {
+          Status status = checkAccess(request.getSubscription());
+          if (!status.isOk()) {
+            closed = true;
+            response.onError(status.asException());
+            return;
+          }
+          subscription = state(request.getSubscription());
+          ackDeadlineSeconds =
+              request.getStreamAckDeadlineSeconds() > 0
+                  ? request.getStreamAckDeadlineSeconds()
+                  : subscription.ackDeadlineSeconds;
+          maxMessages = request.getMaxOutstandingMessages();
+          maxBytes = request.getMaxOutstandingBytes();
+          subscription.streamLimits.add(maxMessages);
+          subscription.streams.add(this);
+        }
+        if (request.getStreamAckDeadlineSeconds() > 0) {
+          ackDeadlineSeconds = request.getStreamAckDeadlineSeconds();
+        }
+        if (subscriptions.get(subscription.name) == subscription) {
+          settle(subscription.name, request.getAckIdsList(), -1);
+          for (int i = 0; i < request.getModifyDeadlineAckIdsCount(); i++) {
+            settle(
+                subscription.name,
+                List.of(request.getModifyDeadlineAckIds(i)),
+                request.getModifyDeadlineSeconds(i));
+          }
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      closed = true;
+    }
+
+    @Override
+    public void onCompleted() {
+      synchronized (this) {
+        if (!closed) {
+          closed = true;
+          response.onCompleted();
+        }
+      }
+    }
+  }
+
+  private static final class TopicState {
+    final List<PubsubMessage> published = new ArrayList<>();
+    final List<SubscriptionState> subscriptions = new ArrayList<>();
+  }
+
+  private static final class SubscriptionState {
+    final String name;
+    final String topic;
+    final int ackDeadlineSeconds;
+    final boolean exactlyOnce;
+    final ArrayDeque<Delivery> ready = new ArrayDeque<>();
+    final Map<String, Lease> leases = new LinkedHashMap<>();
+    final List<String> acked = new ArrayList<>();
+    final List<Long> streamLimits = new ArrayList<>();
+    final List<PullStream> streams = new ArrayList<>();
+    long deliveries;
+    int peakPerStream;
+
+    SubscriptionState(String name, String topic, int ackDeadlineSeconds, boolean exactlyOnce) {
+      this.name = name;
+      this.topic = topic;
+      this.ackDeadlineSeconds = ackDeadlineSeconds;
+      this.exactlyOnce = exactlyOnce;
+    }
+
+    /** Ends a lease; a nacked or expired message goes to the front of the queue. */
+    void endLease(Lease lease, boolean redeliver) {
+      leases.remove(lease.ackId);
+      lease.stream.released(lease);
+      if (redeliver) {
+        ready.addFirst(lease.delivery);
+      }
+    }
+  }
+
+  /** A message of one subscription, with the deliveries made so far. */
+  private static final class Delivery {
+    final PubsubMessage message;
+    int attempts;
+
+    Delivery(PubsubMessage message) {
+      this.message = message;
+    }
+  }
+
+  private static final class Lease {
+    final String ackId;
+    final Delivery delivery;
+    final PullStream stream;
+    long deadlineNanos;
+
+    Lease(String ackId, Delivery delivery, PullStream stream, long deadlineNanos) {
+      this.ackId = ackId;
+      this.delivery = delivery;
+      this.stream = stream;
+      this.deadlineNanos = deadlineNanos;
+    }
+  }
+}
