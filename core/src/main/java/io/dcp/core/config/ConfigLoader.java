@@ -12,6 +12,7 @@ import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.RetryPolicy;
+import io.dcp.core.port.TableOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads the configuration: built-in defaults, then the YAML file, then {@code DCP_…} environment
@@ -40,6 +42,10 @@ public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String OPEN_MAP = "mapping.columns";
   private static final JsonNode DEFAULTS = readDefaults();
+  private static final Pattern PUBSUB_PROJECT =
+      Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]");
+  private static final Pattern PUBSUB_RESOURCE =
+      Pattern.compile("(?!goog)[A-Za-z][A-Za-z0-9\\-_.~+%]{2,254}");
 
   private final Map<String, String> environment;
 
@@ -126,43 +132,40 @@ public final class ConfigLoader {
   private static DcpConfig bind(Reader r) {
     DcpConfig.Source source =
         new DcpConfig.Source(
-            r.choice("source.type", "ndjson", "http"),
+            r.choice("source.type", "ndjson", "http", "pubsub"),
             r.strings("source.ndjson.paths"),
             r.positiveInt("source.ndjson.maxAttempts"),
             r.string("source.http.host"),
             r.port("source.http.port"),
             r.positiveLong("source.http.maxRequestBytes"),
             r.string("source.http.token"),
-            r.duration("source.http.ackTimeout"));
+            r.duration("source.http.ackTimeout"),
+            new DcpConfig.PubSubSource(
+                r.string("source.pubsub.subscription"),
+                r.string("source.pubsub.endpoint"),
+                r.positiveInt("source.pubsub.parallelPullCount"),
+                r.positiveInt("source.pubsub.executorThreads"),
+                r.duration("source.pubsub.maxAckExtension")));
     if (source.type().equals("ndjson") && source.ndjsonPaths().isEmpty()) {
       r.problem(
           "source.ndjson.paths",
           "required: list the NDJSON files to read, or \"-\" for standard input");
+    }
+    if (source.type().equals("pubsub")) {
+      r.pubsubName("source.pubsub.subscription", "subscriptions");
     }
     DcpConfig.Sink sink =
         new DcpConfig.Sink(
             r.choice("sink.type", "duckdb", "bigquery"),
             r.string("sink.duckdb.path"),
             r.string("sink.bigquery.project"),
-            r.string("sink.bigquery.endpoint"));
+            r.string("sink.bigquery.endpoint"),
+            r.string("sink.bigquery.restEndpoint"));
     if (sink.type().equals("bigquery") && sink.bigqueryProject().isEmpty()) {
       r.problem("sink.bigquery.project", "required when sink.type is bigquery: the project id");
     }
-    DcpConfig.DeadLetter deadLetter =
-        new DcpConfig.DeadLetter(
-            r.choice("deadLetter.type", "table"), r.string("deadLetter.table"));
-    r.tableId("deadLetter.table", deadLetter.table());
-    DcpConfig.Table table = new DcpConfig.Table(r.string("table.id"), r.string("table.schema"));
-    if (table.id().isEmpty()) {
-      r.problem("table.id", "required: the destination table (a name, or project.dataset.table)");
-    } else {
-      r.tableId("table.id", table.id());
-    }
-    if (table.schema().isEmpty()) {
-      r.problem(
-          "table.schema",
-          "required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)");
-    }
+    DcpConfig.DeadLetter deadLetter = deadLetter(r, sink);
+    DcpConfig.Table table = table(r, sink);
     return new DcpConfig(
         source,
         sink,
@@ -171,6 +174,75 @@ public final class ConfigLoader {
         mapping(r),
         pipeline(r),
         new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port")));
+  }
+
+  private static DcpConfig.DeadLetter deadLetter(Reader r, DcpConfig.Sink sink) {
+    String type =
+        r.choice("deadLetter.type", "table", "duckdb-table", "bigquery-table", "pubsub-topic");
+    if (type.endsWith("-table") && !type.equals(sink.type() + "-table")) {
+      r.problem(
+          "deadLetter.type",
+          type
+              + " needs sink.type "
+              + type.substring(0, type.indexOf('-'))
+              + "; dead-letter tables live in the sink's warehouse: use table");
+    }
+    if (type.endsWith("table")) {
+      type = "table";
+      r.tableId("deadLetter.table", r.string("deadLetter.table"));
+    } else {
+      r.pubsubName("deadLetter.pubsub.topic", "topics");
+    }
+    return new DcpConfig.DeadLetter(
+        type,
+        r.string("deadLetter.table"),
+        new DcpConfig.PubSubTopic(
+            r.string("deadLetter.pubsub.topic"),
+            r.string("deadLetter.pubsub.endpoint"),
+            r.positiveLong("deadLetter.pubsub.maxBatchMessages"),
+            r.positiveLong("deadLetter.pubsub.maxBatchBytes"),
+            r.duration("deadLetter.pubsub.maxBatchDelay"),
+            r.duration("deadLetter.pubsub.publishTimeout")));
+  }
+
+  private static DcpConfig.Table table(Reader r, DcpConfig.Sink sink) {
+    String id = r.string("table.id");
+    if (id.isEmpty()) {
+      r.problem("table.id", "required: the destination table (a name, or project.dataset.table)");
+    } else {
+      r.tableId("table.id", id);
+    }
+    String schema = r.string("table.schema");
+    if (schema.isEmpty()) {
+      r.problem(
+          "table.schema",
+          "required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)");
+    }
+    TableOptions.Partitioning partitioning =
+        TableOptions.Partitioning.valueOf(
+            r.choice("table.partitioning", "none", "hour", "day", "month", "year")
+                .toUpperCase(Locale.ROOT));
+    String partitionColumn = r.string("table.partitionColumn");
+    if (partitioning == TableOptions.Partitioning.NONE && !partitionColumn.isEmpty()) {
+      r.problem(
+          "table.partitionColumn",
+          "set table.partitioning (hour, day, month or year) to partition on " + partitionColumn);
+    }
+    List<String> clustering = r.strings("table.clustering");
+    if (clustering.size() > 4) {
+      r.problem(
+          "table.clustering",
+          "BigQuery allows at most 4 clustering columns, " + clustering.size() + " are listed");
+      clustering = clustering.subList(0, 4);
+    }
+    boolean create = r.bool("table.create");
+    boolean addMissingColumns = r.bool("table.addMissingColumns");
+    return new DcpConfig.Table(
+        id,
+        schema,
+        create,
+        new TableOptions(partitioning, partitionColumn, clustering),
+        addMissingColumns);
   }
 
   private static MappingConfig mapping(Reader r) {
@@ -489,6 +561,29 @@ public final class ConfigLoader {
       }
       problem(key, "'" + string(key) + "' is not a duration such as 200ms, 30s, 5m or 1h");
       return Duration.ofSeconds(1);
+    }
+
+    /** Checks a full Pub/Sub name: {@code projects/P/<kind>/NAME} with Pub/Sub's naming rules. */
+    void pubsubName(String key, String kind) {
+      String name = string(key);
+      String example = "projects/PROJECT/" + kind + "/NAME";
+      if (name.isEmpty()) {
+        problem(key, "required: the full name, " + example);
+        return;
+      }
+      String[] parts = name.split("/", -1);
+      if (parts.length != 4 || !parts[0].equals("projects") || !parts[2].equals(kind)) {
+        problem(key, "'" + name + "' is not a full name: write " + example);
+      } else if (!PUBSUB_PROJECT.matcher(parts[1]).matches()) {
+        problem(key, "'" + parts[1] + "' is not a Google Cloud project id");
+      } else if (!PUBSUB_RESOURCE.matcher(parts[3]).matches()) {
+        problem(
+            key,
+            "'"
+                + parts[3]
+                + "' breaks Pub/Sub's naming rules: 3 to 255 characters from letters, digits"
+                + " and - _ . ~ + %, starting with a letter and not with goog");
+      }
     }
 
     void tableId(String key, String text) {

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.pipeline.PipelineSettings;
+import io.dcp.core.port.TableOptions;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -45,13 +47,24 @@ public record DcpConfig(
       int httpPort,
       long httpMaxRequestBytes,
       String httpToken,
-      java.time.Duration httpAckTimeout) {
+      Duration httpAckTimeout,
+      PubSubSource pubsub) {
     public Source {
       requireNonNull(type, "type");
       ndjsonPaths = List.copyOf(ndjsonPaths);
       requireNonNull(httpHost, "httpHost");
       requireNonNull(httpToken, "httpToken");
       requireNonNull(httpAckTimeout, "httpAckTimeout");
+      requireNonNull(pubsub, "pubsub");
+    }
+
+    /** The name dead letters and metadata give the source. */
+    public String name() {
+      return switch (type) {
+        case "http" -> "http:" + httpPort;
+        case "pubsub" -> pubsub.subscription();
+        default -> String.join(",", ndjsonPaths);
+      };
     }
 
     /** Never prints the token. */
@@ -67,34 +80,84 @@ public record DcpConfig(
           + httpPort
           + ", token="
           + (httpToken.isEmpty() ? "none" : "****")
+          + ", pubsub="
+          + pubsub
           + "]";
+    }
+  }
+
+  /** The {@code source.pubsub} section: a streaming-pull subscription. */
+  public record PubSubSource(
+      String subscription,
+      String endpoint,
+      int parallelPullCount,
+      int executorThreads,
+      Duration maxAckExtension) {
+    public PubSubSource {
+      requireNonNull(subscription, "subscription");
+      requireNonNull(endpoint, "endpoint");
+      requireNonNull(maxAckExtension, "maxAckExtension");
     }
   }
 
   /** The {@code sink} section. */
   public record Sink(
-      String type, String duckdbPath, String bigqueryProject, String bigqueryEndpoint) {
+      String type,
+      String duckdbPath,
+      String bigqueryProject,
+      String bigqueryEndpoint,
+      String bigqueryRestEndpoint) {
     public Sink {
       requireNonNull(type, "type");
       requireNonNull(duckdbPath, "duckdbPath");
       requireNonNull(bigqueryProject, "bigqueryProject");
       requireNonNull(bigqueryEndpoint, "bigqueryEndpoint");
+      requireNonNull(bigqueryRestEndpoint, "bigqueryRestEndpoint");
     }
   }
 
-  /** The {@code deadLetter} section. */
-  public record DeadLetter(String type, String table) {
+  /**
+   * The {@code deadLetter} section.
+   *
+   * @param type {@code table} (a table in the sink's warehouse) or {@code pubsub-topic}
+   */
+  public record DeadLetter(String type, String table, PubSubTopic pubsub) {
     public DeadLetter {
       requireNonNull(type, "type");
       requireNonNull(table, "table");
+      requireNonNull(pubsub, "pubsub");
     }
   }
 
-  /** The {@code table} section: the destination and the schema file. */
-  public record Table(String id, String schema) {
+  /** The {@code deadLetter.pubsub} section: a topic dead letters are published to. */
+  public record PubSubTopic(
+      String topic,
+      String endpoint,
+      long maxBatchMessages,
+      long maxBatchBytes,
+      Duration maxBatchDelay,
+      Duration publishTimeout) {
+    public PubSubTopic {
+      requireNonNull(topic, "topic");
+      requireNonNull(endpoint, "endpoint");
+      requireNonNull(maxBatchDelay, "maxBatchDelay");
+      requireNonNull(publishTimeout, "publishTimeout");
+    }
+  }
+
+  /**
+   * The {@code table} section: the destination, its schema file, and what dcp may change.
+   *
+   * @param create create the table and the dead-letter table when missing (with {@code options})
+   * @param options partitioning and clustering of a table dcp creates
+   * @param addMissingColumns add the schema file's columns the live table lacks, as NULLABLE
+   */
+  public record Table(
+      String id, String schema, boolean create, TableOptions options, boolean addMissingColumns) {
     public Table {
       requireNonNull(id, "id");
       requireNonNull(schema, "schema");
+      requireNonNull(options, "options");
     }
   }
 

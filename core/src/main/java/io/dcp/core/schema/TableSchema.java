@@ -33,7 +33,8 @@ public record TableSchema(List<Field> fields) {
     return new TableSchema(all);
   }
 
-  static Optional<Field> find(List<Field> fields, String name) {
+  /** Returns the field of {@code fields} called {@code name}, matched case-insensitively. */
+  public static Optional<Field> find(List<Field> fields, String name) {
     for (Field f : fields) {
       if (f.name().equalsIgnoreCase(name)) {
         return Optional.of(f);

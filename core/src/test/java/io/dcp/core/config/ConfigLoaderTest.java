@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dcp.core.mapping.ColumnSource;
 import io.dcp.core.mapping.UnknownFields;
+import io.dcp.core.port.TableOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,9 +129,112 @@ class ConfigLoaderTest {
                 "pipeline.maxBatchRows: '-1' is not a whole number greater than 0",
                 "sink.duckdb.pth: unknown key; did you mean 'path'?",
                 "source.ndjson.paths: required: list the NDJSON files to read, or \"-\" for standard input",
-                "source.type: 'kafka' is not one of ndjson, http",
+                "source.type: 'kafka' is not one of ndjson, http, pubsub",
                 "table.id: 'a.b.c.d' is not a table id: expected project.dataset.table",
                 "table.schema: required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)"));
+  }
+
+  @Test
+  void readsAPubSubToBigQueryConfig() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: pubsub
+              pubsub:
+                subscription: projects/my-project/subscriptions/quotes-dcp
+                parallelPullCount: 2
+            sink:
+              type: bigquery
+              bigquery:
+                project: my-project
+            deadLetter:
+              type: pubsub-topic
+              pubsub:
+                topic: projects/my-project/topics/quotes-dead-letters
+            table:
+              id: my-project.market.quotes
+              schema: quotes.json
+              create: true
+              partitioning: day
+              partitionColumn: ts
+              clustering: [symbol, venue]
+            """);
+
+    DcpConfig config = new ConfigLoader(Map.of()).load(path, List.of());
+
+    assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes-dcp");
+    assertThat(config.source().pubsub())
+        .isEqualTo(
+            new DcpConfig.PubSubSource(
+                "projects/my-project/subscriptions/quotes-dcp", "", 2, 4, Duration.ofMinutes(60)));
+    assertThat(config.deadLetter().type()).isEqualTo("pubsub-topic");
+    assertThat(config.deadLetter().pubsub().topic())
+        .isEqualTo("projects/my-project/topics/quotes-dead-letters");
+    assertThat(config.table().create()).isTrue();
+    assertThat(config.table().options())
+        .isEqualTo(
+            new TableOptions(TableOptions.Partitioning.DAY, "ts", List.of("symbol", "venue")));
+  }
+
+  @Test
+  void rejectsPubSubNamesAndDeadLetterTypesWithTheRuleAndTheFix() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: pubsub
+              pubsub:
+                subscription: quotes-dcp
+            deadLetter:
+              type: bigquery-table
+            table:
+              id: quotes
+              schema: quotes.json
+              clustering: [a, b, c, d, e]
+              partitionColumn: ts
+            """);
+
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(
+                        path,
+                        List.of(
+                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                            "source.pubsub.endpoint=127.0.0.1:8085")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "deadLetter.type: bigquery-table needs sink.type bigquery; dead-letter tables live"
+                    + " in the sink's warehouse: use table",
+                "source.pubsub.subscription: 'quotes-dcp' is not a full name: write"
+                    + " projects/PROJECT/subscriptions/NAME",
+                "table.clustering: BigQuery allows at most 4 clustering columns, 5 are listed",
+                "table.partitionColumn: set table.partitioning (hour, day, month or year) to"
+                    + " partition on ts"));
+
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(
+                        null,
+                        List.of(
+                            "source.type=pubsub",
+                            "source.pubsub.subscription=projects/x/subscriptions/ok-name",
+                            "deadLetter.type=pubsub-topic",
+                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                            "table.id=quotes",
+                            "table.schema=q.json")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "deadLetter.pubsub.topic: 'goog-x' breaks Pub/Sub's naming rules: 3 to 255"
+                    + " characters from letters, digits and - _ . ~ + %, starting with a letter"
+                    + " and not with goog",
+                "source.pubsub.subscription: 'x' is not a Google Cloud project id"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.dcp.runner.standalone;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,8 @@ public final class Main {
   static final int CONFIG_ERROR = 2;
 
   public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(commandLine().execute(args));
   }
 

@@ -3,17 +3,23 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.dcp.adapters.bigquery.BigQueryTableAdmin;
 import io.dcp.adapters.bigquery.StorageWriteRowSink;
 import io.dcp.adapters.bigquery.StorageWriteSettings;
 import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
+import io.dcp.adapters.pubsub.PubSubMessageSource;
+import io.dcp.adapters.pubsub.PubSubSourceSettings;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.pipeline.TableSetup;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
@@ -26,6 +32,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -61,6 +68,19 @@ final class PipelineModule extends AbstractModule {
   MessageSource source(Clock clock) {
     DcpConfig.Source source = config.source();
     return switch (source.type()) {
+      case "pubsub" -> {
+        DcpConfig.PubSubSource pubsub = source.pubsub();
+        yield new PubSubMessageSource(
+            new PubSubSourceSettings(
+                pubsub.subscription(),
+                pubsub.endpoint(),
+                pubsub.parallelPullCount(),
+                pubsub.executorThreads(),
+                config.pipeline().maxInFlightMessages(),
+                config.pipeline().maxInFlightBytes(),
+                pubsub.maxAckExtension()),
+            System.getenv());
+      }
       case "http" ->
           new HttpPublishSource(
               source.httpHost(),
@@ -78,9 +98,10 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  RowSink rowSink() throws SinkException {
+  RowSink rowSink(TableSchema schema) throws SinkException {
     return switch (config.sink().type()) {
       case "bigquery" -> {
+        prepareBigQueryTables(schema);
         StorageWriteSettings settings =
             StorageWriteSettings.defaults(config.sink().bigqueryProject());
         yield new StorageWriteRowSink(
@@ -94,7 +115,20 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  DeadLetterSink deadLetterSink(RowSink rows) {
+  DeadLetterSink deadLetterSink(RowSink rows) throws SinkException {
+    if (config.deadLetter().type().equals("pubsub-topic")) {
+      DcpConfig.PubSubTopic topic = config.deadLetter().pubsub();
+      return new PubSubDeadLetterSink(
+          new PubSubDeadLetterSettings(
+              topic.topic(),
+              topic.endpoint(),
+              topic.maxBatchMessages(),
+              topic.maxBatchBytes(),
+              topic.maxBatchDelay(),
+              topic.publishTimeout()),
+          config.source().name(),
+          System.getenv());
+    }
     return new TableDeadLetterSink(rows, TableId.parse(config.deadLetter().table()));
   }
 
@@ -133,8 +167,24 @@ final class PipelineModule extends AbstractModule {
   }
 
   private String sourceName() {
-    return config.source().type().equals("http")
-        ? "http:" + config.source().httpPort()
-        : String.join(",", config.source().ndjsonPaths());
+    return config.source().name();
+  }
+
+  /** Creates missing tables and adds missing columns as the config allows, before any pull. */
+  private void prepareBigQueryTables(TableSchema schema) throws SinkException {
+    DcpConfig.Table table = config.table();
+    TableSetup setup =
+        new TableSetup(
+            BigQueryTableAdmin.connect(
+                config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()),
+            table.create(),
+            table.options(),
+            table.addMissingColumns());
+    Optional<TableId> deadLetterTable =
+        config.deadLetter().type().equals("table")
+            ? Optional.of(TableId.parse(config.deadLetter().table()))
+            : Optional.empty();
+    // The table admin logs each change it makes.
+    setup.prepare(TableId.parse(table.id()), schema, deadLetterTable);
   }
 }

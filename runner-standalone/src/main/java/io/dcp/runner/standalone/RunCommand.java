@@ -141,19 +141,22 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         stats.rowsWritten() / seconds,
         stats.deadLettered(),
         stats.nacked());
+    String deadLetters =
+        config.deadLetter().type().equals("pubsub-topic")
+            ? "published to " + config.deadLetter().pubsub().topic()
+            : "in " + config.deadLetter().table();
     if (config.sink().type().equals("duckdb")) {
       out.printf(
-          "Rows are in table %s of %s; dead letters in %s. Query them with:%n"
+          "Rows are in table %s of %s; dead letters %s. Query them with:%n"
               + "  java -jar runner-standalone/target/dcp.jar query %s \"SELECT * FROM %s LIMIT 10\"%n",
           config.table().id(),
           config.sink().duckdbPath(),
-          config.deadLetter().table(),
+          deadLetters,
           config.sink().duckdbPath(),
           config.table().id());
     } else {
       out.printf(
-          "Rows are in BigQuery table %s; dead letters in %s.%n",
-          config.table().id(), config.deadLetter().table());
+          "Rows are in BigQuery table %s; dead letters %s.%n", config.table().id(), deadLetters);
     }
     out.flush();
   }
