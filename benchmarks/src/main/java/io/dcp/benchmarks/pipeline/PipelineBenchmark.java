@@ -102,7 +102,7 @@ public final class PipelineBenchmark {
         pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
   }
 
-  private static byte[][] payloads(int count) {
+  static byte[][] payloads(int count) {
     byte[][] payloads = new byte[count][];
     String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN", "SAP", "ASML"};
     for (int i = 0; i < count; i++) {
@@ -127,12 +127,12 @@ public final class PipelineBenchmark {
     return payloads;
   }
 
-  private static void resetPeaks() {
+  static void resetPeaks() {
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
   }
 
-  private static long peakHeap() {
+  static long peakHeap() {
     return ManagementFactory.getMemoryPoolMXBeans().stream()
         .filter(p -> p.getType() == MemoryType.HEAP)
         .mapToLong(p -> p.getPeakUsage().getUsed())
@@ -140,7 +140,7 @@ public final class PipelineBenchmark {
   }
 
   /** Hands pre-built payloads to the pipeline as fast as it takes them, stamped with now. */
-  private static final class GeneratorSource implements MessageSource {
+  static final class GeneratorSource implements MessageSource {
     private final byte[][] payloads;
     private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
     private volatile boolean stopped;
@@ -192,7 +192,7 @@ public final class PipelineBenchmark {
       };
 
   /** Commits nothing, instantly: measures the pipeline machinery alone. */
-  private static final class DiscardingRowSink implements RowSink {
+  static final class DiscardingRowSink implements RowSink {
     @Override
     public WriteResult write(WriteBatch batch) {
       return WriteResult.allWritten();
@@ -203,7 +203,7 @@ public final class PipelineBenchmark {
   }
 
   /** Keeps every end-to-end latency in an array; ignores everything else. */
-  private static final class LatencyRecorder implements PipelineMetrics {
+  static final class LatencyRecorder implements PipelineMetrics {
     private final long[] nanos;
     private final AtomicInteger next = new AtomicInteger();
 

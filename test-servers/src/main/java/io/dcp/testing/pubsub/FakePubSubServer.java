@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,9 @@ public final class FakePubSubServer implements AutoCloseable {
   /** Messages per StreamingPull response, at most. */
   private static final int MAX_MESSAGES_PER_RESPONSE = 1_000;
 
+  /** How often leases are checked for an expired ack deadline. */
+  private static final long LEASE_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   private final Object lock = new Object();
   private final Map<String, TopicState> topics = new HashMap<>();
   private final Map<String, SubscriptionState> subscriptions = new HashMap<>();
@@ -67,6 +71,7 @@ public final class FakePubSubServer implements AutoCloseable {
   private final AtomicLong ackIds = new AtomicLong();
   private final ScheduledExecutorService dispatcher;
   private final Server server;
+  private long lastLeaseScan;
 
   private FakePubSubServer() throws IOException {
     dispatcher =
@@ -154,6 +159,13 @@ public final class FakePubSubServer implements AutoCloseable {
   public List<String> ackedIds(String subscription) {
     synchronized (lock) {
       return List.copyOf(state(subscription).acked);
+    }
+  }
+
+  /** Returns how many acks of {@code subscription} succeeded. */
+  public int ackedCount(String subscription) {
+    synchronized (lock) {
+      return state(subscription).acked.size();
     }
   }
 
@@ -256,8 +268,12 @@ public final class FakePubSubServer implements AutoCloseable {
     List<Runnable> sends = new ArrayList<>();
     synchronized (lock) {
       long now = System.nanoTime();
+      boolean scanLeases = now - lastLeaseScan > LEASE_SCAN_NANOS;
+      if (scanLeases) {
+        lastLeaseScan = now;
+      }
       for (SubscriptionState s : subscriptions.values()) {
-        for (Lease lease : List.copyOf(s.leases.values())) {
+        for (Lease lease : scanLeases ? List.copyOf(s.leases.values()) : List.<Lease>of()) {
           if (lease.deadlineNanos - now <= 0) {
             s.endLease(lease, true);
           }
@@ -302,6 +318,14 @@ public final class FakePubSubServer implements AutoCloseable {
       }
     }
     sends.forEach(Runnable::run);
+    if (!sends.isEmpty()) {
+      try {
+        // More may be ready: go again now rather than after the idle delay.
+        dispatcher.execute(this::dispatch);
+      } catch (RejectedExecutionException closing) {
+        // the server is closing
+      }
+    }
   }
 
   private Status checkAccess(String subscription) {
