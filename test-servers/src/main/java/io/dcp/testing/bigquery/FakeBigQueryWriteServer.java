@@ -20,6 +20,7 @@ import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,8 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   private final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger stallNext = new AtomicInteger();
+  private volatile long unavailableUntil = System.nanoTime();
+  private volatile Duration appendDelay = Duration.ZERO;
   private volatile Predicate<Row> reject = row -> false;
   private volatile String rejectMessage = "";
   private final Server inProcess;
@@ -145,6 +148,16 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   /** Makes the next {@code count} appends fail with UNAVAILABLE. */
   public void failNextAppends(int count) {
     failNext.set(count);
+  }
+
+  /** Makes every append fail with UNAVAILABLE for {@code outage}, as during a service outage. */
+  public void failAppendsFor(Duration outage) {
+    unavailableUntil = System.nanoTime() + outage.toNanos();
+  }
+
+  /** Makes every later append take {@code delay} before it is answered, as a slow service. */
+  public void delayAppends(Duration delay) {
+    appendDelay = delay;
   }
 
   @Override
@@ -264,7 +277,15 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
         seenVersion = table.version;
         response.setUpdatedSchema(SchemaProtos.toProto(table.schema));
       }
-      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      if (!appendDelay.isZero()) {
+        try {
+          Thread.sleep(appendDelay.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+          || System.nanoTime() - unavailableUntil < 0) {
         out.onNext(
             response.setError(status(Status.Code.UNAVAILABLE, "Service unavailable")).build());
         return;

@@ -1,0 +1,128 @@
+package io.dcp.runner.standalone.process;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The packaged {@code dcp.jar} run as a separate process, as an operator runs it. */
+public final class DcpProcess {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final Process process;
+  private final Path log;
+  private final int adminPort;
+  private Duration lastStopTook = Duration.ZERO;
+
+  private DcpProcess(Process process, Path log, int adminPort) {
+    this.process = process;
+    this.log = log;
+    this.adminPort = adminPort;
+  }
+
+  /**
+   * Starts {@code dcp run --config config}, output appended to {@code log}.
+   *
+   * @param adminPort the admin HTTP port the config sets, or 0 when admin is off
+   */
+  public static DcpProcess start(Path config, Path log, int adminPort, String... jvmOptions)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-jar", "target/dcp.jar", "run", "--config", config.toString()));
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    return new DcpProcess(process, log, adminPort);
+  }
+
+  /** Returns a TCP port free on loopback now. */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: no drain, no shutdown hook, as a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * SIGTERM, as systemd or Kubernetes sends it; waits for the exit.
+   *
+   * @return the exit status: 143 after a drain triggered by the signal
+   */
+  public int terminate(Duration wait) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("dcp did not exit within " + wait + " of SIGTERM");
+    }
+    lastStopTook = Duration.ofNanos(System.nanoTime() - start);
+    return process.exitValue();
+  }
+
+  /** How long the last {@link #terminate} took from the signal to the exit. */
+  public Duration stopTook() {
+    return lastStopTook;
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  /** Reads a counter or gauge from the Prometheus endpoint, summed over its labels. */
+  public double metric(String name) throws IOException, InterruptedException {
+    String body =
+        HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    double sum = 0;
+    Matcher m =
+        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE)
+            .matcher(body);
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(2));
+    }
+    return sum;
+  }
+
+  /** Waits for {@code condition}; fails with dcp's output if it dies or time runs out. */
+  public void await(BooleanSupplier condition, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+        throw new AssertionError(
+            (process.isAlive() ? "timed out" : "dcp exited") + ":\n" + tail(log()));
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static String tail(String text) {
+    return text.length() < 8_000 ? text : text.substring(text.length() - 8_000);
+  }
+}
