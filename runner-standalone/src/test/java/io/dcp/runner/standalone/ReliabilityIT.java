@@ -1,0 +1,274 @@
+package io.dcp.runner.standalone;
+
+import static io.dcp.runner.standalone.process.LoopbackCloud.DEAD_LETTERS;
+import static io.dcp.runner.standalone.process.LoopbackCloud.SUBSCRIPTION;
+import static io.dcp.runner.standalone.process.LoopbackCloud.TABLE;
+import static io.dcp.runner.standalone.process.LoopbackCloud.TOPIC;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import io.dcp.runner.standalone.process.DcpProcess;
+import io.dcp.runner.standalone.process.LoopbackCloud;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The delivery contract proved on the real process: dcp.jar against the Pub/Sub and Storage Write
+ * test servers, killed, starved and flooded, with every message counted against what was published.
+ * Each scenario appends its figures to {@code target/reliability.txt}.
+ */
+class ReliabilityIT {
+  static final Path SCHEMA = Path.of("src/test/resources/reliability/quotes.schema.json");
+  static final Path REPORT = Path.of("target/reliability.txt");
+
+  @TempDir Path dir;
+  LoopbackCloud cloud;
+  DcpProcess dcp;
+  int adminPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    cloud = LoopbackCloud.start();
+    adminPort = DcpProcess.freePort();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (dcp != null && dcp.isAlive()) {
+      dcp.kill();
+    }
+    cloud.close();
+  }
+
+  @Test
+  void killNineAtRandomMomentsLosesNothing() throws Exception {
+    int total = 50_000;
+    int kills = 3;
+    long seed = Long.getLong("dcp.seed", System.nanoTime());
+    Random random = new Random(seed);
+    List<String> ids = publish(total);
+    Path config = config("pipeline:\n  dedupWindowSize: 100000\n");
+
+    for (int k = 0; k < kills; k++) {
+      // Kill somewhere in the next quarter of the stream, mid-batch or mid-ack.
+      int target = (int) (total * (k + random.nextDouble()) / (kills + 1));
+      dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
+      dcp.await(() -> cloud.write.rows(TABLE).size() >= target, Duration.ofSeconds(120));
+      dcp.kill();
+      // The killed client no longer extends its leases: let their ack deadline pass.
+      cloud.pubsub.expireLeases(SUBSCRIPTION);
+    }
+    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
+    awaitAllAcked(total, Duration.ofSeconds(180));
+    dcp.terminate(Duration.ofSeconds(60));
+
+    List<String> rows = cloud.messageIds(TABLE);
+    Set<String> distinct = new HashSet<>(rows);
+    long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
+    int duplicates = rows.size() - distinct.size();
+    report(
+        "crash: kill -9 x%d (seed %d)".formatted(kills, seed),
+        total,
+        rows.size(),
+        cloud.write.rows(DEAD_LETTERS).size(),
+        duplicates,
+        lost);
+    assertThat(lost).isZero();
+    assertThat(cloud.write.rows(DEAD_LETTERS)).isEmpty();
+    // Only what was written but not yet acked at a kill can come twice: at most the in-flight
+    // bound (10,000) per kill, and the dedup window removes redeliveries within one run.
+    assertThat(duplicates).isLessThanOrEqualTo(kills * 10_000);
+  }
+
+  @Test
+  void aThirtySecondSinkOutageIsRetriedAndNothingIsAckedBeforeItIsWritten() throws Exception {
+    int total = 20_000;
+    List<String> ids = publish(total);
+    dcp = DcpProcess.start(config(""), dir.resolve("dcp.log"), adminPort, "-Xmx256m");
+    dcp.await(() -> cloud.write.rows(TABLE).size() >= 5_000, Duration.ofSeconds(60));
+
+    cloud.write.failAppendsFor(Duration.ofSeconds(30));
+    long outageStart = System.nanoTime();
+    int violations = 0;
+    while (System.nanoTime() - outageStart < Duration.ofSeconds(30).toNanos()) {
+      violations += ackedButNotWritten();
+      Thread.sleep(500);
+    }
+    double retries = dcp.metric("dcp_write_retries_total");
+    int atRecovery = cloud.write.rows(TABLE).size();
+    long recovered = System.nanoTime();
+    awaitAllAcked(total, Duration.ofSeconds(120));
+    double secondsAfter = (System.nanoTime() - recovered) / 1e9;
+    violations += ackedButNotWritten();
+    dcp.terminate(Duration.ofSeconds(60));
+
+    List<String> rows = cloud.messageIds(TABLE);
+    Set<String> distinct = new HashSet<>(rows);
+    long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
+    report(
+        "sink outage: UNAVAILABLE for 30 s (%.0f retries; %,d rows in %.1f s after recovery)"
+            .formatted(retries, total - atRecovery, secondsAfter),
+        total,
+        rows.size(),
+        cloud.write.rows(DEAD_LETTERS).size(),
+        rows.size() - distinct.size(),
+        lost);
+    assertThat(violations).as("messages acked before their row was written").isZero();
+    assertThat(retries).as("retries visible in metrics").isPositive();
+    assertThat(lost).isZero();
+  }
+
+  @Test
+  void aFloodStaysWithinTheInFlightBoundAndASmallHeap() throws Exception {
+    int total = 100_000;
+    List<String> ids = publish(total);
+    cloud.write.delayAppends(Duration.ofMillis(500));
+    Path config = config("pipeline:\n  maxInFlightMessages: 2000\n");
+    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx64m");
+
+    double peakInFlight = 0;
+    long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < until && dcp.isAlive()) {
+      try {
+        peakInFlight = Math.max(peakInFlight, dcp.metric("dcp_in_flight_messages"));
+      } catch (IOException notYetListening) {
+        // the admin server starts with the pipeline
+      }
+      Thread.sleep(100);
+    }
+    assertThat(dcp.isAlive()).as("dcp survived the flood").isTrue();
+    int status = dcp.terminate(Duration.ofSeconds(60));
+    String log = dcp.log();
+
+    int ackedNotWritten = ackedButNotWritten();
+    List<String> rows = cloud.messageIds(TABLE);
+    Set<String> distinct = new HashSet<>(rows);
+    // What dcp did not get to is still in the subscription, for the next run.
+    cloud.pubsub.expireLeases(SUBSCRIPTION);
+    int waiting = cloud.pubsub.backlog(SUBSCRIPTION);
+    long lost = ids.stream().filter(id -> !distinct.contains(id)).count() - waiting;
+    report(
+        ("flood: %,d backlog, sink 500 ms per append, -Xmx64m, in-flight bound 2,000 (peak %.0f);"
+                + " SIGTERM after 15 s, %,d left in the subscription")
+            .formatted(total, peakInFlight, waiting),
+        total,
+        rows.size(),
+        cloud.write.rows(DEAD_LETTERS).size(),
+        rows.size() - distinct.size(),
+        lost);
+    assertThat(log).doesNotContain("OutOfMemoryError");
+    assertThat(status).isIn(0, 143);
+    assertThat(peakInFlight).isPositive().isLessThanOrEqualTo(2_000);
+    assertThat(ackedNotWritten).isZero();
+    assertThat(waiting).isPositive();
+    assertThat(lost).isZero();
+  }
+
+  @Test
+  void sigtermUnderLoadDrainsWithinTheDeadlineAndEveryAckedMessageIsStored() throws Exception {
+    int total = 50_000;
+    List<String> ids = publish(total);
+    Path config = config("pipeline:\n  drainTimeout: 10s\n");
+    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
+    dcp.await(() -> cloud.write.rows(TABLE).size() >= 10_000, Duration.ofSeconds(60));
+
+    int status = dcp.terminate(Duration.ofSeconds(30));
+    Duration took = dcp.stopTook();
+    int ackedNotWritten = ackedButNotWritten();
+    List<String> rows = cloud.messageIds(TABLE);
+
+    // What was not acked is redelivered to the next run.
+    cloud.pubsub.expireLeases(SUBSCRIPTION);
+    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
+    awaitAllAcked(total, Duration.ofSeconds(120));
+    dcp.terminate(Duration.ofSeconds(30));
+    List<String> all = cloud.messageIds(TABLE);
+    Set<String> distinct = new HashSet<>(all);
+    long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
+    report(
+        "graceful stop: SIGTERM at %,d rows, exit %d in %d ms (drainTimeout 10 s), then restart"
+            .formatted(rows.size(), status, took.toMillis()),
+        total,
+        all.size(),
+        cloud.write.rows(DEAD_LETTERS).size(),
+        all.size() - distinct.size(),
+        lost);
+    assertThat(status).isEqualTo(143);
+    assertThat(took).isLessThan(Duration.ofSeconds(15));
+    assertThat(ackedNotWritten).isZero();
+    assertThat(lost).isZero();
+  }
+
+  private Path config(String sections) throws IOException {
+    return cloud.config(
+        dir,
+        SCHEMA,
+        """
+        deadLetter:
+          type: bigquery-table
+          table: demo-project.market.dead_letters
+        admin:
+          port: %d
+        """
+                .formatted(adminPort)
+            + sections);
+  }
+
+  private List<String> publish(int total) {
+    List<PubsubMessage> messages = new ArrayList<>(total);
+    String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN"};
+    for (int i = 0; i < total; i++) {
+      messages.add(
+          PubsubMessage.newBuilder()
+              .setData(
+                  ByteString.copyFromUtf8(
+                      "{\"id\":%d,\"symbol\":\"%s\",\"bid\":\"%d.%02d\"}"
+                          .formatted(i, symbols[i % 4], 100 + i % 50, i % 100)))
+              .build());
+    }
+    return cloud.pubsub.publish(TOPIC, messages);
+  }
+
+  private void awaitAllAcked(int total, Duration timeout) throws Exception {
+    dcp.await(
+        () ->
+            cloud.pubsub.backlog(SUBSCRIPTION) == 0
+                && cloud.pubsub.outstanding(SUBSCRIPTION) == 0
+                && cloud.pubsub.ackedCount(SUBSCRIPTION) >= total,
+        timeout);
+  }
+
+  /** Counts acked messages with no row and no dead letter: must always be 0. */
+  private int ackedButNotWritten() {
+    List<String> acked = cloud.pubsub.ackedIds(SUBSCRIPTION);
+    Set<String> settled = cloud.settledIds();
+    return (int) acked.stream().filter(id -> !settled.contains(id)).count();
+  }
+
+  private static void report(
+      String scenario, int published, int rows, int deadLetters, int duplicates, long lost) {
+    String line =
+        "%s | published %,d | rows %,d | dead letters %,d | duplicates %,d | lost %,d%n"
+            .formatted(scenario, published, rows, deadLetters, duplicates, lost);
+    System.out.print(line);
+    try {
+      Files.writeString(REPORT, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
