@@ -22,14 +22,12 @@ import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
- * for the table's schema, Prometheus metrics, and the pipeline. Only wiring lives here.
+ * for the table's schema, the metrics backend, and the pipeline. Only wiring lives here.
  */
 final class PipelineModule extends AbstractModule {
   private final DcpConfig config;
@@ -42,6 +40,7 @@ final class PipelineModule extends AbstractModule {
   protected void configure() {
     bind(DcpConfig.class).toInstance(config);
     bind(Clock.class).toInstance(Clock.systemUTC());
+    install(new MetricsModule(config.metrics()));
   }
 
   @Provides
@@ -96,18 +95,6 @@ final class PipelineModule extends AbstractModule {
   @Singleton
   DeadLetterSink deadLetterSink(RowSink rows) {
     return new TableDeadLetterSink(rows, TableId.parse(config.deadLetter().table()));
-  }
-
-  @Provides
-  @Singleton
-  PrometheusMeterRegistry registry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  }
-
-  @Provides
-  @Singleton
-  PipelineMetrics metrics(PrometheusMeterRegistry registry) {
-    return new MicrometerPipelineMetrics(registry);
   }
 
   @Provides
