@@ -41,6 +41,8 @@ import java.util.regex.Pattern;
 public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String OPEN_MAP = "mapping.columns";
+  private static final String TAGS = "metrics.tags";
+  private static final Set<String> OPEN_MAPS = Set.of(OPEN_MAP, TAGS);
   private static final JsonNode DEFAULTS = readDefaults();
   private static final Pattern PUBSUB_PROJECT =
       Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]");
@@ -115,7 +117,7 @@ public final class ConfigLoader {
         continue;
       }
       String key = assignment.substring(0, eq).trim();
-      if (!known.containsKey(key) && !key.startsWith(OPEN_MAP + ".")) {
+      if (!known.containsKey(key) && !isOpenMapEntry(key)) {
         problems.add(new ConfigProblem(key, "unknown key" + suggestion(key, known.keySet())));
         continue;
       }
@@ -173,7 +175,71 @@ public final class ConfigLoader {
         table,
         mapping(r),
         pipeline(r),
-        new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port")));
+        new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port")),
+        metrics(r));
+  }
+
+  private static DcpConfig.Metrics metrics(Reader r) {
+    DcpConfig.Metrics metrics =
+        new DcpConfig.Metrics(
+            r.choice("metrics.backend", "prometheus", "statsd"),
+            tags(r),
+            r.string("metrics.statsd.host"),
+            r.port("metrics.statsd.port"),
+            r.choice("metrics.statsd.flavor", "datadog", "etsy", "telegraf"),
+            r.duration("metrics.statsd.pollingFrequency"));
+    if (metrics.backend().equals("statsd") && metrics.statsdHost().isBlank()) {
+      r.problem(
+          "metrics.statsd.host",
+          "required when metrics.backend is statsd: the StatsD agent's host, e.g. 127.0.0.1");
+    }
+    return metrics;
+  }
+
+  /** Tags come as a YAML mapping, or as {@code name=value,name=value} from a variable or flag. */
+  private static Map<String, String> tags(Reader r) {
+    JsonNode node = r.node(TAGS);
+    Map<String, String> tags = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return tags;
+    }
+    if (node.isObject()) {
+      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+          r.problem(TAGS + "." + e.getKey(), "expected a single value, e.g. env: prod");
+        } else {
+          tags.put(e.getKey(), e.getValue().asText());
+        }
+      }
+      return tags;
+    }
+    if (!node.isValueNode()) {
+      r.problem(TAGS, "expected a mapping of tag: value, e.g. {env: prod, service: quotes}");
+      return tags;
+    }
+    for (String pair : node.asText().split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        r.problem(
+            TAGS,
+            "'"
+                + pair.trim()
+                + "' is not name=value; write tags as env=prod,service=quotes"
+                + " or as a YAML mapping");
+      } else {
+        tags.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+      }
+    }
+    return tags;
+  }
+
+  private static boolean isOpenMapEntry(String key) {
+    return OPEN_MAPS.stream().anyMatch(map -> key.startsWith(map + "."));
   }
 
   private static DcpConfig.DeadLetter deadLetter(Reader r, DcpConfig.Sink sink) {
@@ -324,7 +390,7 @@ public final class ConfigLoader {
         problems.add(new ConfigProblem(key, "unknown key" + suggestion(e.getKey(), siblings)));
         continue;
       }
-      if (known.isObject() && !key.equals(OPEN_MAP)) {
+      if (known.isObject() && !OPEN_MAPS.contains(key)) {
         if (!e.getValue().isObject()) {
           problems.add(new ConfigProblem(key, "expected a section (a YAML mapping)"));
           continue;
@@ -402,7 +468,7 @@ public final class ConfigLoader {
     while (it.hasNext()) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = parent.isEmpty() ? e.getKey() : parent + "." + e.getKey();
-      if (e.getValue().isObject() && !key.equals(OPEN_MAP)) {
+      if (e.getValue().isObject() && !OPEN_MAPS.contains(key)) {
         leaves(e.getValue(), key, out);
       } else {
         out.put(key, e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());

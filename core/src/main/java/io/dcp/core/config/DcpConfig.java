@@ -7,6 +7,7 @@ import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.port.TableOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole configuration of a {@code dcp} run, validated: one record per section.
@@ -18,6 +19,7 @@ import java.util.List;
  * @param mapping how messages map to rows
  * @param pipeline batching, bounds and retries
  * @param admin the admin HTTP server
+ * @param metrics where metrics go
  */
 public record DcpConfig(
     Source source,
@@ -26,7 +28,8 @@ public record DcpConfig(
     Table table,
     MappingConfig mapping,
     PipelineSettings pipeline,
-    Admin admin) {
+    Admin admin,
+    Metrics metrics) {
 
   public DcpConfig {
     requireNonNull(source, "source");
@@ -36,6 +39,7 @@ public record DcpConfig(
     requireNonNull(mapping, "mapping");
     requireNonNull(pipeline, "pipeline");
     requireNonNull(admin, "admin");
+    requireNonNull(metrics, "metrics");
   }
 
   /** The {@code source} section: {@code type} and the settings of each type. */
@@ -165,6 +169,32 @@ public record DcpConfig(
   public record Admin(boolean enabled, String host, int port) {
     public Admin {
       requireNonNull(host, "host");
+    }
+  }
+
+  /**
+   * The {@code metrics} section: the Micrometer backend and the tags every metric carries.
+   *
+   * @param backend {@code prometheus} (scraped at the admin server) or {@code statsd} (pushed)
+   * @param tags common tags, such as {@code env} and {@code service}
+   * @param statsdHost the StatsD agent's host
+   * @param statsdPort the StatsD agent's UDP port
+   * @param statsdFlavor {@code datadog}, {@code etsy} or {@code telegraf}
+   * @param statsdPollingFrequency how often gauges are sent
+   */
+  public record Metrics(
+      String backend,
+      Map<String, String> tags,
+      String statsdHost,
+      int statsdPort,
+      String statsdFlavor,
+      Duration statsdPollingFrequency) {
+    public Metrics {
+      requireNonNull(backend, "backend");
+      tags = Map.copyOf(tags);
+      requireNonNull(statsdHost, "statsdHost");
+      requireNonNull(statsdFlavor, "statsdFlavor");
+      requireNonNull(statsdPollingFrequency, "statsdPollingFrequency");
     }
   }
 }

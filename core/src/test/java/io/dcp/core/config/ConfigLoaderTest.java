@@ -84,6 +84,89 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void metricsGoToPrometheusUnlessStatsdIsChosen() throws Exception {
+    DcpConfig config = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
+
+    assertThat(config.metrics())
+        .isEqualTo(
+            new DcpConfig.Metrics(
+                "prometheus", Map.of(), "127.0.0.1", 8125, "datadog", Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void readsStatsdSettingsAndCommonTagsFromFileVariablesAndFlags() throws Exception {
+    Path path =
+        file(
+            MINIMAL
+                + """
+                metrics:
+                  backend: statsd
+                  tags:
+                    env: prod
+                    service: quotes
+                  statsd:
+                    host: datadog-agent
+                    flavor: Telegraf
+                """);
+
+    DcpConfig fromFile = new ConfigLoader(Map.of()).load(path, List.of("metrics.tags.team=data"));
+    DcpConfig fromVariables =
+        new ConfigLoader(
+                Map.of(
+                    "DCP_METRICS_TAGS", "env=staging, service=quotes",
+                    "DCP_METRICS_STATSD_PORT", "9125",
+                    "DCP_METRICS_STATSD_POLLING_FREQUENCY", "1s"))
+            .load(path, List.of());
+
+    assertThat(fromFile.metrics())
+        .isEqualTo(
+            new DcpConfig.Metrics(
+                "statsd",
+                Map.of("env", "prod", "service", "quotes", "team", "data"),
+                "datadog-agent",
+                8125,
+                "telegraf",
+                Duration.ofSeconds(10)));
+    assertThat(fromVariables.metrics().tags())
+        .isEqualTo(Map.of("env", "staging", "service", "quotes"));
+    assertThat(fromVariables.metrics().statsdPort()).isEqualTo(9125);
+    assertThat(fromVariables.metrics().statsdPollingFrequency()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void reportsBadMetricsSettingsWithTheirKeys() throws Exception {
+    ConfigLoader loader = new ConfigLoader(Map.of("DCP_METRICS_TAGS", "env=prod,prod"));
+
+    assertThatThrownBy(
+            () ->
+                loader.load(
+                    file(MINIMAL),
+                    List.of(
+                        "metrics.backend=graphite",
+                        "metrics.statsd.host=",
+                        "metrics.statsd.port=0",
+                        "metrics.statsd.flavor=sysdig",
+                        "metrics.statsd.pollingFrequency=often")))
+        .isInstanceOf(ConfigException.class)
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "metrics.backend: 'graphite' is not one of prometheus, statsd",
+                "metrics.statsd.flavor: 'sysdig' is not one of datadog, etsy, telegraf",
+                "metrics.statsd.pollingFrequency: 'often' is not a duration such as 200ms, 30s, 5m or 1h",
+                "metrics.statsd.port: '0' is not a whole number greater than 0",
+                "metrics.tags: 'prod' is not name=value; write tags as env=prod,service=quotes or as a YAML mapping"));
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(file(MINIMAL), List.of("metrics.backend=statsd", "metrics.statsd.host=")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "metrics.statsd.host: required when metrics.backend is statsd: the StatsD agent's host, e.g. 127.0.0.1");
+  }
+
+  @Test
   void namesEnvironmentVariablesAfterTheirKeys() {
     assertThat(ConfigLoader.environmentName("pipeline.retry.maxAttempts"))
         .isEqualTo("DCP_PIPELINE_RETRY_MAX_ATTEMPTS");

@@ -3,6 +3,7 @@ package io.dcp.runner.standalone;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.dcp.core.pipeline.IngestPipeline;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,12 +14,13 @@ import java.util.concurrent.Executors;
 /**
  * Health and metrics over HTTP for orchestrators and scrapers: {@code /healthz} (the process is
  * alive), {@code /readyz} (the pipeline runs and its sink has not failed permanently), {@code
- * /metrics} (Prometheus text format). Binds to loopback unless configured otherwise.
+ * /metrics} (Prometheus text format; 404 when metrics are pushed to StatsD instead). Binds to
+ * loopback unless configured otherwise.
  */
 final class AdminServer implements AutoCloseable {
   private final HttpServer server;
 
-  AdminServer(String host, int port, IngestPipeline pipeline, PrometheusMeterRegistry registry)
+  AdminServer(String host, int port, IngestPipeline pipeline, MeterRegistry registry)
       throws IOException {
     server = HttpServer.create(new InetSocketAddress(host, port), 0);
     server.setExecutor(
@@ -40,8 +42,17 @@ final class AdminServer implements AutoCloseable {
                     () -> respond(exchange, 200, "text/plain", "ready\n")));
     server.createContext(
         "/metrics",
-        exchange ->
-            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        exchange -> {
+          if (registry instanceof PrometheusMeterRegistry prometheus) {
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheus.scrape());
+          } else {
+            respond(
+                exchange,
+                404,
+                "text/plain",
+                "metrics are pushed to StatsD (metrics.backend: statsd), not served here\n");
+          }
+        });
     server.start();
   }
 

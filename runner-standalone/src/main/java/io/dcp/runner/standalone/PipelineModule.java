@@ -28,15 +28,13 @@ import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
- * for the table's schema, Prometheus metrics, and the pipeline. Only wiring lives here.
+ * for the table's schema, the metrics backend, and the pipeline. Only wiring lives here.
  */
 final class PipelineModule extends AbstractModule {
   private final DcpConfig config;
@@ -49,6 +47,7 @@ final class PipelineModule extends AbstractModule {
   protected void configure() {
     bind(DcpConfig.class).toInstance(config);
     bind(Clock.class).toInstance(Clock.systemUTC());
+    install(new MetricsModule(config.metrics()));
   }
 
   @Provides
@@ -130,18 +129,6 @@ final class PipelineModule extends AbstractModule {
           System.getenv());
     }
     return new TableDeadLetterSink(rows, TableId.parse(config.deadLetter().table()));
-  }
-
-  @Provides
-  @Singleton
-  PrometheusMeterRegistry registry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  }
-
-  @Provides
-  @Singleton
-  PipelineMetrics metrics(PrometheusMeterRegistry registry) {
-    return new MicrometerPipelineMetrics(registry);
   }
 
   @Provides

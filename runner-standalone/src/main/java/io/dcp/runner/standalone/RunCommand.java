@@ -7,7 +7,7 @@ import io.dcp.core.config.DcpConfig;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineStats;
 import io.dcp.core.port.SourceException;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -44,9 +44,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     Injector injector;
     IngestPipeline pipeline;
+    MeterRegistry registry;
     try {
       injector = Guice.createInjector(new PipelineModule(config));
       pipeline = injector.getInstance(IngestPipeline.class);
+      registry = injector.getInstance(MeterRegistry.class);
     } catch (ProvisionException | com.google.inject.CreationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       err.println("cannot start: " + cause.getMessage());
@@ -55,12 +57,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     AdminServer admin = null;
     if (config.admin().enabled()) {
-      admin =
-          new AdminServer(
-              config.admin().host(),
-              config.admin().port(),
-              pipeline,
-              injector.getInstance(PrometheusMeterRegistry.class));
+      admin = new AdminServer(config.admin().host(), config.admin().port(), pipeline, registry);
       LOG.info(
           "admin HTTP on http://{}:{}/ (healthz, readyz, metrics)",
           config.admin().host(),
@@ -111,6 +108,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       if (admin != null) {
         admin.close();
       }
+      // Sends what a push backend (StatsD) still holds.
+      registry.close();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -161,4 +161,35 @@ class DcpCommandTest {
       pipeline.close();
     }
   }
+
+  @Test
+  void adminSaysWhereMetricsGoWhenTheyArePushedToStatsd() throws Exception {
+    var config =
+        new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+            .load(
+                EXAMPLE.resolve("dcp.yaml"),
+                java.util.stream.Stream.concat(
+                        sets().stream().filter(s -> !s.equals("--set")),
+                        java.util.stream.Stream.of("metrics.backend=statsd"))
+                    .toList());
+    var injector = com.google.inject.Guice.createInjector(new PipelineModule(config));
+    var pipeline = injector.getInstance(io.dcp.core.pipeline.IngestPipeline.class);
+    var registry = injector.getInstance(io.micrometer.core.instrument.MeterRegistry.class);
+    HttpClient http = HttpClient.newHttpClient();
+    try (AdminServer admin = new AdminServer("127.0.0.1", 0, pipeline, registry)) {
+      HttpResponse<String> metrics =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port() + "/metrics"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(registry).isInstanceOf(io.micrometer.statsd.StatsdMeterRegistry.class);
+      assertThat(metrics.statusCode()).isEqualTo(404);
+      assertThat(metrics.body())
+          .isEqualTo("metrics are pushed to StatsD (metrics.backend: statsd), not served here\n");
+    } finally {
+      pipeline.close();
+      registry.close();
+    }
+  }
 }
