@@ -112,7 +112,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
             "table "
                 + id
                 + " already exists with a schema that lacks columns of the configured one: add"
-                + " them (sink.addColumns: true, or bq update) or fix the configured schema",
+                + " them (table.addMissingColumns: true, or bq update) or fix the configured schema",
             e);
       }
     }

@@ -49,7 +49,7 @@ final class StorageWriteErrors {
                   + dataset
                   + "."
                   + table.table()
-                  + " schema.json) or set sink.createTable: true ("
+                  + " schema.json) or set table.create: true ("
                   + detail
                   + ")",
               failure);

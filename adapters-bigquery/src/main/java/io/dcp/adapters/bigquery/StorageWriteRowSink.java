@@ -74,7 +74,7 @@ public final class StorageWriteRowSink implements RowSink {
 
   /**
    * Creates a sink that, before the first write to a table, creates it through {@code admin} with
-   * the batch's schema and {@code newTableOptions} when it does not exist ({@code sink.createTable:
+   * the batch's schema and {@code newTableOptions} when it does not exist ({@code table.create:
    * true}).
    */
   public StorageWriteRowSink(

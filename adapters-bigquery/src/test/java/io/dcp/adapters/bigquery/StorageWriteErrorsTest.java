@@ -18,7 +18,7 @@ class StorageWriteErrorsTest {
     "DEADLINE_EXCEEDED, true, DEADLINE_EXCEEDED",
     "ABORTED, true, ABORTED",
     "INTERNAL, true, INTERNAL",
-    "NOT_FOUND, false, sink.createTable: true",
+    "NOT_FOUND, false, table.create: true",
     "PERMISSION_DENIED, false, roles/bigquery.dataEditor on dataset my-project:sales",
     "UNAUTHENTICATED, false, gcloud auth application-default login",
     "INVALID_ARGUMENT, false, bq show --schema my-project:sales.orders",

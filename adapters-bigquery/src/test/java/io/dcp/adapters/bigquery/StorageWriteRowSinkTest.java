@@ -240,7 +240,7 @@ class StorageWriteRowSinkTest {
         .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isFalse())
         .hasMessageContaining("table test-project.events.nope does not exist")
         .hasMessageContaining("bq mk --table test-project:events.nope")
-        .hasMessageContaining("sink.createTable: true");
+        .hasMessageContaining("table.create: true");
   }
 
   @Test
