@@ -9,6 +9,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -46,17 +47,49 @@ public final class DeadLetterTable {
 
   /** Returns the dead-letter row for {@code deadLetter}, in the layout of {@link #SCHEMA}. */
   public static Row toRow(DeadLetter deadLetter) {
+    return row(deadLetter, true, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Returns the row without {@code payloadString}, half the size for a text payload and still
+   * lossless: {@code payloadBytes} keeps the payload whole. For a table that refused the full row.
+   */
+  public static Row withoutPayloadString(DeadLetter deadLetter) {
+    return row(deadLetter, false, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Returns the row with {@code payloadBytes} cut to its first {@code maxPayloadBytes} bytes and no
+   * {@code payloadString}, the cut said in {@code errorMessage}: the last resort for a payload
+   * larger than any row the table can take (BigQuery appends at most 10 MB per request).
+   */
+  public static Row withPayloadCut(DeadLetter deadLetter, int maxPayloadBytes) {
+    return row(deadLetter, false, maxPayloadBytes);
+  }
+
+  private static Row row(DeadLetter deadLetter, boolean withString, int maxPayloadBytes) {
     Message message = deadLetter.message();
+    byte[] data = message.dataUnsafe();
+    boolean cut = data.length > maxPayloadBytes;
+    String errorMessage =
+        cut
+            ? deadLetter.errorMessage()
+                + " [payload of "
+                + data.length
+                + " bytes cut to its first "
+                + maxPayloadBytes
+                + " to fit the dead-letter table]"
+            : deadLetter.errorMessage();
     List<Row> attributes = new ArrayList<>();
     for (Map.Entry<String, String> e : new TreeMap<>(message.attributes()).entrySet()) {
       attributes.add(Row.builder().set("key", e.getKey()).set("value", e.getValue()).build());
     }
     return Row.builder()
         .set("timestamp", deadLetter.failedAt())
-        .set("payloadString", utf8(message.dataUnsafe()))
-        .set("payloadBytes", Bytes.copyOf(message.dataUnsafe()))
+        .set("payloadString", withString ? utf8(data) : null)
+        .set("payloadBytes", Bytes.copyOf(cut ? Arrays.copyOf(data, maxPayloadBytes) : data))
         .set("attributes", attributes.isEmpty() ? null : List.copyOf(attributes))
-        .set("errorMessage", deadLetter.errorMessage())
+        .set("errorMessage", errorMessage)
         .set("stacktrace", emptyToNull(deadLetter.stackTrace()))
         .set("message_id", message.id())
         .set("publish_time", message.publishTime())
