@@ -56,6 +56,11 @@ final class AdminServer implements AutoCloseable {
     server.start();
   }
 
+  /** The address the server listens on. */
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
   int port() {
     return server.getAddress().getPort();
   }

@@ -114,6 +114,55 @@ class DcpCommandTest {
   }
 
   @Test
+  void neverPrintsTheTokenOfThePublishEndpoint() throws Exception {
+    String token = "tok-6f1c9a77e2";
+    List<String> all = new ArrayList<>(List.of(args("validate")));
+    all.addAll(
+        List.of(
+            "--set",
+            "source.type=http",
+            "--set",
+            "source.http.token=" + token,
+            "--sample",
+            EXAMPLE.resolve("events.ndjson").toString()));
+    Result validate = dcp(all.toArray(String[]::new));
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad, "source:\n  type: http\n  http:\n    token: " + token + "\n    port: none\n");
+    Result error = dcp("validate", "--config", bad.toString());
+
+    assertThat(validate.status()).as(validate.err()).isZero();
+    assertThat(error.status()).isEqualTo(2);
+    assertThat(error.err()).contains("source.http.port: 'none' is not a whole number");
+    assertThat(validate.out() + validate.err() + error.out() + error.err()).doesNotContain(token);
+  }
+
+  @Test
+  void adminAndPublishEndpointsListenOnLoopbackUnlessConfigured() throws Exception {
+    var config =
+        new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+            .load(
+                EXAMPLE.resolve("dcp.yaml"),
+                sets().stream().filter(s -> !s.equals("--set")).toList());
+    assertThat(config.admin().host()).isEqualTo("127.0.0.1");
+    assertThat(config.source().httpHost()).isEqualTo("127.0.0.1");
+    var pipeline =
+        com.google.inject.Guice.createInjector(new PipelineModule(config))
+            .getInstance(io.dcp.core.pipeline.IngestPipeline.class);
+    try (AdminServer admin =
+        new AdminServer(
+            config.admin().host(),
+            0,
+            pipeline,
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))) {
+      assertThat(admin.address().getAddress().isLoopbackAddress()).isTrue();
+    } finally {
+      pipeline.close();
+    }
+  }
+
+  @Test
   void schemaInferPrintsABigQuerySchema() {
     Result result = dcp("schema", "infer", EXAMPLE.resolve("events.ndjson").toString());
 

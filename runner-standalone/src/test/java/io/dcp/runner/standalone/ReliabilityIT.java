@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.runner.standalone.process.DcpProcess;
+import io.dcp.runner.standalone.process.HostileCorpus;
 import io.dcp.runner.standalone.process.LoopbackCloud;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -211,6 +212,68 @@ class ReliabilityIT {
     assertThat(took).isLessThan(Duration.ofSeconds(15));
     assertThat(ackedNotWritten).isZero();
     assertThat(lost).isZero();
+  }
+
+  @Test
+  void hostileInputNeverKillsTheProcessAndEveryMessageEndsAsARowOrADeadLetter() throws Exception {
+    List<byte[]> payloads = new ArrayList<>(HostileCorpus.fixed());
+    int fixed = payloads.size();
+    payloads.addAll(HostileCorpus.generated(3_000));
+    List<PubsubMessage> messages = new ArrayList<>();
+    for (byte[] payload : payloads) {
+      messages.add(
+          PubsubMessage.newBuilder()
+              .setData(ByteString.copyFrom(payload))
+              .putAttributes("origin", "hostile")
+              .build());
+    }
+    List<String> ids = cloud.pubsub.publish(TOPIC, messages);
+    Path config =
+        cloud.config(
+            dir,
+            Path.of("src/test/resources/reliability/hostile.schema.json"),
+            """
+            deadLetter:
+              type: bigquery-table
+              table: demo-project.market.dead_letters
+            admin:
+              port: %d
+            """
+                .formatted(adminPort));
+    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx512m");
+    awaitAllAcked(ids.size(), Duration.ofSeconds(180));
+    assertThat(dcp.isAlive()).isTrue();
+    int status = dcp.terminate(Duration.ofSeconds(60));
+
+    Set<String> settled = cloud.settledIds();
+    long lost = ids.stream().filter(id -> !settled.contains(id)).count();
+    List<String> rows = cloud.messageIds(TABLE);
+    List<io.dcp.core.model.Row> deadLetters = cloud.write.rows(DEAD_LETTERS);
+    report(
+        "hostile input: %d fixed nasties + %,d generated (jqwik)"
+            .formatted(fixed, payloads.size() - fixed),
+        ids.size(),
+        rows.size(),
+        deadLetters.size(),
+        rows.size() + deadLetters.size() - settled.size(),
+        lost);
+    assertThat(status).isEqualTo(143);
+    assertThat(dcp.log()).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread");
+    assertThat(lost).isZero();
+    assertThat(deadLetters)
+        .allSatisfy(
+            d ->
+                assertThat((String) d.get("errorMessage")).matches("(decode|parse|map|write): .+"));
+    assertThat(deadLetters)
+        .filteredOn(d -> d.get("message_id").equals(ids.get(fixed - 1)))
+        .singleElement()
+        .satisfies(
+            d ->
+                assertThat((String) d.get("errorMessage"))
+                    .matches(
+                        "write: row is \\d+ bytes encoded, over the \\d+ bytes an AppendRows"
+                            + " request can carry \\[payload of 10000000 bytes cut to its first"
+                            + " 1048576 to fit the dead-letter table]"));
   }
 
   private Path config(String sections) throws IOException {
