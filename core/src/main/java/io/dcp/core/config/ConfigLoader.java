@@ -131,6 +131,52 @@ public final class ConfigLoader {
     return config;
   }
 
+  /**
+   * Reads only the {@code mapping} section of a dcp config file, validated as {@link #load} does:
+   * how the Beam runner shares the standalone runner's mapping settings.
+   *
+   * @throws ConfigException listing every problem of that section
+   */
+  public static MappingConfig loadMapping(Path file) throws ConfigException {
+    try {
+      return loadMapping(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(new ConfigProblem("", "cannot read " + file + ": " + firstLine(e.getMessage()))));
+    }
+  }
+
+  /** Reads only the {@code mapping} section of a dcp config given as YAML text. */
+  public static MappingConfig loadMapping(String yaml) throws ConfigException {
+    List<ConfigProblem> problems = new ArrayList<>();
+    ObjectNode tree = DEFAULTS.deepCopy();
+    try {
+      JsonNode fromFile = YAML.readTree(yaml);
+      JsonNode mapping = fromFile == null ? null : fromFile.get("mapping");
+      if (mapping != null && !mapping.isNull()) {
+        if (!mapping.isObject()) {
+          problems.add(new ConfigProblem("mapping", "expected a section (a YAML mapping)"));
+        } else {
+          merge(
+              (ObjectNode) tree.get("mapping"),
+              (ObjectNode) mapping,
+              DEFAULTS.get("mapping"),
+              "mapping",
+              problems);
+        }
+      }
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(new ConfigProblem("", "not YAML: " + firstLine(e.getMessage()))));
+    }
+    MappingConfig config = mapping(new Reader(tree, problems));
+    if (!problems.isEmpty()) {
+      problems.sort(Comparator.comparing(ConfigProblem::key));
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
   private static DcpConfig bind(Reader r) {
     DcpConfig.Source source =
         new DcpConfig.Source(

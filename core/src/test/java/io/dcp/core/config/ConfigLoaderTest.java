@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dcp.core.mapping.ColumnSource;
+import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.port.TableOptions;
 import java.nio.file.Files;
@@ -318,6 +319,37 @@ class ConfigLoaderTest {
                     + " characters from letters, digits and - _ . ~ + %, starting with a letter"
                     + " and not with goog",
                 "source.pubsub.subscription: 'x' is not a Google Cloud project id"));
+  }
+
+  @Test
+  void readsTheMappingSectionAloneForTheBeamRunner() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: kafka
+            mapping:
+              unknownFields: keep
+              columns:
+                message_id: metadata:message_id
+            """);
+
+    MappingConfig mapping = ConfigLoader.loadMapping(path);
+
+    assertThat(mapping)
+        .isEqualTo(
+            MappingConfig.typed()
+                .withUnknownFields(io.dcp.core.mapping.UnknownFields.KEEP)
+                .withColumn(
+                    "message_id", io.dcp.core.mapping.ColumnSource.parse("metadata:message_id")));
+    Path bad = file("mapping:\n  mode: fancy\n  colums: {}\n");
+    assertThatThrownBy(() -> ConfigLoader.loadMapping(bad))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "mapping.colums: unknown key; did you mean 'columns'?",
+                "mapping.mode: 'fancy' is not one of typed, raw"));
   }
 
   @Test
