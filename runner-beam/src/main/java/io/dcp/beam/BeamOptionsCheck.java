@@ -74,14 +74,14 @@ public final class BeamOptionsCheck {
   // exactly-once Storage Write API on unbounded input, and accepts neither for at-least-once.
   private static void checkWriteMode(DcpBeamOptions options, List<String> problems) {
     Integer frequency = options.getTriggeringFrequencySeconds();
-    Integer streams = options.getNumStorageWriteApiStreams();
+    Integer streams = options.getWriteStreams();
     boolean streaming = !set(options.getInputFiles());
     if (options.getWriteMode() == DcpBeamOptions.WriteMode.AT_LEAST_ONCE) {
       if (frequency != null) {
         problems.add("--triggeringFrequencySeconds applies to --writeMode=EXACTLY_ONCE only");
       }
       if (streams != null) {
-        problems.add("--numStorageWriteApiStreams applies to --writeMode=EXACTLY_ONCE only");
+        problems.add("--writeStreams applies to --writeMode=EXACTLY_ONCE only");
       }
       return;
     }
@@ -89,7 +89,7 @@ public final class BeamOptionsCheck {
       problems.add("--triggeringFrequencySeconds must be greater than 0");
     }
     if (streams != null && streams < 0) {
-      problems.add("--numStorageWriteApiStreams must be 0 (auto-sharding) or more");
+      problems.add("--writeStreams must be 0 (auto-sharding) or more");
     }
     if (streaming && set(options.getOutputTable())) {
       if (frequency == null) {
@@ -99,7 +99,7 @@ public final class BeamOptionsCheck {
       }
       if (streams == null) {
         problems.add(
-            "--numStorageWriteApiStreams is required for --writeMode=EXACTLY_ONCE on Pub/Sub"
+            "--writeStreams is required for --writeMode=EXACTLY_ONCE on Pub/Sub"
                 + " input (for example 4, or 0 for auto-sharding)");
       }
     }

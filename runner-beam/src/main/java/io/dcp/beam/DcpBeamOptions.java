@@ -89,9 +89,9 @@ public interface DcpBeamOptions extends PipelineOptions {
   @Description(
       "Exactly-once on a stream: Storage Write API streams per table (required there; 0 lets"
           + " Dataflow choose with auto-sharding).")
-  Integer getNumStorageWriteApiStreams();
+  Integer getWriteStreams();
 
-  void setNumStorageWriteApiStreams(Integer value);
+  void setWriteStreams(Integer value);
 
   @Description(
       "Attribute holding a unique id set by the publisher: Pub/Sub redeliveries with the same id"

@@ -6,12 +6,16 @@ import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.DeadLetterTable;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Stage;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.FileSystems;
@@ -51,6 +55,7 @@ public final class DcpBeamPipeline {
   public static void build(
       Pipeline pipeline, DcpBeamOptions options, String schemaJson, String mappingYaml) {
     BeamOptionsCheck.validate(options);
+    checkColumnNames(schemaJson);
     PCollection<PubsubMessage> messages = read(pipeline, options);
     String source =
         firstSet(options.getInputSubscription(), options.getInputTopic(), options.getInputFiles());
@@ -83,6 +88,29 @@ public final class DcpBeamPipeline {
         .apply(
             "Write dead letters to BigQuery",
             deadLetterWrite(options, tableSchema(SchemaJson.write(DeadLetterTable.SCHEMA))));
+  }
+
+  /**
+   * Fails on a schema the job cannot write: TableRow, BigQueryIO's row type, reserves the name
+   * {@code f} for its cell list, so a column of that name cannot be set.
+   */
+  private static void checkColumnNames(String schemaJson) {
+    io.dcp.core.schema.TableSchema schema;
+    try {
+      schema = SchemaJson.parse(schemaJson, "the schema");
+    } catch (SchemaException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    List<Field> pending = new ArrayList<>(schema.fields());
+    while (!pending.isEmpty()) {
+      Field field = pending.remove(pending.size() - 1);
+      if (field.name().equals("f")) {
+        throw new IllegalArgumentException(
+            "the schema has a column named 'f', a name BigQueryIO's TableRow reserves: the Beam"
+                + " runner cannot write it; rename the column or use the standalone runner");
+      }
+      pending.addAll(field.fields());
+    }
   }
 
   private static PCollection<PubsubMessage> read(Pipeline pipeline, DcpBeamOptions options) {
@@ -132,7 +160,7 @@ public final class DcpBeamPipeline {
           write.withTriggeringFrequency(
               Duration.standardSeconds(options.getTriggeringFrequencySeconds()));
     }
-    Integer streams = options.getNumStorageWriteApiStreams();
+    Integer streams = options.getWriteStreams();
     if (streams != null) {
       write =
           streams == 0 ? write.withAutoSharding() : write.withNumStorageWriteApiStreams(streams);
