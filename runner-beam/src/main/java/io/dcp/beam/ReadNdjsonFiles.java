@@ -14,6 +14,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
 
 /**
  * Local mode's source: NDJSON files, one message per non-blank line, as the standalone runner's
@@ -75,7 +76,9 @@ final class ReadNdjsonFiles extends PTransform<PBegin, PCollection<PubsubMessage
       for (int i = 0; i < length; i++) {
         if (bytes[i] != ' ' && bytes[i] != '\t' && bytes[i] != '\r') {
           byte[] data = length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
-          out.output(new PubsubMessage(data, Map.of(), name + ":" + number));
+          // Stamped with the time it is read, the publish time of a message from a file.
+          out.outputWithTimestamp(
+              new PubsubMessage(data, Map.of(), name + ":" + number), Instant.now());
           return;
         }
       }

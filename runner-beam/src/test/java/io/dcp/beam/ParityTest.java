@@ -23,6 +23,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +68,19 @@ class ParityTest {
             .as(DcpBeamOptions.class);
     Pipeline pipeline = Pipeline.create(options);
     DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml);
+    Instant started = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     pipeline.run().waitUntilFinish();
+    Instant finished = Instant.now();
 
+    // A line read from a file is published when it is read.
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.toString().contains("dead_letters-")).toList()) {
+        for (String line : Files.readAllLines(file)) {
+          Instant published = Instant.parse(JSON.readTree(line).get("publish_time").asText());
+          assertThat(published).isBetween(started, finished);
+        }
+      }
+    }
     List<Map<String, Object>> beamRows = readOutput("rows-");
     List<Map<String, Object>> beamDead = readOutput("dead_letters-");
     assertThat(standaloneRows).hasSize(1_000);
