@@ -10,6 +10,7 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.testing.QuoteEvents;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,20 +35,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class MappingBenchmark {
-  static final TableSchema FLAT_SCHEMA =
-      TableSchema.of(
-          Field.of("symbol", FieldType.STRING, FieldMode.REQUIRED),
-          Field.of("exchange", FieldType.STRING),
-          Field.of("bid", FieldType.FLOAT64),
-          Field.of("ask", FieldType.FLOAT64),
-          Field.of("bid_size", FieldType.INT64),
-          Field.of("ask_size", FieldType.INT64),
-          Field.of("last", FieldType.NUMERIC),
-          Field.of("ts", FieldType.TIMESTAMP, FieldMode.REQUIRED),
-          Field.of("trade_date", FieldType.DATE),
-          Field.of("halted", FieldType.BOOL),
-          Field.of("tags", FieldType.STRING, FieldMode.REPEATED),
-          Field.of("seq", FieldType.INT64));
+  static final TableSchema FLAT_SCHEMA = QuoteEvents.schema();
 
   static final String FLAT =
       """

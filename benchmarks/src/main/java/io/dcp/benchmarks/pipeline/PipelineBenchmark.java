@@ -17,10 +17,10 @@ import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
+import io.dcp.core.testing.QuoteEvents;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -103,28 +103,7 @@ public final class PipelineBenchmark {
   }
 
   static byte[][] payloads(int count) {
-    byte[][] payloads = new byte[count][];
-    String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN", "SAP", "ASML"};
-    for (int i = 0; i < count; i++) {
-      double bid = 50 + (i % 45_000) / 100.0;
-      payloads[i] =
-          String.format(
-                  "{\"symbol\":\"%s\",\"exchange\":\"XNAS\",\"bid\":%.2f,\"ask\":%.2f,\"bid_size\":%d,"
-                      + "\"ask_size\":%d,\"last\":\"%.2f\",\"ts\":\"2026-11-24T14:%02d:%02d.%06dZ\","
-                      + "\"trade_date\":\"2026-11-24\",\"halted\":false,\"tags\":[\"nms\",\"lit\"],\"seq\":%d}",
-                  symbols[i % symbols.length],
-                  bid,
-                  bid + 0.05,
-                  100 * (i % 50 + 1),
-                  100 * (i % 30 + 1),
-                  bid + 0.02,
-                  i / 60 % 60,
-                  i % 60,
-                  i % 1_000_000,
-                  i)
-              .getBytes(StandardCharsets.UTF_8);
-    }
-    return payloads;
+    return QuoteEvents.payloads(count);
   }
 
   static void resetPeaks() {
