@@ -263,7 +263,8 @@ class ReliabilityIT {
     assertThat(deadLetters)
         .allSatisfy(
             d ->
-                assertThat((String) d.get("errorMessage")).matches("(?s)(decode|parse|map|write): .+"));
+                assertThat((String) d.get("errorMessage"))
+                    .matches("(?s)(decode|parse|map|write): .+"));
     assertThat(deadLetters)
         .filteredOn(d -> d.get("message_id").equals(ids.get(fixed - 1)))
         .singleElement()
