@@ -330,8 +330,7 @@ public final class FakePubSubServer implements AutoCloseable {
 
   private Status checkAccess(String subscription) {
     if (!subscriptions.containsKey(subscription)) {
-      return Status.NOT_FOUND.withDescription(
-          "Resource not found (resource=" + resourceId(subscription) + ").");
+      return notFound(subscription);
     }
     if (denied.contains(subscription)) {
       return Status.PERMISSION_DENIED.withDescription(
@@ -340,8 +339,10 @@ public final class FakePubSubServer implements AutoCloseable {
     return Status.OK;
   }
 
-  private static String resourceId(String name) {
-    return name.substring(name.lastIndexOf('/') + 1);
+  /** The NOT_FOUND status Pub/Sub answers for a missing topic or subscription. */
+  private static Status notFound(String name) {
+    return Status.NOT_FOUND.withDescription(
+        "Resource not found (resource=" + name.substring(name.lastIndexOf('/') + 1) + ").");
   }
 
   /** Settles ack ids; returns the ids that named no live lease. */
@@ -401,11 +402,7 @@ public final class FakePubSubServer implements AutoCloseable {
         exists = topics.containsKey(request.getTopic());
       }
       if (!exists) {
-        response.onError(
-            Status.NOT_FOUND
-                .withDescription(
-                    "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
-                .asException());
+        response.onError(notFound(request.getTopic()).asException());
         return;
       }
       response.onNext(Topic.newBuilder().setName(request.getTopic()).build());
@@ -418,11 +415,7 @@ public final class FakePubSubServer implements AutoCloseable {
       synchronized (lock) {
         TopicState t = topics.get(request.getTopic());
         if (t == null) {
-          response.onError(
-              Status.NOT_FOUND
-                  .withDescription(
-                      "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
-                  .asException());
+          response.onError(notFound(request.getTopic()).asException());
           return;
         }
         ids = publishLocked(t, request.getMessagesList());
@@ -442,11 +435,7 @@ public final class FakePubSubServer implements AutoCloseable {
           return;
         }
         if (!topics.containsKey(request.getTopic())) {
-          response.onError(
-              Status.NOT_FOUND
-                  .withDescription(
-                      "Resource not found (resource=" + resourceId(request.getTopic()) + ").")
-                  .asException());
+          response.onError(notFound(request.getTopic()).asException());
           return;
         }
         int deadline = request.getAckDeadlineSeconds() == 0 ? 10 : request.getAckDeadlineSeconds();
