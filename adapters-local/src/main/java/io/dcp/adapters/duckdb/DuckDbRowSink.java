@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.dcp.core.model.Bytes;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
+import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
@@ -94,6 +95,30 @@ public final class DuckDbRowSink implements RowSink {
   /** Returns where the database lives, as given to {@link #open}. */
   public String location() {
     return location;
+  }
+
+  /** The dead letters of {@code table} in this database, to read back and remove. */
+  public DeadLetterStore deadLetterStore(TableId table) {
+    return new DuckDbDeadLetterStore(this, table);
+  }
+
+  /** Work on this sink's connection. */
+  interface ConnectionWork<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} on the connection, under the sink's lock; rolls back on failure. */
+  synchronized <T> T withConnection(ConnectionWork<T> work) throws SinkException {
+    if (closed) {
+      throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
+    }
+    try {
+      return work.apply(connection);
+    } catch (SQLException e) {
+      rollback();
+      throw SinkException.permanentFailure(
+          "reading or changing dead letters in " + location + " failed: " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunCommand.class,
       ValidateCommand.class,
+      ReplayCommand.class,
       SchemaCommand.class,
       QueryCommand.class
     })

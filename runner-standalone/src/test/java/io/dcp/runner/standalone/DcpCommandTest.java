@@ -163,6 +163,74 @@ class DcpCommandTest {
   }
 
   @Test
+  void replayTurnsDeadLettersIntoRowsOnceTheMappingIsFixedExactlyOnce() throws Exception {
+    Path input = dir.resolve("quotes.ndjson");
+    Files.writeString(
+        input,
+        """
+        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
+        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
+        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
+        {"ts":"2026-11-24T14:00:03Z"}
+        """);
+    Path schema = dir.resolve("schema.json");
+    Files.writeString(
+        schema,
+        """
+        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
+         {"name":"ts","type":"TIMESTAMP"},
+         {"name":"message_id","type":"STRING"},
+         {"name":"ingested_at","type":"TIMESTAMP"}]
+        """);
+    String db = dir.resolve("replay.duckdb").toString();
+    List<String> base =
+        List.of(
+            "--set", "source.ndjson.paths=" + input,
+            "--set", "table.schema=" + schema,
+            "--set", "sink.duckdb.path=" + db,
+            "--set", "admin.enabled=false");
+    Result first = dcp(with(base, "run", "--set", "mapping.unknownFields=reject"));
+    assertThat(first.out()).as(first.err()).contains("4 messages, 1 rows written");
+
+    Result dry = dcp(with(base, "replay", "--dry-run"));
+    Result stage = dcp(with(base, "replay", "--dry-run", "--stage", "decode"));
+    Result replay = dcp(with(base, "replay"));
+    Result again = dcp(with(base, "replay"));
+
+    assertThat(dry.out())
+        .contains("3 dead letters selected: 2 would land (2 rows), 1 would stay.")
+        .contains("     1  map: $.symbol: missing required field");
+    assertThat(stage.out()).contains("0 dead letters selected");
+    assertThat(replay.status()).as(replay.err()).isZero();
+    assertThat(replay.out())
+        .contains(
+            "3 dead letters selected: 2 landed and left the dead-letter table (2 rows), 1 stay.");
+    assertThat(again.out()).contains("1 dead letters selected: 0 landed");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        ResultSet rows =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT string_agg(message_id, ',' ORDER BY message_id) FROM quotes");
+        ResultSet dead =
+            c.createStatement().executeQuery("SELECT message_id, errorMessage FROM dead_letters")) {
+      rows.next();
+      assertThat(rows.getString(1)).isEqualTo("quotes.ndjson:1,quotes.ndjson:2,quotes.ndjson:3");
+      dead.next();
+      assertThat(dead.getString(1) + " " + dead.getString(2))
+          .isEqualTo("quotes.ndjson:4 map: $.symbol: missing required field");
+      assertThat(dead.next()).isFalse();
+    }
+  }
+
+  private String[] with(List<String> base, String... head) {
+    List<String> all =
+        new ArrayList<>(List.of(head[0], "--config", EXAMPLE.resolve("dcp.yaml").toString()));
+    all.addAll(List.of(head).subList(1, head.length));
+    all.addAll(base);
+    return all.toArray(String[]::new);
+  }
+
+  @Test
   void schemaInferPrintsABigQuerySchema() {
     Result result = dcp("schema", "infer", EXAMPLE.resolve("events.ndjson").toString());
 
