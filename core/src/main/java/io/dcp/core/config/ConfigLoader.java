@@ -12,6 +12,7 @@ import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.RetryPolicy;
+import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.TableOptions;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +43,8 @@ public final class ConfigLoader {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String OPEN_MAP = "mapping.columns";
   private static final String TAGS = "metrics.tags";
-  private static final Set<String> OPEN_MAPS = Set.of(OPEN_MAP, TAGS);
+  private static final String SCHEMAS = "table.schemas";
+  private static final Set<String> OPEN_MAPS = Set.of(OPEN_MAP, TAGS, SCHEMAS);
   private static final JsonNode DEFAULTS = readDefaults();
   private static final Pattern PUBSUB_PROJECT =
       Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]");
@@ -229,7 +231,7 @@ public final class ConfigLoader {
     DcpConfig.Metrics metrics =
         new DcpConfig.Metrics(
             r.choice("metrics.backend", "prometheus", "statsd"),
-            tags(r),
+            stringMap(r, TAGS, "env: prod", "env=prod,service=quotes"),
             r.string("metrics.statsd.host"),
             r.port("metrics.statsd.port"),
             r.choice("metrics.statsd.flavor", "datadog", "etsy", "telegraf"),
@@ -242,9 +244,13 @@ public final class ConfigLoader {
     return metrics;
   }
 
-  /** Tags come as a YAML mapping, or as {@code name=value,name=value} from a variable or flag. */
-  private static Map<String, String> tags(Reader r) {
-    JsonNode node = r.node(TAGS);
+  /**
+   * An open map of text values: a YAML mapping, or {@code name=value,name=value} from a variable or
+   * flag.
+   */
+  private static Map<String, String> stringMap(
+      Reader r, String key, String yamlExample, String textExample) {
+    JsonNode node = r.node(key);
     Map<String, String> tags = new LinkedHashMap<>();
     if (node == null || node.isNull()) {
       return tags;
@@ -254,7 +260,7 @@ public final class ConfigLoader {
       while (it.hasNext()) {
         Map.Entry<String, JsonNode> e = it.next();
         if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-          r.problem(TAGS + "." + e.getKey(), "expected a single value, e.g. env: prod");
+          r.problem(key + "." + e.getKey(), "expected a single value, e.g. " + yamlExample);
         } else {
           tags.put(e.getKey(), e.getValue().asText());
         }
@@ -262,7 +268,7 @@ public final class ConfigLoader {
       return tags;
     }
     if (!node.isValueNode()) {
-      r.problem(TAGS, "expected a mapping of tag: value, e.g. {env: prod, service: quotes}");
+      r.problem(key, "expected a mapping, e.g. {" + yamlExample + "}");
       return tags;
     }
     for (String pair : node.asText().split(",")) {
@@ -272,11 +278,8 @@ public final class ConfigLoader {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         r.problem(
-            TAGS,
-            "'"
-                + pair.trim()
-                + "' is not name=value; write tags as env=prod,service=quotes"
-                + " or as a YAML mapping");
+            key,
+            "'" + pair.trim() + "' is not name=value; write " + textExample + " or a YAML mapping");
       } else {
         tags.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
       }
@@ -349,12 +352,43 @@ public final class ConfigLoader {
     }
     boolean create = r.bool("table.create");
     boolean addMissingColumns = r.bool("table.addMissingColumns");
+    String route = r.string("table.route");
+    if (!route.isEmpty()) {
+      try {
+        TableRoute.parse(route);
+      } catch (IllegalArgumentException e) {
+        r.problem("table.route", e.getMessage());
+      }
+    }
+    Map<String, String> schemas =
+        stringMap(
+            r,
+            SCHEMAS,
+            "events_click: click.schema.json",
+            "events_click=click.schema.json,events_view=view.schema.json");
+    for (String table : schemas.keySet()) {
+      r.tableId(SCHEMAS + "." + table, table);
+    }
+    if (!schemas.isEmpty() && route.isEmpty()) {
+      r.problem(SCHEMAS, "only routed tables take their own schema: set table.route too");
+    }
+    boolean addColumns = r.choice("schema.evolution", "none", "add-columns").equals("add-columns");
+    if (addColumns && r.string("mapping.mode").equals("raw")) {
+      r.problem(
+          "schema.evolution",
+          "raw mode keeps the whole payload in one column, so no field becomes a column:"
+              + " use mapping.mode typed, or schema.evolution none");
+    }
     return new DcpConfig.Table(
         id,
         schema,
         create,
         new TableOptions(partitioning, partitionColumn, clustering),
-        addMissingColumns);
+        addMissingColumns,
+        route,
+        r.positiveInt("table.routeMaxTables"),
+        schemas,
+        addColumns);
   }
 
   private static MappingConfig mapping(Reader r) {

@@ -155,13 +155,27 @@ public record DcpConfig(
    * @param create create the table and the dead-letter table when missing (with {@code options})
    * @param options partitioning and clustering of a table dcp creates
    * @param addMissingColumns add the schema file's columns the live table lacks, as NULLABLE
+   * @param route the template that names a table per message; empty: every message to {@code id}
+   * @param routeMaxTables the most tables {@code route} may open
+   * @param schemas the schema file of each routed table that has its own, by table id
+   * @param addColumns {@code schema.evolution: add-columns}: new payload fields become columns
    */
   public record Table(
-      String id, String schema, boolean create, TableOptions options, boolean addMissingColumns) {
+      String id,
+      String schema,
+      boolean create,
+      TableOptions options,
+      boolean addMissingColumns,
+      String route,
+      int routeMaxTables,
+      Map<String, String> schemas,
+      boolean addColumns) {
     public Table {
       requireNonNull(id, "id");
       requireNonNull(schema, "schema");
       requireNonNull(options, "options");
+      requireNonNull(route, "route");
+      schemas = Map.copyOf(schemas);
     }
   }
 

@@ -23,6 +23,20 @@ final class FieldPath {
     return new FieldPath(parent, null, index);
   }
 
+  /**
+   * Returns the field names from the row down to this field, without array indices: where the value
+   * would sit in the table schema ({@code legs.px} for {@code $.legs[2].px}).
+   */
+  java.util.List<String> names() {
+    java.util.ArrayDeque<String> names = new java.util.ArrayDeque<>();
+    for (Object at = this; at instanceof FieldPath p; at = p.parent) {
+      if (p.name != null) {
+        names.addFirst(p.name);
+      }
+    }
+    return java.util.List.copyOf(names);
+  }
+
   @Override
   public String toString() {
     return name != null ? parent + "." + name : parent + "[" + index + "]";

@@ -19,6 +19,7 @@ import io.dcp.core.model.Stage;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.SchemaInference;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,11 +30,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Maps JSON messages to rows of a table schema with BigQuery's JSON ingestion semantics; see {@code
@@ -47,6 +50,7 @@ import java.util.TreeMap;
 public final class JsonMessageMapper implements MessageMapper {
   private static final ObjectMapper OUTPUT = new ObjectMapper();
 
+  private final TableSchema schema;
   private final MappingConfig config;
   private final String subscription;
   private final Clock clock;
@@ -57,9 +61,16 @@ public final class JsonMessageMapper implements MessageMapper {
   private final Set<String> pointerHeads;
   private final int keepIndex;
   private final boolean needsTree;
+  private final boolean reportNewColumns;
 
   private JsonMessageMapper(
-      TableSchema schema, MappingConfig config, String subscription, Clock clock) {
+      TableSchema schema,
+      MappingConfig config,
+      String subscription,
+      Clock clock,
+      boolean reportNewColumns) {
+    this.schema = schema;
+    this.reportNewColumns = reportNewColumns;
     this.config = config;
     this.subscription = subscription;
     this.clock = clock;
@@ -126,7 +137,18 @@ public final class JsonMessageMapper implements MessageMapper {
       throw new IllegalArgumentException(
           "the mapping does not fit the table schema:\n  - " + String.join("\n  - ", problems));
     }
-    return new JsonMessageMapper(schema, config, subscription, clock);
+    return new JsonMessageMapper(schema, config, subscription, clock, false);
+  }
+
+  /**
+   * Returns a mapper for the same schema and config that, instead of applying {@code
+   * mapping.unknownFields} to a payload field with no column, answers {@link
+   * MappingResult.NewColumns} with the column it would make: what {@code schema.evolution:
+   * add-columns} needs. Fields that cannot become a column (a null or empty value, a name BigQuery
+   * does not take) still follow {@code mapping.unknownFields}. Raw mode has no unknown fields.
+   */
+  public JsonMessageMapper reportingNewColumns() {
+    return new JsonMessageMapper(schema, config, subscription, clock, true);
   }
 
   /** Returns every way {@code config} does not fit {@code schema}, each prefixed by its key. */
@@ -292,8 +314,9 @@ public final class JsonMessageMapper implements MessageMapper {
     if (config.mode() == MappingMode.RAW) {
       String text = new String(data, StandardCharsets.UTF_8);
       return new MappingResult.Mapped(
-          List.of(row(message, tree == null ? null : tree, text, "$", false)));
+          List.of(row(message, tree == null ? null : tree, text, "$", false, null)));
     }
+    NewFields newFields = reportNewColumns ? new NewFields() : null;
     if (tree.isArray() && config.explodeArrays()) {
       List<Row> rows = new ArrayList<>(tree.size());
       for (int i = 0; i < tree.size(); i++) {
@@ -305,9 +328,11 @@ public final class JsonMessageMapper implements MessageMapper {
               "$[" + i + "]",
               "array element is " + kind(element) + ", expected an object");
         }
-        rows.add(row(message, element, null, "$[" + i + "]", true));
+        rows.add(row(message, element, null, "$[" + i + "]", true, newFields));
       }
-      return new MappingResult.Mapped(rows);
+      return newFields != null && !newFields.isEmpty()
+          ? new MappingResult.NewColumns(newFields.columns(schema))
+          : new MappingResult.Mapped(rows);
     }
     if (!tree.isObject()) {
       String hint =
@@ -320,13 +345,22 @@ public final class JsonMessageMapper implements MessageMapper {
           "",
           "top-level JSON value is " + kind(tree) + ", expected an object" + hint);
     }
-    return new MappingResult.Mapped(List.of(row(message, tree, null, "$", true)));
+    Row row = row(message, tree, null, "$", true, newFields);
+    return newFields != null && !newFields.isEmpty()
+        ? new MappingResult.NewColumns(newFields.columns(schema))
+        : new MappingResult.Mapped(List.of(row));
   }
 
   /** Builds one row from a payload object (typed) or from sources only (raw). */
-  private Row row(Message message, JsonNode object, String rawText, String base, boolean typed) {
+  private Row row(
+      Message message,
+      JsonNode object,
+      String rawText,
+      String base,
+      boolean typed,
+      NewFields newFields) {
     Object[] values = new Object[columns.size()];
-    Unknowns unknown = new Unknowns(config.unknownFields(), base);
+    Unknowns unknown = new Unknowns(config.unknownFields(), base, newFields);
     if (typed) {
       Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
       while (fields.hasNext()) {
@@ -544,18 +578,23 @@ public final class JsonMessageMapper implements MessageMapper {
    * {@code venue.code}, {@code legs[1].note}).
    */
   private static final class Unknowns {
-    static final Unknowns IGNORED = new Unknowns(UnknownFields.IGNORE, "$");
+    static final Unknowns IGNORED = new Unknowns(UnknownFields.IGNORE, "$", null);
 
     private final UnknownFields policy;
     private final int prefix;
+    private final NewFields newFields;
     private ObjectNode gathered;
 
-    Unknowns(UnknownFields policy, String base) {
+    Unknowns(UnknownFields policy, String base, NewFields newFields) {
       this.policy = policy;
       this.prefix = base.length() + 1;
+      this.newFields = newFields;
     }
 
     void add(Object where, JsonNode value) {
+      if (newFields != null && newFields.offer(where, value)) {
+        return;
+      }
       if (policy == UnknownFields.REJECT) {
         throw new Rejection(where, "unknown field (mapping.unknownFields is reject)");
       }
@@ -571,5 +610,74 @@ public final class JsonMessageMapper implements MessageMapper {
     String json() {
       return gathered == null ? null : gathered.toString();
     }
+  }
+
+  /**
+   * The payload fields of one message that have no column and could become one: each typed from its
+   * first value as {@code dcp schema infer} would type it, keyed by its place in the schema (array
+   * indices dropped), first seen first.
+   */
+  private static final class NewFields {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
+
+    private final Map<String, NewField> byPath = new LinkedHashMap<>();
+
+    boolean offer(Object where, JsonNode value) {
+      if (!(where instanceof FieldPath path)
+          || value.isNull()
+          || (value.isContainerNode() && value.isEmpty())) {
+        return false;
+      }
+      List<String> names = path.names();
+      String key = String.join(".", names).toLowerCase(Locale.ROOT);
+      if (byPath.containsKey(key)) {
+        return true;
+      }
+      String name = names.get(names.size() - 1);
+      ObjectNode sample = JsonNodeFactory.instance.objectNode();
+      sample.set(name, value);
+      Field field = new SchemaInference().add(sample).result().schema().fields().get(0);
+      if (!validNames(field)) {
+        return false;
+      }
+      byPath.put(key, new NewField(names, field));
+      return true;
+    }
+
+    boolean isEmpty() {
+      return byPath.isEmpty();
+    }
+
+    /** The new fields, each inside the STRUCT columns it sits in, merged. */
+    List<Field> columns(TableSchema schema) {
+      TableSchema added = new TableSchema(List.of());
+      for (NewField f : byPath.values()) {
+        Field column = f.field();
+        for (int depth = f.names().size() - 2; depth >= 0; depth--) {
+          column =
+              Field.struct(
+                  f.names().get(depth), structMode(schema, f.names(), depth), List.of(column));
+        }
+        added = added.merged(List.of(column));
+      }
+      return added.fields();
+    }
+
+    private static FieldMode structMode(TableSchema schema, List<String> names, int depth) {
+      List<Field> level = schema.fields();
+      Field at = null;
+      for (int i = 0; i <= depth; i++) {
+        at = TableSchema.find(level, names.get(i)).orElseThrow();
+        level = at.fields();
+      }
+      return at.mode();
+    }
+
+    private static boolean validNames(Field field) {
+      return NAME.matcher(field.name()).matches()
+          && field.fields().stream().allMatch(NewFields::validNames);
+    }
+
+    private record NewField(List<String> names, Field field) {}
   }
 }

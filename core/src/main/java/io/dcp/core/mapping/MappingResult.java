@@ -19,6 +19,22 @@ public sealed interface MappingResult {
     }
   }
 
+  /**
+   * The message carries fields the table has no column for, and the mapper was made to report them
+   * ({@link JsonMessageMapper#reportingNewColumns}) rather than ignore them: the columns to add,
+   * NULLABLE (or REPEATED), typed from the message's values, in the shape {@link
+   * io.dcp.core.port.TableAdmin#addColumns} takes. Mapping the message again once they exist yields
+   * its rows.
+   */
+  record NewColumns(List<io.dcp.core.schema.Field> columns) implements MappingResult {
+    public NewColumns {
+      columns = List.copyOf(requireNonNull(columns, "columns"));
+      if (columns.isEmpty()) {
+        throw new IllegalArgumentException("no new columns");
+      }
+    }
+  }
+
   /** The message cannot be mapped; the dead letter says at which stage, where and why. */
   record Rejected(DeadLetter deadLetter) implements MappingResult {
     public Rejected {

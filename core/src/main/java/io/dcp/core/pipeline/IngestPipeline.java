@@ -63,9 +63,8 @@ public final class IngestPipeline implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(IngestPipeline.class.getName());
 
   private final MessageSource source;
-  private final MessageMapper mapper;
+  private final Destinations destinations;
   private final TableId table;
-  private final TableSchema schema;
   private final RowSink rowSink;
   private final DeadLetterSink deadLetterSink;
   private final PipelineSettings settings;
@@ -78,7 +77,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final Map<String, PendingMessage> pendingById = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private final ExecutorService writers;
-  private final Batcher<RowEntry> rowBatcher;
+  private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
+      new ConcurrentHashMap<>();
   private final Batcher<DeadLetterEntry> deadLetterBatcher;
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
@@ -95,6 +95,7 @@ public final class IngestPipeline implements AutoCloseable {
   private final AtomicLong duplicatesDropped = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
 
+  /** A pipeline into one table, mapped with {@code mapper}. */
   public IngestPipeline(
       MessageSource source,
       MessageMapper mapper,
@@ -105,10 +106,21 @@ public final class IngestPipeline implements AutoCloseable {
       PipelineSettings settings,
       PipelineMetrics metrics,
       Clock clock) {
+    this(source, single(table, schema, mapper), rowSink, deadLetterSink, settings, metrics, clock);
+  }
+
+  /** A pipeline into the tables of {@code destinations}: routed, evolving, or both. */
+  public IngestPipeline(
+      MessageSource source,
+      Destinations destinations,
+      RowSink rowSink,
+      DeadLetterSink deadLetterSink,
+      PipelineSettings settings,
+      PipelineMetrics metrics,
+      Clock clock) {
     this.source = requireNonNull(source, "source");
-    this.mapper = requireNonNull(mapper, "mapper");
-    this.table = requireNonNull(table, "table");
-    this.schema = requireNonNull(schema, "schema");
+    this.destinations = requireNonNull(destinations, "destinations");
+    this.table = destinations.defaultDestination().table();
     this.rowSink = requireNonNull(rowSink, "rowSink");
     this.deadLetterSink = requireNonNull(deadLetterSink, "deadLetterSink");
     this.settings = requireNonNull(settings, "settings");
@@ -119,13 +131,6 @@ public final class IngestPipeline implements AutoCloseable {
         settings.dedupWindowSize() > 0 ? new CommittedIds(settings.dedupWindowSize()) : null;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("dcp-batch-timer"));
     this.writers = Executors.newFixedThreadPool(settings.writeThreads(), daemon("dcp-writer"));
-    this.rowBatcher =
-        new Batcher<>(
-            settings.maxBatchRows(),
-            settings.maxBatchBytes(),
-            settings.maxBatchLatency(),
-            scheduler,
-            batch -> writers.execute(() -> writeRows(batch)));
     this.deadLetterBatcher =
         new Batcher<>(
             settings.maxBatchRows(),
@@ -133,6 +138,34 @@ public final class IngestPipeline implements AutoCloseable {
             settings.maxBatchLatency(),
             scheduler,
             batch -> writers.execute(() -> writeDeadLetters(batch)));
+  }
+
+  private static Destinations single(TableId table, TableSchema schema, MessageMapper mapper) {
+    try {
+      return Destinations.open(
+          Destinations.Settings.single(
+              requireNonNull(table, "table"),
+              requireNonNull(schema, "schema"),
+              requireNonNull(mapper, "mapper")));
+    } catch (SinkException e) {
+      throw new IllegalStateException("one table with no setup opens without the warehouse", e);
+    }
+  }
+
+  private Batcher<RowEntry> rowBatcher(Destinations.Destination destination) {
+    return rowBatchers.computeIfAbsent(
+        destination,
+        d ->
+            new Batcher<>(
+                settings.maxBatchRows(),
+                settings.maxBatchBytes(),
+                settings.maxBatchLatency(),
+                scheduler,
+                batch -> writers.execute(() -> writeRows(d, batch))));
+  }
+
+  private void flushRows() {
+    rowBatchers.values().forEach(Batcher::flush);
   }
 
   /**
@@ -154,7 +187,7 @@ public final class IngestPipeline implements AutoCloseable {
                 return;
               }
               exhausted = true;
-              rowBatcher.flush();
+              flushRows();
               deadLetterBatcher.flush();
               completeIfDone();
             });
@@ -181,7 +214,7 @@ public final class IngestPipeline implements AutoCloseable {
     }
     stopping = true;
     source.stop();
-    rowBatcher.flush();
+    flushRows();
     deadLetterBatcher.flush();
     boolean drained;
     try {
@@ -261,7 +294,27 @@ public final class IngestPipeline implements AutoCloseable {
       nack(p);
       return;
     }
-    MappingResult result = map(message);
+    Destinations.Destination destination;
+    try {
+      Destinations.Routed routed = destinations.route(message);
+      if (routed instanceof Destinations.Routed.Unroutable u) {
+        deadLetterBatcher.add(
+            new DeadLetterEntry(
+                p, DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), clock.instant())),
+            message.size());
+        return;
+      }
+      destination = ((Destinations.Routed.To) routed).destination();
+    } catch (SinkException e) {
+      LOG.log(Level.WARNING, "no table for message {0} yet: {1}", message.id(), e.getMessage());
+      nack(p);
+      return;
+    }
+    MappingResult result = map(destination, message);
+    if (result == null) {
+      nack(p);
+      return;
+    }
     if (result instanceof MappingResult.Rejected r) {
       deadLetterBatcher.add(new DeadLetterEntry(p, r.deadLetter()), message.size());
       return;
@@ -273,14 +326,56 @@ public final class IngestPipeline implements AutoCloseable {
     }
     p.expectRows(rows.size());
     long share = Math.max(1, message.size() / rows.size());
+    Batcher<RowEntry> batcher = rowBatcher(destination);
     for (Row row : rows) {
-      rowBatcher.add(new RowEntry(p, row), share);
+      batcher.add(new RowEntry(p, row), share);
     }
   }
 
-  private MappingResult map(Message message) {
+  /**
+   * Maps {@code message} for its table, adding the columns its new fields need first when the
+   * schema evolves; null when that change must be tried again later.
+   */
+  private MappingResult map(Destinations.Destination destination, Message message) {
     try {
-      return mapper.map(message);
+      MappingResult result = destination.map(message);
+      if (!(result instanceof MappingResult.NewColumns added)) {
+        return result;
+      }
+      try {
+        result = destination.evolve(message, added.columns());
+      } catch (SinkException e) {
+        if (e.isTransient()) {
+          LOG.log(Level.WARNING, "adding columns to {0} failed for now: {1}", destination, e);
+          return null;
+        }
+        return new MappingResult.Rejected(
+            DeadLetter.of(
+                message,
+                Stage.MAP,
+                "",
+                "schema.evolution could not add columns "
+                    + Destinations.names("", added.columns())
+                    + " to table "
+                    + destination
+                    + ": "
+                    + e.getMessage(),
+                clock.instant()));
+      }
+      if (result instanceof MappingResult.NewColumns still) {
+        return new MappingResult.Rejected(
+            DeadLetter.of(
+                message,
+                Stage.MAP,
+                "",
+                "fields "
+                    + Destinations.names("", still.columns())
+                    + " still have no column in table "
+                    + destination
+                    + " after schema.evolution added them",
+                clock.instant()));
+      }
+      return result;
     } catch (RuntimeException e) {
       // Mappers promise not to throw; if one does, the message is kept, not lost.
       return new MappingResult.Rejected(
@@ -294,7 +389,8 @@ public final class IngestPipeline implements AutoCloseable {
     }
   }
 
-  private void writeRows(List<RowEntry> entries) {
+  private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
+    TableId table = destination.table();
     List<Row> rows = new ArrayList<>(entries.size());
     long bytes = 0;
     for (RowEntry e : entries) {
@@ -303,9 +399,10 @@ public final class IngestPipeline implements AutoCloseable {
     for (RowEntry e : entries) {
       bytes += Math.max(1, e.pending().message.size());
     }
-    WriteBatch batch = new WriteBatch(table, schema, rows);
+    // The newest schema: rows mapped before a column was added have no value for it.
+    WriteBatch batch = new WriteBatch(table, destination.schema(), rows);
     long startNanos = System.nanoTime();
-    WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table);
+    WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table, table);
     if (result == null) {
       for (RowEntry e : entries) {
         if (e.pending().rowDone(null, true)) {
@@ -353,7 +450,8 @@ public final class IngestPipeline implements AutoCloseable {
               deadLetterSink.write(letters);
               return Boolean.TRUE;
             },
-            "dead letters");
+            "dead letters",
+            table);
     if (written == null) {
       entries.forEach(e -> nack(e.pending()));
       return;
@@ -368,7 +466,7 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   /** Runs a write, retrying transient failures; returns null when it gave up. */
-  private <T> T withRetry(SinkCall<T> call, String what) {
+  private <T> T withRetry(SinkCall<T> call, String what, TableId target) {
     RandomGenerator random = RandomGenerator.getDefault();
     for (int attempt = 1; ; attempt++) {
       try {
@@ -382,19 +480,20 @@ public final class IngestPipeline implements AutoCloseable {
               e);
           return null;
         }
-        if (!retryAfter(attempt, what, e, random)) {
+        if (!retryAfter(attempt, what, target, e, random)) {
           return null;
         }
       } catch (RuntimeException e) {
         // An adapter bug is treated as transient: retrying costs little, dropping costs data.
-        if (!retryAfter(attempt, what, e, random)) {
+        if (!retryAfter(attempt, what, target, e, random)) {
           return null;
         }
       }
     }
   }
 
-  private boolean retryAfter(int attempt, String what, Exception e, RandomGenerator random) {
+  private boolean retryAfter(
+      int attempt, String what, TableId target, Exception e, RandomGenerator random) {
     if (attempt >= settings.retry().maxAttempts()) {
       LOG.log(
           Level.WARNING,
@@ -405,7 +504,7 @@ public final class IngestPipeline implements AutoCloseable {
       return false;
     }
     retries.incrementAndGet();
-    metrics.writeRetried(table);
+    metrics.writeRetried(target);
     Duration delay = settings.retry().delay(attempt, random);
     LOG.log(Level.DEBUG, "writing {0} failed ({1}); retry in {2}", what, e, delay);
     try {

@@ -33,6 +33,42 @@ public record TableSchema(List<Field> fields) {
     return new TableSchema(all);
   }
 
+  /**
+   * Returns the schema with {@code added} columns merged in: a column it lacks is appended, and a
+   * STRUCT it has takes the added STRUCT's sub-fields it lacks (the shape {@code
+   * TableAdmin.addColumns} takes). Existing columns keep their type and mode.
+   */
+  public TableSchema merged(List<Field> added) {
+    return new TableSchema(merge(fields, added));
+  }
+
+  private static List<Field> merge(List<Field> base, List<Field> added) {
+    var out = new java.util.ArrayList<>(base);
+    for (Field field : added) {
+      int at = -1;
+      for (int i = 0; i < out.size(); i++) {
+        if (out.get(i).name().equalsIgnoreCase(field.name())) {
+          at = i;
+          break;
+        }
+      }
+      if (at < 0) {
+        out.add(field);
+      } else if (out.get(at).type() == FieldType.STRUCT && field.type() == FieldType.STRUCT) {
+        Field existing = out.get(at);
+        out.set(
+            at,
+            new Field(
+                existing.name(),
+                FieldType.STRUCT,
+                existing.mode(),
+                merge(existing.fields(), field.fields()),
+                existing.description()));
+      }
+    }
+    return out;
+  }
+
   /** Returns the field of {@code fields} called {@code name}, matched case-insensitively. */
   public static Optional<Field> find(List<Field> fields, String name) {
     for (Field f : fields) {

@@ -157,7 +157,7 @@ class ConfigLoaderTest {
                 "metrics.statsd.flavor: 'sysdig' is not one of datadog, etsy, telegraf",
                 "metrics.statsd.pollingFrequency: 'often' is not a duration such as 200ms, 30s, 5m or 1h",
                 "metrics.statsd.port: '0' is not a whole number greater than 0",
-                "metrics.tags: 'prod' is not name=value; write tags as env=prod,service=quotes or as a YAML mapping"));
+                "metrics.tags: 'prod' is not name=value; write env=prod,service=quotes or a YAML mapping"));
     assertThatThrownBy(
             () ->
                 new ConfigLoader(Map.of())

@@ -436,4 +436,85 @@ class JsonMessageMapperTest {
         .hasMessage(
             "column source '$.a' is not a JSON Pointer (/a/b), attribute:NAME or metadata:FIELD");
   }
+
+  private static List<Field> newColumns(MappingResult result) {
+    assertThat(result).isInstanceOf(MappingResult.NewColumns.class);
+    return ((MappingResult.NewColumns) result).columns();
+  }
+
+  @Test
+  void reportsNewTopLevelAndNestedFieldsAsTypedNullableColumns() {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("symbol", FieldType.STRING),
+            Field.struct("venue", FieldMode.NULLABLE, List.of(Field.of("id", FieldType.INT64))),
+            Field.struct("legs", FieldMode.REPEATED, List.of(Field.of("px", FieldType.FLOAT64))));
+    JsonMessageMapper mapper = mapper(schema, MappingConfig.typed()).reportingNewColumns();
+
+    MappingResult result =
+        mapper.map(
+            message(
+                "{\"symbol\":\"A\",\"qty\":5,\"venue\":{\"id\":1,\"code\":\"XNAS\"},"
+                    + "\"legs\":[{\"px\":1.5},{\"px\":2,\"note\":\"late\"}],"
+                    + "\"at\":\"2026-11-24T12:00:00Z\",\"tags\":[\"a\"],\"gone\":null}"));
+
+    assertThat(newColumns(result))
+        .containsExactly(
+            Field.of("qty", FieldType.INT64),
+            Field.struct("venue", FieldMode.NULLABLE, List.of(Field.of("code", FieldType.STRING))),
+            Field.struct("legs", FieldMode.REPEATED, List.of(Field.of("note", FieldType.STRING))),
+            Field.of("at", FieldType.TIMESTAMP),
+            Field.of("tags", FieldType.STRING, FieldMode.REPEATED));
+  }
+
+  @Test
+  void mapsOnceTheSchemaHasTheNewColumns() {
+    TableSchema before = TableSchema.of(Field.of("symbol", FieldType.STRING));
+    MappingResult first =
+        mapper(before, MappingConfig.typed())
+            .reportingNewColumns()
+            .map(message("{\"symbol\":\"A\",\"qty\":5}"));
+    TableSchema after = before.merged(newColumns(first));
+
+    List<Row> rows =
+        mapped(
+            mapper(after, MappingConfig.typed())
+                .reportingNewColumns()
+                .map(message("{\"symbol\":\"A\",\"qty\":5}")));
+
+    assertThat(rows).containsExactly(Row.builder().set("symbol", "A").set("qty", 5L).build());
+  }
+
+  @Test
+  void fieldsThatCannotBecomeColumnsFollowTheUnknownFieldsPolicy() {
+    TableSchema schema = TableSchema.of(Field.of("symbol", FieldType.STRING));
+    String payload = "{\"symbol\":\"A\",\"bad-name\":1,\"none\":null,\"empty\":{}}";
+
+    assertThat(
+            mapped(
+                mapper(schema, MappingConfig.typed()).reportingNewColumns().map(message(payload))))
+        .containsExactly(Row.builder().set("symbol", "A").build());
+    assertThat(
+            rejected(
+                    mapper(schema, MappingConfig.typed().withUnknownFields(UnknownFields.REJECT))
+                        .reportingNewColumns()
+                        .map(message(payload)))
+                .errorMessage())
+        .isEqualTo("map: $.bad-name: unknown field (mapping.unknownFields is reject)");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeForAnAddedColumnIsRejectedNotWidened() {
+    TableSchema schema =
+        TableSchema.of(Field.of("symbol", FieldType.STRING), Field.of("qty", FieldType.INT64));
+
+    DeadLetter letter =
+        rejected(
+            mapper(schema, MappingConfig.typed())
+                .reportingNewColumns()
+                .map(message("{\"symbol\":\"A\",\"qty\":\"five\",\"extra\":1}")));
+
+    assertThat(letter.stage()).isEqualTo(Stage.MAP);
+    assertThat(letter.fieldPath()).isEqualTo("$.qty");
+  }
 }
