@@ -46,6 +46,7 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
             + DuckDbTypes.quote(table.table())
             + " ORDER BY \"timestamp\", rowid";
     return sink.withConnection(
+        "reading or changing dead letters",
         connection -> {
           if (!exists(connection)) {
             return List.of();
@@ -72,6 +73,7 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
     }
     String sql = "DELETE FROM " + DuckDbTypes.quote(table.table()) + " WHERE rowid = ?";
     sink.withConnection(
+        "reading or changing dead letters",
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (Stored stored : deadLetters) {

@@ -9,6 +9,7 @@ import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.Field;
@@ -107,8 +108,17 @@ public final class DuckDbRowSink implements RowSink {
     T apply(Connection connection) throws SQLException;
   }
 
-  /** Runs {@code work} on the connection, under the sink's lock; rolls back on failure. */
-  synchronized <T> T withConnection(ConnectionWork<T> work) throws SinkException {
+  /** Reads and changes the tables of this database, on the sink's connection. */
+  public TableAdmin tableAdmin() {
+    return new DuckDbTableAdmin(this);
+  }
+
+  /**
+   * Runs {@code work} on the connection, under the sink's lock; rolls back on failure.
+   *
+   * @param what what the work does, for the error message
+   */
+  synchronized <T> T withConnection(String what, ConnectionWork<T> work) throws SinkException {
     if (closed) {
       throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
     }
@@ -117,7 +127,7 @@ public final class DuckDbRowSink implements RowSink {
     } catch (SQLException e) {
       rollback();
       throw SinkException.permanentFailure(
-          "reading or changing dead letters in " + location + " failed: " + e.getMessage(), e);
+          what + " in " + location + " failed: " + firstLine(e.getMessage()), e);
     }
   }
 
@@ -180,21 +190,7 @@ public final class DuckDbRowSink implements RowSink {
     }
     String name = DuckDbTypes.quote(table.table());
     try (Statement statement = connection.createStatement()) {
-      statement.execute(
-          "CREATE TABLE IF NOT EXISTS "
-              + name
-              + " ("
-              + schema.fields().stream()
-                  .map(
-                      f ->
-                          DuckDbTypes.quote(f.name())
-                              + " "
-                              + DuckDbTypes.columnType(f)
-                              + (f.mode() == io.dcp.core.schema.FieldMode.REQUIRED
-                                  ? " NOT NULL"
-                                  : ""))
-                  .collect(Collectors.joining(", "))
-              + ")");
+      statement.execute(DuckDbTypes.createTable(table, schema));
       connection.commit();
       checkColumns(table, schema);
       String sql =
@@ -277,7 +273,7 @@ public final class DuckDbRowSink implements RowSink {
     }
   }
 
-  private static String firstLine(String message) {
+  static String firstLine(String message) {
     if (message == null) {
       return "unknown DuckDB error";
     }

@@ -1,7 +1,9 @@
 package io.dcp.adapters.duckdb;
 
+import io.dcp.core.model.TableId;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
+import io.dcp.core.schema.TableSchema;
 import java.util.stream.Collectors;
 
 /** BigQuery column types in DuckDB terms, and the quoting of identifiers. */
@@ -54,5 +56,26 @@ final class DuckDbTypes {
       throw new IllegalArgumentException("invalid identifier: '" + identifier + "'");
     }
     return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  /** The CREATE TABLE IF NOT EXISTS statement of {@code table} with {@code schema}. */
+  static String createTable(TableId table, TableSchema schema) {
+    return "CREATE TABLE IF NOT EXISTS "
+        + quote(table.table())
+        + " ("
+        + schema.fields().stream()
+            .map(
+                f ->
+                    quote(f.name())
+                        + " "
+                        + columnType(f)
+                        + (f.mode() == FieldMode.REQUIRED ? " NOT NULL" : ""))
+            .collect(Collectors.joining(", "))
+        + ")";
+  }
+
+  /** The DuckDB type of a sub-field of a STRUCT, as ALTER TABLE ... ADD COLUMN s.f takes it. */
+  static String subFieldType(Field field) {
+    return nestedType(field);
   }
 }
