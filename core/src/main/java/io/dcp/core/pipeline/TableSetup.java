@@ -67,9 +67,23 @@ public final class TableSetup {
         changes.add("added NULLABLE columns " + names(missing) + " to " + table);
       }
     }
-    if (deadLetterTable.isPresent() && admin.schema(deadLetterTable.get()).isEmpty()) {
+    if (deadLetterTable.isPresent()) {
+      changes.addAll(prepareDeadLetterTable(deadLetterTable.get()));
+    }
+    return changes;
+  }
+
+  /**
+   * Creates the dead-letter table when it is missing and may be created.
+   *
+   * @return what was changed, for the log
+   * @throws SinkException when it is missing and may not be created
+   */
+  public List<String> prepareDeadLetterTable(TableId deadLetterTable) throws SinkException {
+    List<String> changes = new ArrayList<>();
+    if (admin.schema(deadLetterTable).isEmpty()) {
       createOrFail(
-          deadLetterTable.get(),
+          deadLetterTable,
           DeadLetterTable.SCHEMA,
           TableOptions.none(),
           "deadLetter.table",

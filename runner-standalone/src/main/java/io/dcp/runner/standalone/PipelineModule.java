@@ -17,20 +17,26 @@ import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.pipeline.TableSetup;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TableAdmin;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -56,10 +62,60 @@ final class PipelineModule extends AbstractModule {
     return SchemaJson.read(Path.of(config.table().schema()));
   }
 
+  /**
+   * The tables rows go to: {@code table.id}, or those {@code table.route} names, each with its
+   * schema and mapper; with {@code schema.evolution: add-columns}, mappers that report new fields.
+   * Prepares the BigQuery tables first (and the dead-letter table), as the config allows.
+   */
   @Provides
   @Singleton
-  MessageMapper mapper(TableSchema schema, Clock clock) {
-    return JsonMessageMapper.create(schema, config.mapping(), sourceName(), clock);
+  Destinations destinations(TableSchema schema, RowSink rows, Clock clock)
+      throws SinkException, SchemaException {
+    DcpConfig.Table table = config.table();
+    Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : table.schemas().entrySet()) {
+      schemas.put(TableId.parse(e.getKey()), SchemaJson.read(Path.of(e.getValue())));
+    }
+    Function<TableSchema, MessageMapper> mappers =
+        s -> {
+          JsonMessageMapper mapper =
+              JsonMessageMapper.create(s, config.mapping(), sourceName(), clock);
+          return table.addColumns() ? mapper.reportingNewColumns() : mapper;
+        };
+    // Every schema must fit the mapping before anything is pulled.
+    mappers.apply(schema);
+    schemas.values().forEach(mappers::apply);
+    Optional<TableAdmin> admin = Optional.empty();
+    Optional<TableSetup> setup = Optional.empty();
+    if (rows instanceof DuckDbRowSink duckdb) {
+      admin = Optional.of(duckdb.tableAdmin());
+    } else {
+      admin =
+          Optional.of(
+              BigQueryTableAdmin.connect(
+                  config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()));
+      setup =
+          Optional.of(
+              new TableSetup(
+                  admin.get(), table.create(), table.options(), table.addMissingColumns()));
+      if (config.deadLetter().type().equals("table")) {
+        // The table admin logs each change it makes.
+        setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));
+      }
+    }
+    return Destinations.open(
+        new Destinations.Settings(
+            TableId.parse(table.id()),
+            schema,
+            schemas,
+            table.route().isEmpty()
+                ? Optional.empty()
+                : Optional.of(TableRoute.parse(table.route())),
+            table.routeMaxTables(),
+            mappers,
+            admin,
+            setup,
+            table.addColumns()));
   }
 
   @Provides
@@ -97,10 +153,9 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  RowSink rowSink(TableSchema schema) throws SinkException {
+  RowSink rowSink() throws SinkException {
     return switch (config.sink().type()) {
       case "bigquery" -> {
-        prepareBigQueryTables(schema);
         StorageWriteSettings settings =
             StorageWriteSettings.defaults(config.sink().bigqueryProject());
         yield new StorageWriteRowSink(
@@ -135,43 +190,16 @@ final class PipelineModule extends AbstractModule {
   @Singleton
   IngestPipeline pipeline(
       MessageSource source,
-      MessageMapper mapper,
-      TableSchema schema,
+      Destinations destinations,
       RowSink rowSink,
       DeadLetterSink deadLetterSink,
       PipelineMetrics metrics,
       Clock clock) {
     return new IngestPipeline(
-        source,
-        mapper,
-        TableId.parse(config.table().id()),
-        schema,
-        rowSink,
-        deadLetterSink,
-        config.pipeline(),
-        metrics,
-        clock);
+        source, destinations, rowSink, deadLetterSink, config.pipeline(), metrics, clock);
   }
 
   private String sourceName() {
     return config.source().name();
-  }
-
-  /** Creates missing tables and adds missing columns as the config allows, before any pull. */
-  private void prepareBigQueryTables(TableSchema schema) throws SinkException {
-    DcpConfig.Table table = config.table();
-    TableSetup setup =
-        new TableSetup(
-            BigQueryTableAdmin.connect(
-                config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()),
-            table.create(),
-            table.options(),
-            table.addMissingColumns());
-    Optional<TableId> deadLetterTable =
-        config.deadLetter().type().equals("table")
-            ? Optional.of(TableId.parse(config.deadLetter().table()))
-            : Optional.empty();
-    // The table admin logs each change it makes.
-    setup.prepare(TableId.parse(table.id()), schema, deadLetterTable);
   }
 }

@@ -144,7 +144,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         config.deadLetter().type().equals("pubsub-topic")
             ? "published to " + config.deadLetter().pubsub().topic()
             : "in " + config.deadLetter().table();
-    if (config.sink().type().equals("duckdb")) {
+    if (!config.table().route().isEmpty()) {
+      out.printf(
+          "Rows are in the tables %s names (%s when it names none); dead letters %s.%n",
+          config.table().route(), config.table().id(), deadLetters);
+    } else if (config.sink().type().equals("duckdb")) {
       out.printf(
           "Rows are in table %s of %s; dead letters %s. Query them with:%n"
               + "  java -jar runner-standalone/target/dcp.jar query %s \"SELECT * FROM %s LIMIT 10\"%n",
