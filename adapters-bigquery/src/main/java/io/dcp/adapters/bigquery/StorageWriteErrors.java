@@ -18,6 +18,9 @@ final class StorageWriteErrors {
           Status.Code.CANCELLED,
           Status.Code.UNKNOWN);
 
+  /** What BigQuery answers to rows with a column it added moments ago. */
+  static final String EXTRA_FIELDS = "Input schema has more fields than BigQuery schema";
+
   private StorageWriteErrors() {}
 
   static Status.Code code(Throwable failure) {
@@ -38,6 +41,16 @@ final class StorageWriteErrors {
     String detail = describe(failure);
     String project = table.project();
     String dataset = table.dataset();
+    if (code == Status.Code.INVALID_ARGUMENT && detail.contains(EXTRA_FIELDS)) {
+      return SinkException.transientFailure(
+          "table "
+              + table
+              + " has columns the Storage Write API does not see yet ("
+              + detail
+              + "); a column added moments ago takes a while to reach it, so the append is"
+              + " retried",
+          failure);
+    }
     return switch (code) {
       case NOT_FOUND ->
           SinkException.permanentFailure(

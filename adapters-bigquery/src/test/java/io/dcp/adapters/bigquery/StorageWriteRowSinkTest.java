@@ -280,6 +280,26 @@ class StorageWriteRowSinkTest {
   }
 
   @Test
+  void aColumnTheWritePathDoesNotSeeYetIsATransientFailureThatPassesOnceItDoes() throws Exception {
+    var narrow = TableSchema.of(Field.of("i", FieldType.INT64));
+    server.createTable(TABLE, narrow);
+    server.delaySchemaChanges(java.time.Duration.ofMillis(500));
+    var wide = narrow.withFields(List.of(Field.of("note", FieldType.STRING)));
+    server.updateSchema(TABLE, wide);
+    Row withNote = Row.builder().set("i", 1L).set("note", "new").build();
+
+    assertThatThrownBy(() -> sink.write(new WriteBatch(TABLE, wide, List.of(withNote))))
+        .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isTrue())
+        .hasMessageStartingWith(
+            "table test-project.events.quotes has columns the Storage Write API does not see yet"
+                + " (Input schema has more fields than BigQuery schema, extra fields: 'note'");
+    Thread.sleep(600);
+    sink.write(new WriteBatch(TABLE, wide, List.of(withNote)));
+
+    assertThat(server.rows(TABLE)).containsExactly(withNote);
+  }
+
+  @Test
   void concurrentWritesFromManyThreadsAreAllCommitted() throws Exception {
     var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged {@code dcp} routing one Pub/Sub stream to two BigQuery tables, each with its own
  * schema, while a new payload field becomes a column of one of them: through the real BigQuery
- * table admin and Storage Write clients, against the BigQuery test servers.
+ * table admin and Storage Write clients, against the BigQuery test servers, which (as BigQuery) let
+ * the write path see a new column only a while after the table change.
  */
 class RoutingAndEvolutionIT {
   static final TableId QUOTES = TableId.parse("demo-project.market.quotes");
@@ -115,6 +116,8 @@ class RoutingAndEvolutionIT {
     messages.add(message("trade", "{\"symbol\":\"MSFT\",\"qty\":\"many\"}"));
     messages.add(message("quote", "{\"symbol\":\"IBM\",\"venue\":\"XNYS\"}"));
     List<String> ids = cloud.pubsub.publish(TOPIC, messages);
+    // As in BigQuery, a new column reaches the Storage Write API a while after the table change.
+    cloud.write.delaySchemaChanges(Duration.ofSeconds(2));
 
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), 0);
     dcp.await(() -> cloud.pubsub.ackedCount(SUBSCRIPTION) == ids.size(), Duration.ofSeconds(60));

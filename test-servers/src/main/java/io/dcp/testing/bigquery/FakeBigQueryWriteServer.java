@@ -57,6 +57,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   private final AtomicInteger failNext = new AtomicInteger();
   private final AtomicInteger stallNext = new AtomicInteger();
   private volatile long unavailableUntil = System.nanoTime();
+  private volatile Duration schemaDelay = Duration.ZERO;
   private volatile Duration appendDelay = Duration.ZERO;
   private volatile Predicate<Row> reject = row -> false;
   private volatile String rejectMessage = "";
@@ -113,9 +114,19 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   public void updateSchema(TableId table, TableSchema schema) {
     Table t = table(table).orElseThrow(() -> new IllegalArgumentException("no table " + table));
     synchronized (t) {
-      t.schema = schema;
-      t.version++;
+      t.pending = schema;
+      t.pendingAt = System.nanoTime() + schemaDelay.toNanos();
+      t.settle();
     }
+  }
+
+  /**
+   * Makes schema changes reach the write path only {@code delay} after {@link #updateSchema}, as
+   * BigQuery's do: meanwhile appends with the new columns fail with "Input schema has more fields
+   * than BigQuery schema".
+   */
+  public void delaySchemaChanges(Duration delay) {
+    schemaDelay = delay;
   }
 
   /** Returns the rows committed to {@code table}, in commit order. */
@@ -186,10 +197,22 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   private static final class Table {
     volatile TableSchema schema;
     volatile int version;
+    TableSchema pending;
+    long pendingAt;
     final List<Row> rows = new CopyOnWriteArrayList<>();
 
     Table(TableSchema schema) {
       this.schema = schema;
+    }
+
+    /** Applies a schema change whose time has come. */
+    synchronized Table settle() {
+      if (pending != null && System.nanoTime() - pendingAt >= 0) {
+        schema = pending;
+        pending = null;
+        version++;
+      }
+      return this;
     }
   }
 
@@ -209,7 +232,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
           WriteStream.newBuilder()
               .setName(request.getName())
               .setType(WriteStream.Type.COMMITTED)
-              .setTableSchema(SchemaProtos.toProto(table.get().schema))
+              .setTableSchema(SchemaProtos.toProto(table.get().settle().schema))
               .setLocation("US")
               .build());
       responseObserver.onCompleted();
@@ -264,7 +287,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
                 "Requested entity was not found. Entity: " + streamName));
         return;
       }
-      Table table = found.get();
+      Table table = found.get().settle();
       if (seenVersion < 0) {
         seenVersion = table.version;
       }
