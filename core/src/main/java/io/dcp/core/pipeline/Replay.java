@@ -21,7 +21,8 @@ import java.util.TreeMap;
 
 /**
  * Sends stored dead letters through the current mapping again: the ones that now map are written to
- * the table and then removed from the dead-letter table; the others stay where they are.
+ * the table and then removed from the dead-letter store (a table, or a subscription of the
+ * dead-letter topic); the others stay where they are.
  *
  * <p>Rows are committed before their dead letters are removed, so a crash in between leaves a dead
  * letter whose row already landed (replayed again, it lands twice: at least once, as everywhere in
