@@ -3,10 +3,6 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.dcp.adapters.bigquery.BigQueryTableAdmin;
-import io.dcp.adapters.bigquery.StorageWriteRowSink;
-import io.dcp.adapters.bigquery.StorageWriteSettings;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
@@ -19,7 +15,6 @@ import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.TableDeadLetterSink;
-import io.dcp.core.pipeline.TableSetup;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
@@ -30,7 +25,6 @@ import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -98,18 +92,7 @@ final class PipelineModule extends AbstractModule {
   @Provides
   @Singleton
   RowSink rowSink(TableSchema schema) throws SinkException {
-    return switch (config.sink().type()) {
-      case "bigquery" -> {
-        prepareBigQueryTables(schema);
-        StorageWriteSettings settings =
-            StorageWriteSettings.defaults(config.sink().bigqueryProject());
-        yield new StorageWriteRowSink(
-            config.sink().bigqueryEndpoint().isEmpty()
-                ? settings
-                : settings.withEndpoint(config.sink().bigqueryEndpoint()));
-      }
-      default -> DuckDbRowSink.open(config.sink().duckdbPath());
-    };
+    return RowSinkFactory.open(config, schema, true);
   }
 
   @Provides
@@ -155,23 +138,5 @@ final class PipelineModule extends AbstractModule {
 
   private String sourceName() {
     return config.source().name();
-  }
-
-  /** Creates missing tables and adds missing columns as the config allows, before any pull. */
-  private void prepareBigQueryTables(TableSchema schema) throws SinkException {
-    DcpConfig.Table table = config.table();
-    TableSetup setup =
-        new TableSetup(
-            BigQueryTableAdmin.connect(
-                config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()),
-            table.create(),
-            table.options(),
-            table.addMissingColumns());
-    Optional<TableId> deadLetterTable =
-        config.deadLetter().type().equals("table")
-            ? Optional.of(TableId.parse(config.deadLetter().table()))
-            : Optional.empty();
-    // The table admin logs each change it makes.
-    setup.prepare(TableId.parse(table.id()), schema, deadLetterTable);
   }
 }
