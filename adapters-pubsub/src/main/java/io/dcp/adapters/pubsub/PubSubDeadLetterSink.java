@@ -118,14 +118,14 @@ public final class PubSubDeadLetterSink implements DeadLetterSink {
         PubsubMessage.newBuilder()
             .setData(ByteString.copyFrom(message.dataUnsafe()))
             .putAllAttributes(message.attributes())
-            .putAttributes("dcp_stage", deadLetter.stage().label())
-            .putAttributes("dcp_error", truncate(deadLetter.errorMessage()))
-            .putAttributes("dcp_message_id", truncate(message.id()))
-            .putAttributes("dcp_subscription", truncate(subscription))
-            .putAttributes("dcp_publish_time", message.publishTime().toString())
-            .putAttributes("dcp_failed_at", deadLetter.failedAt().toString());
+            .putAttributes(DeadLetterAttributes.STAGE, deadLetter.stage().label())
+            .putAttributes(DeadLetterAttributes.ERROR, truncate(deadLetter.errorMessage()))
+            .putAttributes(DeadLetterAttributes.MESSAGE_ID, truncate(message.id()))
+            .putAttributes(DeadLetterAttributes.SUBSCRIPTION, truncate(subscription))
+            .putAttributes(DeadLetterAttributes.PUBLISH_TIME, message.publishTime().toString())
+            .putAttributes(DeadLetterAttributes.FAILED_AT, deadLetter.failedAt().toString());
     if (!deadLetter.stackTrace().isEmpty()) {
-      builder.putAttributes("dcp_stacktrace", truncate(deadLetter.stackTrace()));
+      builder.putAttributes(DeadLetterAttributes.STACKTRACE, truncate(deadLetter.stackTrace()));
     }
     if (builder.getAttributesCount() > MAX_ATTRIBUTES) {
       throw SinkException.permanentFailure(

@@ -126,6 +126,19 @@ public final class Destinations {
     return new Destinations(requireNonNull(settings, "settings"));
   }
 
+  /** One table, its schema and mapper: no route, no evolution, no warehouse call. */
+  public static Destinations single(TableId table, TableSchema schema, MessageMapper mapper) {
+    try {
+      return open(
+          Settings.single(
+              requireNonNull(table, "table"),
+              requireNonNull(schema, "schema"),
+              requireNonNull(mapper, "mapper")));
+    } catch (SinkException e) {
+      throw new IllegalStateException("one table with no setup opens without the warehouse", e);
+    }
+  }
+
   /** Where one message goes: a table, or the reason it cannot go anywhere. */
   public sealed interface Routed {
     /** The message goes to this table. */
@@ -293,6 +306,17 @@ public final class Destinations {
         }
       }
       return current.mapper().map(message);
+    }
+
+    /**
+     * Maps {@code message} as it would map once {@code columns} were added, changing nothing: what
+     * a dry run shows.
+     */
+    public MappingResult preview(Message message, List<Field> columns) {
+      TableSchema schema = current.schema();
+      return mappers
+          .apply(schema.merged(TableSetup.missing(columns, schema.fields())))
+          .map(message);
     }
 
     @Override

@@ -106,7 +106,14 @@ public final class IngestPipeline implements AutoCloseable {
       PipelineSettings settings,
       PipelineMetrics metrics,
       Clock clock) {
-    this(source, single(table, schema, mapper), rowSink, deadLetterSink, settings, metrics, clock);
+    this(
+        source,
+        Destinations.single(table, schema, mapper),
+        rowSink,
+        deadLetterSink,
+        settings,
+        metrics,
+        clock);
   }
 
   /** A pipeline into the tables of {@code destinations}: routed, evolving, or both. */
@@ -138,18 +145,6 @@ public final class IngestPipeline implements AutoCloseable {
             settings.maxBatchLatency(),
             scheduler,
             batch -> writers.execute(() -> writeDeadLetters(batch)));
-  }
-
-  private static Destinations single(TableId table, TableSchema schema, MessageMapper mapper) {
-    try {
-      return Destinations.open(
-          Destinations.Settings.single(
-              requireNonNull(table, "table"),
-              requireNonNull(schema, "schema"),
-              requireNonNull(mapper, "mapper")));
-    } catch (SinkException e) {
-      throw new IllegalStateException("one table with no setup opens without the warehouse", e);
-    }
   }
 
   private Batcher<RowEntry> rowBatcher(Destinations.Destination destination) {

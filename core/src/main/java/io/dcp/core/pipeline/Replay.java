@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.DeadLetter;
+import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
+import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.DeadLetterQuery;
 import io.dcp.core.port.DeadLetterStore;
@@ -14,14 +17,19 @@ import io.dcp.core.port.SinkException;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.TableSchema;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * Sends stored dead letters through the current mapping again: the ones that now map are written to
- * the table and then removed from the dead-letter table; the others stay where they are.
+ * their table and then removed from the dead-letter store (a table, or a subscription of the
+ * dead-letter topic); the others stay where they are. Tables are chosen, and with schema evolution
+ * widened, as {@code dcp run} does ({@link Destinations}); a dry run adds no column, and counts a
+ * message that needs new columns as one that would land once they are added.
  *
  * <p>Rows are committed before their dead letters are removed, so a crash in between leaves a dead
  * letter whose row already landed (replayed again, it lands twice: at least once, as everywhere in
@@ -31,21 +39,23 @@ public final class Replay {
   private static final int BATCH_ROWS = 500;
 
   private final DeadLetterStore store;
-  private final MessageMapper mapper;
-  private final TableId table;
-  private final TableSchema schema;
+  private final Destinations destinations;
   private final RowSink rows;
 
+  /** Replays into one table, mapped with {@code mapper}. */
   public Replay(
       DeadLetterStore store,
       MessageMapper mapper,
       TableId table,
       TableSchema schema,
       RowSink rows) {
+    this(store, Destinations.single(table, schema, mapper), rows);
+  }
+
+  /** Replays into the tables of {@code destinations}. */
+  public Replay(DeadLetterStore store, Destinations destinations, RowSink rows) {
     this.store = requireNonNull(store, "store");
-    this.mapper = requireNonNull(mapper, "mapper");
-    this.table = requireNonNull(table, "table");
-    this.schema = requireNonNull(schema, "schema");
+    this.destinations = requireNonNull(destinations, "destinations");
     this.rows = requireNonNull(rows, "rows");
   }
 
@@ -66,40 +76,97 @@ public final class Replay {
   /**
    * Replays the dead letters {@code query} selects.
    *
-   * @param dryRun map only: write and remove nothing
+   * @param dryRun map only: write, add and remove nothing
    */
   public Report run(DeadLetterQuery query, boolean dryRun) throws SinkException {
     List<DeadLetterStore.Stored> selected = store.find(query);
     Map<String, Integer> stillRejected = new TreeMap<>();
-    List<DeadLetterStore.Stored> landing = new ArrayList<>();
-    List<List<Row>> rowsOf = new ArrayList<>();
+    Map<Destinations.Destination, List<Landing>> landing = new LinkedHashMap<>();
+    int landingCount = 0;
+    int rowCount = 0;
     for (DeadLetterStore.Stored stored : selected) {
-      MappingResult result = mapper.map(stored.deadLetter().message());
+      Message message = stored.deadLetter().message();
+      Destinations.Routed routed = destinations.route(message);
+      if (routed instanceof Destinations.Routed.Unroutable u) {
+        stillRejected.merge(
+            DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), Instant.EPOCH).errorMessage(),
+            1,
+            Integer::sum);
+        continue;
+      }
+      Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
+      MappingResult result = destination.map(message);
+      if (result instanceof MappingResult.NewColumns added) {
+        result =
+            dryRun
+                ? destination.preview(message, added.columns())
+                : evolve(destination, message, added);
+      }
       if (result instanceof MappingResult.Mapped mapped) {
-        landing.add(stored);
-        rowsOf.add(mapped.rows());
+        landing
+            .computeIfAbsent(destination, d -> new ArrayList<>())
+            .add(new Landing(stored, mapped.rows()));
+        landingCount++;
+        rowCount += mapped.rows().size();
       } else if (result instanceof MappingResult.Rejected rejected) {
         stillRejected.merge(rejected.deadLetter().errorMessage(), 1, Integer::sum);
       }
     }
-    int rowCount = rowsOf.stream().mapToInt(List::size).sum();
     if (dryRun) {
-      return new Report(selected.size(), landing.size(), rowCount, stillRejected);
+      return new Report(selected.size(), landingCount, rowCount, stillRejected);
     }
     List<DeadLetterStore.Stored> landed = new ArrayList<>();
+    int written = 0;
+    for (Map.Entry<Destinations.Destination, List<Landing>> e : landing.entrySet()) {
+      written += write(e.getKey(), e.getValue(), landed, stillRejected);
+    }
+    store.remove(landed);
+    return new Report(selected.size(), landed.size(), written, stillRejected);
+  }
+
+  private static MappingResult evolve(
+      Destinations.Destination destination, Message message, MappingResult.NewColumns added)
+      throws SinkException {
+    try {
+      return destination.evolve(message, added.columns());
+    } catch (SinkException e) {
+      if (e.isTransient()) {
+        throw e;
+      }
+      return new MappingResult.Rejected(
+          DeadLetter.of(
+              message,
+              Stage.MAP,
+              "",
+              "schema.evolution could not add columns to table "
+                  + destination
+                  + ": "
+                  + e.getMessage(),
+              Instant.EPOCH));
+    }
+  }
+
+  /** Writes one table's rows in batches; adds the dead letters that landed to {@code landed}. */
+  private int write(
+      Destinations.Destination destination,
+      List<Landing> landing,
+      List<DeadLetterStore.Stored> landed,
+      Map<String, Integer> stillRejected)
+      throws SinkException {
     int written = 0;
     for (int start = 0; start < landing.size(); ) {
       List<Row> batch = new ArrayList<>();
       List<Integer> owner = new ArrayList<>();
       int end = start;
       while (end < landing.size() && (batch.isEmpty() || batch.size() < BATCH_ROWS)) {
-        for (Row row : rowsOf.get(end)) {
+        for (Row row : landing.get(end).rows()) {
           batch.add(row);
           owner.add(end);
         }
         end++;
       }
-      WriteResult result = rows.write(new WriteBatch(table, schema, batch));
+      WriteResult result =
+          rows.write(new WriteBatch(destination.table(), destination.schema(), batch));
       List<Integer> refused = new ArrayList<>();
       for (RowError error : result.rowErrors()) {
         int index = owner.get(error.index());
@@ -110,13 +177,14 @@ public final class Replay {
       }
       for (int i = start; i < end; i++) {
         if (!refused.contains(i)) {
-          landed.add(landing.get(i));
-          written += rowsOf.get(i).size();
+          landed.add(landing.get(i).stored());
+          written += landing.get(i).rows().size();
         }
       }
       start = end;
     }
-    store.remove(landed);
-    return new Report(selected.size(), landed.size(), written, stillRejected);
+    return written;
   }
+
+  private record Landing(DeadLetterStore.Stored stored, List<Row> rows) {}
 }

@@ -4,8 +4,8 @@ import io.dcp.core.model.DeadLetter;
 import java.util.List;
 
 /**
- * Reads back the dead letters a dead-letter table holds, and removes those that were stored again:
- * what replaying them after a mapping fix needs.
+ * Reads back the dead letters a dead-letter table (or a subscription of a dead-letter topic) holds,
+ * and removes those that were stored again: what replaying them after a mapping fix needs.
  *
  * <p>Thread-safe. Failures are {@link SinkException}s classified like writes.
  */

@@ -3,10 +3,6 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.dcp.adapters.bigquery.BigQueryTableAdmin;
-import io.dcp.adapters.bigquery.StorageWriteRowSink;
-import io.dcp.adapters.bigquery.StorageWriteSettings;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
@@ -14,29 +10,20 @@ import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
 import io.dcp.adapters.pubsub.PubSubSourceSettings;
 import io.dcp.core.config.DcpConfig;
-import io.dcp.core.mapping.JsonMessageMapper;
-import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.TableDeadLetterSink;
-import io.dcp.core.pipeline.TableRoute;
-import io.dcp.core.pipeline.TableSetup;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.port.TableAdmin;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -62,60 +49,12 @@ final class PipelineModule extends AbstractModule {
     return SchemaJson.read(Path.of(config.table().schema()));
   }
 
-  /**
-   * The tables rows go to: {@code table.id}, or those {@code table.route} names, each with its
-   * schema and mapper; with {@code schema.evolution: add-columns}, mappers that report new fields.
-   * Prepares the BigQuery tables first (and the dead-letter table), as the config allows.
-   */
+  /** The tables rows go to, prepared as the config allows; see {@link DestinationsFactory}. */
   @Provides
   @Singleton
   Destinations destinations(TableSchema schema, RowSink rows, Clock clock)
       throws SinkException, SchemaException {
-    DcpConfig.Table table = config.table();
-    Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : table.schemas().entrySet()) {
-      schemas.put(TableId.parse(e.getKey()), SchemaJson.read(Path.of(e.getValue())));
-    }
-    Function<TableSchema, MessageMapper> mappers =
-        s -> {
-          JsonMessageMapper mapper =
-              JsonMessageMapper.create(s, config.mapping(), sourceName(), clock);
-          return table.addColumns() ? mapper.reportingNewColumns() : mapper;
-        };
-    // Every schema must fit the mapping before anything is pulled.
-    mappers.apply(schema);
-    schemas.values().forEach(mappers::apply);
-    Optional<TableAdmin> admin = Optional.empty();
-    Optional<TableSetup> setup = Optional.empty();
-    if (rows instanceof DuckDbRowSink duckdb) {
-      admin = Optional.of(duckdb.tableAdmin());
-    } else {
-      admin =
-          Optional.of(
-              BigQueryTableAdmin.connect(
-                  config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()));
-      setup =
-          Optional.of(
-              new TableSetup(
-                  admin.get(), table.create(), table.options(), table.addMissingColumns()));
-      if (config.deadLetter().type().equals("table")) {
-        // The table admin logs each change it makes.
-        setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));
-      }
-    }
-    return Destinations.open(
-        new Destinations.Settings(
-            TableId.parse(table.id()),
-            schema,
-            schemas,
-            table.route().isEmpty()
-                ? Optional.empty()
-                : Optional.of(TableRoute.parse(table.route())),
-            table.routeMaxTables(),
-            mappers,
-            admin,
-            setup,
-            table.addColumns()));
+    return DestinationsFactory.open(config, schema, rows, clock, true);
   }
 
   @Provides
@@ -154,17 +93,8 @@ final class PipelineModule extends AbstractModule {
   @Provides
   @Singleton
   RowSink rowSink() throws SinkException {
-    return switch (config.sink().type()) {
-      case "bigquery" -> {
-        StorageWriteSettings settings =
-            StorageWriteSettings.defaults(config.sink().bigqueryProject());
-        yield new StorageWriteRowSink(
-            config.sink().bigqueryEndpoint().isEmpty()
-                ? settings
-                : settings.withEndpoint(config.sink().bigqueryEndpoint()));
-      }
-      default -> DuckDbRowSink.open(config.sink().duckdbPath());
-    };
+    // Tables are prepared with the destinations, one by one as the route opens them.
+    return RowSinkFactory.open(config);
   }
 
   @Provides

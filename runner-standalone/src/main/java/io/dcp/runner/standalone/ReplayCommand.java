@@ -1,12 +1,15 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
+import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
 import io.dcp.core.config.DcpConfig;
-import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
+import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
@@ -27,13 +30,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * Sends dead letters through the current mapping again: those that now map land in the table and
- * leave the dead-letter table; the others stay. {@code --dry-run} only says what would happen.
+ * leave the dead letters (a DuckDB dead-letter table, or a subscription of the Pub/Sub dead-letter
+ * topic); the others stay. {@code --dry-run} only says what would happen.
  */
 @Command(
     name = "replay",
     description =
         "Replays dead letters through the current mapping; what now lands leaves the dead-letter"
-            + " table.")
+            + " table, or the dead-letter topic's subscription (--subscription).")
 final class ReplayCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
@@ -57,7 +61,23 @@ final class ReplayCommand implements Callable<Integer> {
       description = "Only dead letters rejected before this instant (ISO-8601).")
   Instant until;
 
-  @Option(names = "--dry-run", description = "Map only; write and remove nothing.")
+  @Option(
+      names = "--subscription",
+      paramLabel = "projects/P/subscriptions/S",
+      description =
+          "A subscription of the dead-letter topic to replay from; required when deadLetter.type"
+              + " is pubsub-topic.")
+  String subscription;
+
+  @Option(
+      names = "--max-messages",
+      paramLabel = "N",
+      defaultValue = "" + PubSubDeadLetterStoreSettings.DEFAULT_MAX_MESSAGES,
+      description =
+          "With --subscription: messages pulled and held at once, at most (${DEFAULT-VALUE}).")
+  int maxMessages;
+
+  @Option(names = "--dry-run", description = "Map only; write, remove and ack nothing.")
   boolean dryRun;
 
   @Spec CommandSpec spec;
@@ -70,23 +90,25 @@ final class ReplayCommand implements Callable<Integer> {
     if (config == null) {
       return Main.CONFIG_ERROR;
     }
-    if (!config.sink().type().equals("duckdb") || !config.deadLetter().type().equals("table")) {
-      err.println(
-          "dcp replay reads a DuckDB dead-letter table (sink.type duckdb, deadLetter.type table);"
-              + " replaying from BigQuery or from a Pub/Sub dead-letter subscription is not"
-              + " available yet");
-      err.flush();
-      return Main.CONFIG_ERROR;
+    boolean fromTopic = config.deadLetter().type().equals("pubsub-topic");
+    Optional<String> problem = sourceProblem(config, fromTopic);
+    if (problem.isPresent()) {
+      return configError(err, problem.get());
     }
     TableSchema schema;
     Pattern pattern;
+    PubSubDeadLetterStoreSettings storeSettings = null;
     try {
       schema = SchemaJson.read(Path.of(config.table().schema()));
       pattern = reason == null ? null : Pattern.compile(reason);
+      if (fromTopic) {
+        storeSettings =
+            PubSubDeadLetterStoreSettings.defaults(subscription)
+                .withEndpoint(config.deadLetter().pubsub().endpoint())
+                .withMaxMessages(maxMessages);
+      }
     } catch (SchemaException | IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return Main.CONFIG_ERROR;
+      return configError(err, e.getMessage());
     }
     DeadLetterQuery query =
         new DeadLetterQuery(
@@ -94,33 +116,109 @@ final class ReplayCommand implements Callable<Integer> {
             Optional.ofNullable(pattern),
             Optional.ofNullable(since),
             Optional.ofNullable(until));
-    try (DuckDbRowSink sink = DuckDbRowSink.open(config.sink().duckdbPath())) {
-      Replay replay =
-          new Replay(
-              sink.deadLetterStore(TableId.parse(config.deadLetter().table())),
-              JsonMessageMapper.create(
-                  schema, config.mapping(), config.source().name(), Clock.systemUTC()),
-              TableId.parse(config.table().id()),
-              schema,
-              sink);
-      Replay.Report report = replay.run(query, dryRun);
-      out.printf(
-          "%,d dead letters selected: %,d %s (%,d rows), %,d %s.%n",
-          report.selected(),
-          report.landed(),
-          dryRun ? "would land" : "landed and left the dead-letter table",
-          report.rows(),
-          report.selected() - report.landed(),
-          dryRun ? "would stay" : "stay");
-      for (Map.Entry<String, Integer> e : report.stillRejected().entrySet()) {
-        out.printf("%6d  %s%n", e.getValue(), e.getKey());
+    try {
+      if (fromTopic) {
+        try (RowSink sink = RowSinkFactory.open(config);
+            PubSubDeadLetterStore store =
+                new PubSubDeadLetterStore(storeSettings, System.getenv())) {
+          Replay.Report report =
+              new Replay(store, destinations(config, schema, sink), sink).run(query, dryRun);
+          print(out, report, "the subscription");
+          if (store.foreignMessages() > 0) {
+            out.printf(
+                "%,d messages of %s are not dcp dead letters (no dcp_stage attribute): never"
+                    + " acked, they stay.%n",
+                store.foreignMessages(), subscription);
+          }
+          if (store.limitReached()) {
+            out.printf(
+                "Stopped pulling at %,d messages (--max-messages): the subscription may hold"
+                    + " more; raise --max-messages or replay again.%n",
+                maxMessages);
+          }
+        }
+      } else {
+        try (DuckDbRowSink sink = DuckDbRowSink.open(config.sink().duckdbPath())) {
+          Replay.Report report =
+              new Replay(
+                      sink.deadLetterStore(TableId.parse(config.deadLetter().table())),
+                      destinations(config, schema, sink),
+                      sink)
+                  .run(query, dryRun);
+          print(out, report, "the dead-letter table");
+        }
       }
       out.flush();
       return 0;
     } catch (SinkException e) {
+      out.flush();
       err.println("replay failed: " + e.getMessage());
       err.flush();
       return 1;
     }
+  }
+
+  /** The tables as {@code dcp run} has them; a dry run changes none. */
+  private Destinations destinations(DcpConfig config, TableSchema schema, RowSink sink)
+      throws SinkException {
+    try {
+      return DestinationsFactory.open(config, schema, sink, Clock.systemUTC(), !dryRun);
+    } catch (SchemaException | IllegalArgumentException e) {
+      throw SinkException.permanentFailure(e.getMessage(), e);
+    }
+  }
+
+  /** Returns why this config and these options cannot replay, if they cannot. */
+  private Optional<String> sourceProblem(DcpConfig config, boolean fromTopic) {
+    if (maxMessages < 1) {
+      return Optional.of("--max-messages must be at least 1, not " + maxMessages);
+    }
+    if (fromTopic && subscription == null) {
+      return Optional.of(
+          "deadLetter.type is pubsub-topic: dcp replay reads a subscription of the dead-letter"
+              + " topic "
+              + config.deadLetter().pubsub().topic()
+              + "; name it with --subscription projects/P/subscriptions/S (gcloud pubsub"
+              + " subscriptions create NAME --topic="
+              + config.deadLetter().pubsub().topic()
+              + " makes one; attach it before the dead letters are published)");
+    }
+    if (!fromTopic && subscription != null) {
+      return Optional.of(
+          "--subscription replays a Pub/Sub dead-letter topic, but deadLetter.type is table (the"
+              + " dead letters are in table "
+              + config.deadLetter().table()
+              + "): drop --subscription, or point --config at the config that publishes to the"
+              + " topic");
+    }
+    if (!fromTopic && config.sink().type().equals("bigquery")) {
+      return Optional.of(
+          "dcp replay reads a DuckDB dead-letter table or a subscription of a Pub/Sub dead-letter"
+              + " topic, not a BigQuery dead-letter table ("
+              + config.deadLetter().table()
+              + "): to replay dead letters, send them to a topic (deadLetter.type: pubsub-topic,"
+              + " deadLetter.pubsub.topic) and replay a subscription of it with --subscription");
+    }
+    return Optional.empty();
+  }
+
+  private void print(PrintWriter out, Replay.Report report, String where) {
+    out.printf(
+        "%,d dead letters selected: %,d %s (%,d rows), %,d %s.%n",
+        report.selected(),
+        report.landed(),
+        dryRun ? "would land" : "landed and left " + where,
+        report.rows(),
+        report.selected() - report.landed(),
+        dryRun ? "would stay" : "stay");
+    for (Map.Entry<String, Integer> e : report.stillRejected().entrySet()) {
+      out.printf("%6d  %s%n", e.getValue(), e.getKey());
+    }
+  }
+
+  private static int configError(PrintWriter err, String message) {
+    err.println(message);
+    err.flush();
+    return Main.CONFIG_ERROR;
   }
 }

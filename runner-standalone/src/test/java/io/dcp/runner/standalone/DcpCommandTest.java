@@ -2,6 +2,7 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dcp.testing.pubsub.FakePubSubServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -220,6 +221,113 @@ class DcpCommandTest {
           .isEqualTo("quotes.ndjson:4 map: $.symbol: missing required field");
       assertThat(dead.next()).isFalse();
     }
+  }
+
+  @Test
+  void replayFromAPubSubDeadLetterSubscriptionAcksWhatLandsAndLeavesTheRest() throws Exception {
+    String topic = "projects/demo-project/topics/quotes-dead-letters";
+    String subscription = "projects/demo-project/subscriptions/quotes-dead-letters-replay";
+    Path input = dir.resolve("quotes.ndjson");
+    Files.writeString(
+        input,
+        """
+        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
+        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
+        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
+        {"ts":"2026-11-24T14:00:03Z"}
+        """);
+    Path schema = dir.resolve("schema.json");
+    Files.writeString(
+        schema,
+        """
+        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
+         {"name":"ts","type":"TIMESTAMP"},
+         {"name":"message_id","type":"STRING"},
+         {"name":"ingested_at","type":"TIMESTAMP"}]
+        """);
+    String db = dir.resolve("replay.duckdb").toString();
+    try (FakePubSubServer pubsub = FakePubSubServer.start()) {
+      pubsub.createTopic(topic);
+      pubsub.createSubscription(subscription, topic, 10, false);
+      List<String> base =
+          List.of(
+              "--set", "source.ndjson.paths=" + input,
+              "--set", "table.schema=" + schema,
+              "--set", "sink.duckdb.path=" + db,
+              "--set", "admin.enabled=false",
+              "--set", "deadLetter.type=pubsub-topic",
+              "--set", "deadLetter.pubsub.topic=" + topic,
+              "--set", "deadLetter.pubsub.endpoint=" + pubsub.endpoint());
+      Result first = dcp(with(base, "run", "--set", "mapping.unknownFields=reject"));
+      assertThat(first.out()).as(first.err()).contains("4 messages, 1 rows written");
+      assertThat(pubsub.backlog(subscription)).isEqualTo(3);
+
+      Result missing = dcp(with(base, "replay"));
+      Result dry = dcp(with(base, "replay", "--subscription", subscription, "--dry-run"));
+      Result stage = dcp(with(base, "replay", "--subscription", subscription, "--stage", "decode"));
+      List<String> ackedAfterDryRuns = pubsub.ackedIds(subscription);
+      Result replay = dcp(with(base, "replay", "--subscription", subscription));
+      pubsub.publish(
+          topic,
+          List.of(
+              com.google.pubsub.v1.PubsubMessage.newBuilder()
+                  .setData(com.google.protobuf.ByteString.copyFromUtf8("{\"symbol\":\"X\"}"))
+                  .build()));
+      Result again = dcp(with(base, "replay", "--subscription", subscription));
+
+      assertThat(missing.status()).isEqualTo(2);
+      assertThat(missing.err())
+          .contains("deadLetter.type is pubsub-topic")
+          .contains("--subscription projects/P/subscriptions/S");
+      assertThat(dry.status()).as(dry.err()).isZero();
+      assertThat(dry.out())
+          .contains("3 dead letters selected: 2 would land (2 rows), 1 would stay.")
+          .contains("     1  map: $.symbol: missing required field");
+      assertThat(stage.out()).contains("0 dead letters selected");
+      assertThat(ackedAfterDryRuns).isEmpty();
+      assertThat(replay.status()).as(replay.err()).isZero();
+      assertThat(replay.out())
+          .contains(
+              "3 dead letters selected: 2 landed and left the subscription (2 rows), 1 stay.");
+      assertThat(again.out())
+          .contains("1 dead letters selected: 0 landed")
+          .contains(
+              "1 messages of "
+                  + subscription
+                  + " are not dcp dead letters (no dcp_stage attribute): never acked, they stay.");
+      assertThat(pubsub.ackedIds(subscription)).hasSize(2).doesNotHaveDuplicates();
+      assertThat(pubsub.backlog(subscription)).isEqualTo(2);
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        ResultSet rows =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT string_agg(message_id, ',' ORDER BY message_id) FROM quotes")) {
+      rows.next();
+      assertThat(rows.getString(1)).isEqualTo("quotes.ndjson:1,quotes.ndjson:2,quotes.ndjson:3");
+    }
+  }
+
+  @Test
+  void replayNamesTheAlternativeToABigQueryDeadLetterTable() {
+    Result result =
+        dcp(
+            args(
+                "replay",
+                "--set",
+                "sink.type=bigquery",
+                "--set",
+                "sink.bigquery.project=demo-project",
+                "--set",
+                "table.id=demo-project.market.quotes",
+                "--set",
+                "deadLetter.table=demo-project.market.dead_letters"));
+
+    assertThat(result.status()).as(result.err()).isEqualTo(2);
+    assertThat(result.err())
+        .contains("not a BigQuery dead-letter table (demo-project.market.dead_letters)")
+        .contains("deadLetter.type: pubsub-topic")
+        .contains("--subscription");
   }
 
   private String[] with(List<String> base, String... head) {

@@ -12,6 +12,8 @@ import com.google.pubsub.v1.PublishRequest;
 import com.google.pubsub.v1.PublishResponse;
 import com.google.pubsub.v1.PublisherGrpc;
 import com.google.pubsub.v1.PubsubMessage;
+import com.google.pubsub.v1.PullRequest;
+import com.google.pubsub.v1.PullResponse;
 import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.StreamingPullRequest;
 import com.google.pubsub.v1.StreamingPullResponse;
@@ -49,16 +51,21 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>It keeps the semantics a subscriber depends on: a published message is copied to every
  * subscription of its topic; StreamingPull leases messages to a stream up to the stream's flow
- * control limits (max outstanding messages and bytes); a lease ends with an ack, a nack
- * (ModifyAckDeadline 0, redelivered at once) or the expiry of its ack deadline (redelivered); every
- * delivery carries its delivery attempt, counted from 1, as on a subscription with a dead-letter
- * policy. Subscriptions can have exactly-once delivery, where acking an expired lease fails with
- * the per-ack-id error the real service sends. Tests read what was published and acked, the peak of
- * outstanding messages, and can expire leases or deny access.
+ * control limits (max outstanding messages and bytes); a synchronous Pull leases up to its {@code
+ * max_messages} ready messages with the subscription's ack deadline, or answers empty once none
+ * arrived for a short while (at once with {@code return_immediately}); a lease ends with an ack, a
+ * nack (ModifyAckDeadline 0, redelivered at once) or the expiry of its ack deadline (redelivered);
+ * every delivery carries its delivery attempt, counted from 1, as on a subscription with a
+ * dead-letter policy. Subscriptions can have exactly-once delivery, where acking an expired lease
+ * fails with the per-ack-id error the real service sends. Tests read what was published and acked,
+ * the peak of outstanding messages, and can expire leases or deny access.
  */
 public final class FakePubSubServer implements AutoCloseable {
-  /** Messages per StreamingPull response, at most. */
+  /** Messages per StreamingPull or Pull response, at most. */
   private static final int MAX_MESSAGES_PER_RESPONSE = 1_000;
+
+  /** How long a synchronous Pull waits for a message before it answers empty. */
+  private static final long PULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** How often leases are checked for an expired ack deadline. */
   private static final long LEASE_SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -67,6 +74,7 @@ public final class FakePubSubServer implements AutoCloseable {
   private final Map<String, TopicState> topics = new HashMap<>();
   private final Map<String, SubscriptionState> subscriptions = new HashMap<>();
   private final List<String> denied = new CopyOnWriteArrayList<>();
+  private final List<PendingPull> pendingPulls = new ArrayList<>();
   private final AtomicLong messageIds = new AtomicLong();
   private final AtomicLong ackIds = new AtomicLong();
   private final ScheduledExecutorService dispatcher;
@@ -272,6 +280,13 @@ public final class FakePubSubServer implements AutoCloseable {
       if (scanLeases) {
         lastLeaseScan = now;
       }
+      for (PendingPull pull : List.copyOf(pendingPulls)) {
+        Runnable answer = pull.tryAnswer(now);
+        if (answer != null) {
+          pendingPulls.remove(pull);
+          sends.add(answer);
+        }
+      }
       for (SubscriptionState s : subscriptions.values()) {
         for (Lease lease : scanLeases ? List.copyOf(s.leases.values()) : List.<Lease>of()) {
           if (lease.deadlineNanos - now <= 0) {
@@ -284,25 +299,11 @@ public final class FakePubSubServer implements AutoCloseable {
           while (!s.ready.isEmpty()
               && batch.size() < MAX_MESSAGES_PER_RESPONSE
               && stream.hasRoomFor(s.ready.peek().message)) {
-            Delivery d = s.ready.poll();
-            d.attempts++;
-            s.deliveries++;
-            Lease lease =
-                new Lease(
-                    "ack-" + ackIds.incrementAndGet(),
-                    d,
-                    stream,
-                    now + TimeUnit.SECONDS.toNanos(stream.ackDeadlineSeconds));
-            s.leases.put(lease.ackId, lease);
+            ReceivedMessage received = lease(s, stream, stream.ackDeadlineSeconds, now);
             stream.outstanding++;
-            stream.outstandingBytes += d.message.getSerializedSize();
+            stream.outstandingBytes += received.getMessage().getSerializedSize();
             s.peakPerStream = Math.max(s.peakPerStream, stream.outstanding);
-            batch.add(
-                ReceivedMessage.newBuilder()
-                    .setAckId(lease.ackId)
-                    .setMessage(d.message)
-                    .setDeliveryAttempt(d.attempts)
-                    .build());
+            batch.add(received);
           }
           if (!batch.isEmpty()) {
             StreamingPullResponse response =
@@ -326,6 +327,39 @@ public final class FakePubSubServer implements AutoCloseable {
         // the server is closing
       }
     }
+  }
+
+  /**
+   * Leases the next ready message of {@code s} for {@code deadlineSeconds}, to {@code stream} or,
+   * when null, to a synchronous Pull.
+   */
+  private ReceivedMessage lease(
+      SubscriptionState s, PullStream stream, int deadlineSeconds, long now) {
+    Delivery d = s.ready.poll();
+    d.attempts++;
+    s.deliveries++;
+    Lease lease =
+        new Lease(
+            "ack-" + ackIds.incrementAndGet(),
+            d,
+            stream,
+            now + TimeUnit.SECONDS.toNanos(deadlineSeconds));
+    s.leases.put(lease.ackId, lease);
+    return ReceivedMessage.newBuilder()
+        .setAckId(lease.ackId)
+        .setMessage(d.message)
+        .setDeliveryAttempt(d.attempts)
+        .build();
+  }
+
+  /** Leases up to {@code maxMessages} ready messages of {@code s} to a synchronous Pull. */
+  private List<ReceivedMessage> leaseForPull(SubscriptionState s, int maxMessages, long now) {
+    List<ReceivedMessage> leased = new ArrayList<>();
+    int limit = Math.min(maxMessages, MAX_MESSAGES_PER_RESPONSE);
+    while (!s.ready.isEmpty() && leased.size() < limit) {
+      leased.add(lease(s, null, s.ackDeadlineSeconds, now));
+    }
+    return leased;
   }
 
   private Status checkAccess(String subscription) {
@@ -516,6 +550,38 @@ public final class FakePubSubServer implements AutoCloseable {
     }
 
     @Override
+    public void pull(PullRequest request, StreamObserver<PullResponse> response) {
+      List<ReceivedMessage> leased;
+      synchronized (lock) {
+        Status status = checkAccess(request.getSubscription());
+        if (!status.isOk()) {
+          response.onError(status.asException());
+          return;
+        }
+        if (request.getMaxMessages() <= 0) {
+          response.onError(
+              Status.INVALID_ARGUMENT
+                  .withDescription("max_messages must be greater than 0")
+                  .asException());
+          return;
+        }
+        SubscriptionState s = state(request.getSubscription());
+        leased = leaseForPull(s, request.getMaxMessages(), System.nanoTime());
+        if (leased.isEmpty() && !request.getReturnImmediately()) {
+          pendingPulls.add(
+              new PendingPull(
+                  s,
+                  request.getMaxMessages(),
+                  System.nanoTime() + PULL_WAIT_NANOS,
+                  (ServerCallStreamObserver<PullResponse>) response));
+          return;
+        }
+      }
+      response.onNext(PullResponse.newBuilder().addAllReceivedMessages(leased).build());
+      response.onCompleted();
+    }
+
+    @Override
     public StreamObserver<StreamingPullRequest> streamingPull(
         StreamObserver<StreamingPullResponse> response) {
       return new PullStream((ServerCallStreamObserver<StreamingPullResponse>) response);
@@ -644,6 +710,52 @@ public final class FakePubSubServer implements AutoCloseable {
     }
   }
 
+  /** A synchronous Pull that found nothing ready and waits a little for a message. */
+  private final class PendingPull {
+    final SubscriptionState subscription;
+    final int maxMessages;
+    final long deadlineNanos;
+    final ServerCallStreamObserver<PullResponse> response;
+
+    PendingPull(
+        SubscriptionState subscription,
+        int maxMessages,
+        long deadlineNanos,
+        ServerCallStreamObserver<PullResponse> response) {
+      this.subscription = subscription;
+      this.maxMessages = maxMessages;
+      this.deadlineNanos = deadlineNanos;
+      this.response = response;
+    }
+
+    /** Under the lock: the answer to send now, or null to keep waiting. */
+    Runnable tryAnswer(long now) {
+      if (response.isCancelled()) {
+        // The caller gave up: lease nothing to it.
+        return () -> {};
+      }
+      if (subscriptions.get(subscription.name) != subscription) {
+        Status gone = notFound(subscription.name);
+        return () -> response.onError(gone.asException());
+      }
+      if (subscription.ready.isEmpty() && deadlineNanos - now > 0) {
+        return null;
+      }
+      PullResponse answer =
+          PullResponse.newBuilder()
+              .addAllReceivedMessages(leaseForPull(subscription, maxMessages, now))
+              .build();
+      return () -> {
+        try {
+          response.onNext(answer);
+          response.onCompleted();
+        } catch (RuntimeException e) {
+          // The call ended meanwhile; its leases expire and are redelivered.
+        }
+      };
+    }
+  }
+
   private static final class TopicState {
     final List<PubsubMessage> published = new ArrayList<>();
     final List<SubscriptionState> subscriptions = new ArrayList<>();
@@ -672,7 +784,9 @@ public final class FakePubSubServer implements AutoCloseable {
     /** Ends a lease; a nacked or expired message goes to the front of the queue. */
     void endLease(Lease lease, boolean redeliver) {
       leases.remove(lease.ackId);
-      lease.stream.released(lease);
+      if (lease.stream != null) {
+        lease.stream.released(lease);
+      }
       if (redeliver) {
         ready.addFirst(lease.delivery);
       }
@@ -692,7 +806,10 @@ public final class FakePubSubServer implements AutoCloseable {
   private static final class Lease {
     final String ackId;
     final Delivery delivery;
+
+    /** The stream the message was leased to, or null for a synchronous Pull. */
     final PullStream stream;
+
     long deadlineNanos;
 
     Lease(String ackId, Delivery delivery, PullStream stream, long deadlineNanos) {

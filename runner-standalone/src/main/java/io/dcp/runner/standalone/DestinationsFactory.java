@@ -1,0 +1,90 @@
+package io.dcp.runner.standalone;
+
+import io.dcp.adapters.bigquery.BigQueryTableAdmin;
+import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.core.config.DcpConfig;
+import io.dcp.core.mapping.JsonMessageMapper;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
+import io.dcp.core.pipeline.TableRoute;
+import io.dcp.core.pipeline.TableSetup;
+import io.dcp.core.port.RowSink;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TableAdmin;
+import io.dcp.core.schema.SchemaException;
+import io.dcp.core.schema.SchemaJson;
+import io.dcp.core.schema.TableSchema;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The tables of a config, for {@code run} and {@code replay}: {@code table.id}, or those {@code
+ * table.route} names, each with its schema and mapper; with {@code schema.evolution: add-columns},
+ * mappers that report new fields.
+ */
+final class DestinationsFactory {
+  private DestinationsFactory() {}
+
+  /**
+   * Opens the destinations, after checking that every schema fits the mapping.
+   *
+   * @param changeTables prepare tables as the config allows (BigQuery: create them, add the schema
+   *     file's columns; the dead-letter table too) and let evolution add columns; false changes
+   *     nothing in the warehouse (a dry run)
+   */
+  static Destinations open(
+      DcpConfig config, TableSchema schema, RowSink rows, Clock clock, boolean changeTables)
+      throws SinkException, SchemaException {
+    DcpConfig.Table table = config.table();
+    Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : table.schemas().entrySet()) {
+      schemas.put(TableId.parse(e.getKey()), SchemaJson.read(Path.of(e.getValue())));
+    }
+    String sourceName = config.source().name();
+    Function<TableSchema, MessageMapper> mappers =
+        s -> {
+          JsonMessageMapper mapper =
+              JsonMessageMapper.create(s, config.mapping(), sourceName, clock);
+          return table.addColumns() ? mapper.reportingNewColumns() : mapper;
+        };
+    // Every schema must fit the mapping before anything is read.
+    mappers.apply(schema);
+    schemas.values().forEach(mappers::apply);
+    Optional<TableAdmin> admin = Optional.empty();
+    Optional<TableSetup> setup = Optional.empty();
+    if (changeTables && rows instanceof DuckDbRowSink duckdb) {
+      admin = Optional.of(duckdb.tableAdmin());
+    } else if (changeTables) {
+      admin =
+          Optional.of(
+              BigQueryTableAdmin.connect(
+                  config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()));
+      setup =
+          Optional.of(
+              new TableSetup(
+                  admin.get(), table.create(), table.options(), table.addMissingColumns()));
+      if (config.deadLetter().type().equals("table")) {
+        // The table admin logs each change it makes.
+        setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));
+      }
+    }
+    return Destinations.open(
+        new Destinations.Settings(
+            TableId.parse(table.id()),
+            schema,
+            schemas,
+            table.route().isEmpty()
+                ? Optional.empty()
+                : Optional.of(TableRoute.parse(table.route())),
+            table.routeMaxTables(),
+            mappers,
+            admin,
+            setup,
+            changeTables && table.addColumns()));
+  }
+}
