@@ -9,6 +9,7 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineSettings;
+import io.dcp.core.pipeline.Replay;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.PipelineMetrics;
@@ -199,6 +200,44 @@ class SchemaEvolutionAndRoutingTest {
     assertThat(query("SELECT * FROM trades")).containsExactly("t1 | 100");
     assertThat(query("SELECT message_id, errorMessage FROM dead_letters"))
         .containsExactly("4 | map: $.qty: \"lots\" is not an INT64");
+  }
+
+  @Test
+  void replayAddsTheColumnsDeadLettersNeedAndLandsThemInTheirRoutedTable() throws Exception {
+    try (DuckDbRowSink sink = DuckDbRowSink.open(file())) {
+      Message late = message("9", "{\"id\":\"t9\",\"venue\":\"XNAS\"}", Map.of("kind", "trade"));
+      new TableDeadLetterSink(sink, TableId.local("dead_letters"))
+          .write(
+              List.of(
+                  io.dcp.core.model.DeadLetter.of(
+                      late,
+                      io.dcp.core.model.Stage.MAP,
+                      "$.venue",
+                      "unknown field (mapping.unknownFields is reject)",
+                      NOW)));
+      Destinations destinations =
+          Destinations.open(
+              new Destinations.Settings(
+                  QUOTES,
+                  SCHEMA,
+                  Map.of(),
+                  Optional.of(TableRoute.parse("${attr:kind}s")),
+                  10,
+                  schema ->
+                      JsonMessageMapper.create(schema, MappingConfig.typed(), "test", CLOCK)
+                          .reportingNewColumns(),
+                  Optional.of(sink.tableAdmin()),
+                  Optional.empty(),
+                  true));
+
+      Replay.Report report =
+          new Replay(sink.deadLetterStore(TableId.local("dead_letters")), destinations, sink)
+              .run(io.dcp.core.port.DeadLetterQuery.all(), false);
+
+      assertThat(report.landed()).isEqualTo(1);
+    }
+    assertThat(query("SELECT id, venue FROM trades")).containsExactly("t9 | XNAS");
+    assertThat(query("SELECT count(*) FROM dead_letters")).containsExactly("0");
   }
 
   @Test
