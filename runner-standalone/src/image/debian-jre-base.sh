@@ -2,8 +2,9 @@
 # Builds the dcp image's base from Debian's own packages, for machines that reach a Debian
 # package mirror but no container registry: Debian 12 (bookworm) minbase with
 # openjdk-17-jre-headless and ca-certificates, written as a docker-archive tarball that Jib takes
-# as its base (-Dimage.base=tar://$PWD/OUTPUT.tar). Needs root and debootstrap
-# (apt-get install debootstrap).
+# as its base. At .image/debian-jre-base.tar it turns the build's image profile on (.ci/run puts
+# it there); elsewhere, pass -Pimage -Dimage.base=tar://$PWD/OUTPUT.tar. Needs root and
+# debootstrap (apt-get install debootstrap).
 #
 # usage: debian-jre-base.sh OUTPUT.tar [MIRROR]   (MIRROR: debootstrap's default when omitted)
 set -euo pipefail
