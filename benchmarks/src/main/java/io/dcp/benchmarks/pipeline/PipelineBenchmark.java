@@ -8,15 +8,18 @@ import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.TableDeadLetterSink;
+import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
+import io.dcp.core.schema.TableSchema;
 import io.dcp.core.testing.QuoteEvents;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -27,6 +30,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +44,10 @@ import java.util.function.LongSupplier;
  * discarding sink or DuckDB. Reports messages/s, end-to-end latency (generation to commit) and peak
  * heap, side by side with mapping alone on one thread over the same messages.
  *
- * <p>{@code PipelineBenchmark [messages] [discard|duckdb]}
+ * <p>{@code PipelineBenchmark [messages] [discard|duckdb] [one|attr|field|evolve]}: the last
+ * argument writes one table, or routes to six tables by attribute ({@code quotes_${attr:symbol}})
+ * or by payload field ({@code quotes_${field:symbol}}), or writes one table with schema evolution
+ * on (no field is new: the cost of looking for new fields).
  */
 public final class PipelineBenchmark {
   private PipelineBenchmark() {}
@@ -46,6 +55,7 @@ public final class PipelineBenchmark {
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String sinkName = args.length > 1 ? args[1] : "discard";
+    String tables = args.length > 2 ? args[2] : "one";
     byte[][] payloads = payloads(count);
 
     JsonMessageMapper mapper =
@@ -71,9 +81,7 @@ public final class PipelineBenchmark {
     IngestPipeline pipeline =
         new IngestPipeline(
             new GeneratorSource(payloads),
-            mapper,
-            TableId.local("quotes"),
-            MappingBenchmark.flatSchema(),
+            destinations(tables, mapper, sink),
             sink,
             new TableDeadLetterSink(sink, TableId.local("dead_letters")),
             PipelineSettings.defaults(),
@@ -87,7 +95,7 @@ public final class PipelineBenchmark {
     double rate = count / seconds;
 
     System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);
-    System.out.printf("sink                %s%n", sinkName);
+    System.out.printf("sink                %s, tables: %s%n", sinkName, tables);
     System.out.printf("pipeline            %,.0f messages/s (%.2f s)%n", rate, seconds);
     System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
     System.out.printf("pipeline / mapping  %.2f%n", rate / baselineRate);
@@ -100,6 +108,31 @@ public final class PipelineBenchmark {
     System.out.printf(
         "acked %,d, nacked %,d, dead letters %,d%n",
         pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
+  }
+
+  private static Destinations destinations(String tables, JsonMessageMapper mapper, RowSink sink)
+      throws io.dcp.core.port.SinkException {
+    TableSchema schema = MappingBenchmark.flatSchema();
+    Optional<TableRoute> route =
+        switch (tables) {
+          case "attr" -> Optional.of(TableRoute.parse("quotes_${attr:symbol}"));
+          case "field" -> Optional.of(TableRoute.parse("quotes_${field:symbol}"));
+          default -> Optional.empty();
+        };
+    boolean evolve = tables.equals("evolve");
+    Optional<io.dcp.core.port.TableAdmin> admin =
+        evolve ? Optional.of(new SchemaOnlyAdmin(schema)) : Optional.empty();
+    return Destinations.open(
+        new Destinations.Settings(
+            TableId.local("quotes"),
+            schema,
+            Map.of(),
+            route,
+            10,
+            s -> evolve ? mapper.reportingNewColumns() : mapper,
+            admin,
+            Optional.empty(),
+            evolve));
   }
 
   static byte[][] payloads(int count) {
@@ -135,7 +168,15 @@ public final class PipelineBenchmark {
               () -> {
                 try {
                   for (int i = 0; i < payloads.length && !stopped; i++) {
-                    receiver.receive(Message.of("m" + i, payloads[i], Instant.now()), NO_OP);
+                    receiver.receive(
+                        new Message(
+                            "m" + i,
+                            payloads[i],
+                            Map.of("symbol", SYMBOLS[i % SYMBOLS.length]),
+                            Instant.now(),
+                            "",
+                            0),
+                        NO_OP);
                   }
                   exhausted.complete(null);
                 } catch (InterruptedException e) {
@@ -169,6 +210,25 @@ public final class PipelineBenchmark {
         @Override
         public void nack() {}
       };
+
+  /** The symbols of {@code QuoteEvents}, in its order: attribute i matches payload i. */
+  private static final String[] SYMBOLS = {"AAPL", "MSFT", "NVDA", "AMZN", "SAP", "ASML"};
+
+  /** A warehouse that knows one schema and never changes: evolution with no new field. */
+  private record SchemaOnlyAdmin(TableSchema schema) implements io.dcp.core.port.TableAdmin {
+    @Override
+    public Optional<TableSchema> schema(TableId table) {
+      return Optional.of(schema);
+    }
+
+    @Override
+    public void create(TableId table, TableSchema s, io.dcp.core.port.TableOptions options) {}
+
+    @Override
+    public void addColumns(TableId table, List<io.dcp.core.schema.Field> columns) {
+      throw new IllegalStateException("the benchmark's events have no new field: " + columns);
+    }
+  }
 
   /** Commits nothing, instantly: measures the pipeline machinery alone. */
   static final class DiscardingRowSink implements RowSink {
