@@ -135,6 +135,63 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void readsRoutingAndEvolutionSettings() throws Exception {
+    DcpConfig config =
+        new ConfigLoader(Map.of("DCP_TABLE_SCHEMAS", "events_click=click.json"))
+            .load(
+                file(MINIMAL),
+                List.of("table.route=events_${attr:type}", "schema.evolution=add-columns"));
+
+    assertThat(config.table().route()).isEqualTo("events_${attr:type}");
+    assertThat(config.table().routeMaxTables()).isEqualTo(100);
+    assertThat(config.table().schemas()).isEqualTo(Map.of("events_click", "click.json"));
+    assertThat(config.table().addColumns()).isTrue();
+  }
+
+  @Test
+  void reportsBadRoutingAndEvolutionSettingsWithTheirKeys() throws Exception {
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(
+                        file(MINIMAL),
+                        List.of(
+                            "table.schemas.a b/c=x.json",
+                            "table.route=events_${header:type}",
+                            "table.routeMaxTables=0",
+                            "schema.evolution=rename-columns")))
+        .isInstanceOf(ConfigException.class)
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "schema.evolution: 'rename-columns' is not one of none, add-columns",
+                "table.route: '${header:type}' is not a placeholder dcp knows: use ${attr:NAME} for"
+                    + " an attribute or ${field:NAME} (or ${field:a.b}) for a payload field",
+                "table.routeMaxTables: '0' is not a whole number greater than 0",
+                "table.schemas.a b/c: invalid table name 'a b/c': 1-1024 letters, digits,"
+                    + " underscores, dashes or spaces"));
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(
+                        file(MINIMAL),
+                        List.of(
+                            "table.schemas=t=t.json",
+                            "schema.evolution=add-columns",
+                            "mapping.mode=raw",
+                            "mapping.columns.payload=metadata:payload")))
+        .isInstanceOf(ConfigException.class)
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "schema.evolution: raw mode keeps the whole payload in one column, so no field"
+                    + " becomes a column: use mapping.mode typed, or schema.evolution none",
+                "table.schemas: only routed tables take their own schema: set table.route too"));
+  }
+
+  @Test
   void reportsBadMetricsSettingsWithTheirKeys() throws Exception {
     ConfigLoader loader = new ConfigLoader(Map.of("DCP_METRICS_TAGS", "env=prod,prod"));
 
