@@ -1,6 +1,5 @@
 package io.dcp.runner.standalone;
 
-import static io.dcp.runner.standalone.process.LoopbackCloud.PROJECT;
 import static io.dcp.runner.standalone.process.LoopbackCloud.SUBSCRIPTION;
 import static io.dcp.runner.standalone.process.LoopbackCloud.TOPIC;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,47 +67,28 @@ class RoutingAndEvolutionIT {
          {"name": "symbol", "type": "STRING", "mode": "REQUIRED"},
          {"name": "qty", "type": "INT64"}]
         """);
-    Path config = dir.resolve("dcp.yaml");
-    Files.writeString(
-        config,
-        """
-        source:
-          type: pubsub
-          pubsub:
-            subscription: %s
-            endpoint: %s
-        sink:
-          type: bigquery
-          bigquery:
-            project: %s
-            endpoint: %s
-            restEndpoint: %s
-        deadLetter:
-          type: bigquery-table
-          table: demo-project.market.dead_letters
-        table:
-          id: demo-project.market.unrouted
-          schema: %s
-          create: true
-          route: market.${attr:kind}s
-          schemas:
-            market.trades: %s
-        schema:
-          evolution: add-columns
-        mapping:
-          columns:
-            message_id: metadata:message_id
-        admin:
-          enabled: false
-        """
-            .formatted(
-                SUBSCRIPTION,
-                cloud.pubsub.endpoint(),
-                PROJECT,
-                cloud.write.endpoint(),
-                cloud.rest.url(),
-                quotes,
-                trades));
+    Path config =
+        cloud.configWithTable(
+            dir,
+            """
+            table:
+              id: demo-project.market.unrouted
+              schema: %s
+              create: true
+              route: market.${attr:kind}s
+              schemas:
+                market.trades: %s
+            """
+                .formatted(quotes, trades),
+            """
+            deadLetter:
+              type: bigquery-table
+              table: demo-project.market.dead_letters
+            schema:
+              evolution: add-columns
+            admin:
+              enabled: false
+            """);
     List<PubsubMessage> messages = new ArrayList<>();
     messages.add(message("quote", "{\"symbol\":\"AAPL\",\"bid\":1.5}"));
     messages.add(message("trade", "{\"symbol\":\"AAPL\",\"qty\":100}"));

@@ -47,6 +47,23 @@ public final class LoopbackCloud implements AutoCloseable {
    * admin:}.
    */
   public Path config(Path dir, Path schema, String sections) throws IOException {
+    return configWithTable(
+        dir,
+        """
+        table:
+          id: %s
+          schema: %s
+          create: true
+        """
+            .formatted(TABLE, schema.toAbsolutePath()),
+        sections);
+  }
+
+  /**
+   * Writes a dcp config reading the subscription and writing BigQuery, with {@code table} (a {@code
+   * table:} section) and {@code sections} appended.
+   */
+  public Path configWithTable(Path dir, String table, String sections) throws IOException {
     Path file = dir.resolve("dcp.yaml");
     Files.writeString(
         file,
@@ -62,22 +79,12 @@ public final class LoopbackCloud implements AutoCloseable {
             project: %s
             endpoint: %s
             restEndpoint: %s
-        table:
-          id: %s
-          schema: %s
-          create: true
         mapping:
           columns:
             message_id: metadata:message_id
         """
-                .formatted(
-                    SUBSCRIPTION,
-                    pubsub.endpoint(),
-                    PROJECT,
-                    write.endpoint(),
-                    rest.url(),
-                    TABLE,
-                    schema.toAbsolutePath())
+                .formatted(SUBSCRIPTION, pubsub.endpoint(), PROJECT, write.endpoint(), rest.url())
+            + table
             + sections);
     return file;
   }
