@@ -58,6 +58,14 @@ public final class BigQueryTableAdmin implements TableAdmin {
    * to that {@code http(s)://host:port} with no credentials (tests, fakes).
    */
   public static BigQueryTableAdmin connect(String project, String host) {
+    return new BigQueryTableAdmin(client(project, host), project);
+  }
+
+  /**
+   * Returns a BigQuery REST client with Application Default Credentials, or, when {@code host} is
+   * not empty, for that {@code http(s)://host:port} with no credentials; its own retries are off.
+   */
+  static BigQuery client(String project, String host) {
     var options =
         BigQueryOptions.newBuilder()
             .setProjectId(project)
@@ -65,7 +73,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
     if (!host.isEmpty()) {
       options.setHost(host).setCredentials(NoCredentials.getInstance());
     }
-    return new BigQueryTableAdmin(options.build().getService(), project);
+    return options.build().getService();
   }
 
   @Override
@@ -228,7 +236,8 @@ public final class BigQueryTableAdmin implements TableAdmin {
     }
   }
 
-  private TableId qualified(TableId table) {
+  /** Returns {@code table} with this admin's project when it names none. */
+  TableId qualified(TableId table) {
     if (table.isLocal()) {
       throw new IllegalArgumentException(
           "BigQuery table '" + table + "' needs a dataset: dataset.table or project.dataset.table");
@@ -236,7 +245,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
     return table.project().isEmpty() ? new TableId(project, table.dataset(), table.table()) : table;
   }
 
-  private static com.google.cloud.bigquery.TableId restId(TableId id) {
+  static com.google.cloud.bigquery.TableId restId(TableId id) {
     return com.google.cloud.bigquery.TableId.of(id.project(), id.dataset(), id.table());
   }
 
@@ -292,7 +301,8 @@ public final class BigQueryTableAdmin implements TableAdmin {
     return out;
   }
 
-  private SinkException classify(TableId id, String action, BigQueryException e) {
+  /** Classifies a REST failure to {@code action} table {@code id}, with the fix when known. */
+  SinkException classify(TableId id, String action, BigQueryException e) {
     String dataset = id.project() + ":" + id.dataset();
     String detail = e.getMessage();
     return switch (e.getCode()) {

@@ -1,5 +1,6 @@
 package io.dcp.runner.standalone;
 
+import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
 import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
@@ -31,13 +32,15 @@ import picocli.CommandLine.Spec;
 /**
  * Sends dead letters through the current mapping again: those that now map land in the table and
  * leave the dead letters (a DuckDB dead-letter table, or a subscription of the Pub/Sub dead-letter
- * topic); the others stay. {@code --dry-run} only says what would happen.
+ * topic) or, from a BigQuery dead-letter table, are marked replayed in its {@code <table>_replayed}
+ * ledger; the others stay. {@code --dry-run} only says what would happen, and creates nothing.
  */
 @Command(
     name = "replay",
     description =
-        "Replays dead letters through the current mapping; what now lands leaves the dead-letter"
-            + " table, or the dead-letter topic's subscription (--subscription).")
+        "Replays dead letters through the current mapping; what now lands leaves the DuckDB"
+            + " dead-letter table or the dead-letter topic's subscription (--subscription), or is"
+            + " marked replayed in the BigQuery dead-letter table's <table>_replayed ledger.")
 final class ReplayCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
@@ -77,7 +80,9 @@ final class ReplayCommand implements Callable<Integer> {
           "With --subscription: messages pulled and held at once, at most (${DEFAULT-VALUE}).")
   int maxMessages;
 
-  @Option(names = "--dry-run", description = "Map only; write, remove and ack nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Map only; write, remove, mark and ack nothing, and create no table.")
   boolean dryRun;
 
   @Spec CommandSpec spec;
@@ -123,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
                 new PubSubDeadLetterStore(storeSettings, System.getenv())) {
           Replay.Report report =
               new Replay(store, destinations(config, schema, sink), sink).run(query, dryRun);
-          print(out, report, "the subscription");
+          print(out, report, "landed and left the subscription");
           if (store.foreignMessages() > 0) {
             out.printf(
                 "%,d messages of %s are not dcp dead letters (no dcp_stage attribute): never"
@@ -137,6 +142,8 @@ final class ReplayCommand implements Callable<Integer> {
                 maxMessages);
           }
         }
+      } else if (config.sink().type().equals("bigquery")) {
+        replayBigQueryTable(config, schema, query, out);
       } else {
         try (DuckDbRowSink sink = DuckDbRowSink.open(config.sink().duckdbPath())) {
           Replay.Report report =
@@ -145,7 +152,7 @@ final class ReplayCommand implements Callable<Integer> {
                       destinations(config, schema, sink),
                       sink)
                   .run(query, dryRun);
-          print(out, report, "the dead-letter table");
+          print(out, report, "landed and left the dead-letter table");
         }
       }
       out.flush();
@@ -155,6 +162,34 @@ final class ReplayCommand implements Callable<Integer> {
       err.println("replay failed: " + e.getMessage());
       err.flush();
       return 1;
+    }
+  }
+
+  /**
+   * Replays a BigQuery dead-letter table: rows go through the Storage Write sink as with {@code dcp
+   * run}, and what lands is marked in the table's ledger, since rows still in the streaming buffer
+   * cannot be deleted.
+   */
+  private void replayBigQueryTable(
+      DcpConfig config, TableSchema schema, DeadLetterQuery query, PrintWriter out)
+      throws SinkException {
+    try (RowSink sink = RowSinkFactory.open(config)) {
+      BigQueryDeadLetterStore store =
+          BigQueryDeadLetterStore.connect(
+              config.sink().bigqueryProject(),
+              config.sink().bigqueryRestEndpoint(),
+              TableId.parse(config.deadLetter().table()),
+              sink,
+              Clock.systemUTC());
+      Replay.Report report =
+          new Replay(store, destinations(config, schema, sink), sink).run(query, dryRun);
+      print(out, report, "landed and were marked replayed in " + store.ledger());
+      if (store.foreignRows() > 0) {
+        out.printf(
+            "%,d rows of %s are not dcp dead letters (no stage or message_id): never replayed,"
+                + " they stay.%n",
+            store.foreignRows(), config.deadLetter().table());
+      }
     }
   }
 
@@ -191,23 +226,16 @@ final class ReplayCommand implements Callable<Integer> {
               + "): drop --subscription, or point --config at the config that publishes to the"
               + " topic");
     }
-    if (!fromTopic && config.sink().type().equals("bigquery")) {
-      return Optional.of(
-          "dcp replay reads a DuckDB dead-letter table or a subscription of a Pub/Sub dead-letter"
-              + " topic, not a BigQuery dead-letter table ("
-              + config.deadLetter().table()
-              + "): to replay dead letters, send them to a topic (deadLetter.type: pubsub-topic,"
-              + " deadLetter.pubsub.topic) and replay a subscription of it with --subscription");
-    }
     return Optional.empty();
   }
 
-  private void print(PrintWriter out, Replay.Report report, String where) {
+  /** Prints the report; {@code landed} says what became of the dead letters that landed. */
+  private void print(PrintWriter out, Replay.Report report, String landed) {
     out.printf(
         "%,d dead letters selected: %,d %s (%,d rows), %,d %s.%n",
         report.selected(),
         report.landed(),
-        dryRun ? "would land" : "landed and left " + where,
+        dryRun ? "would land" : landed,
         report.rows(),
         report.selected() - report.landed(),
         dryRun ? "would stay" : "stay");

@@ -2,6 +2,9 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dcp.core.model.TableId;
+import io.dcp.testing.bigquery.FakeBigQueryRestServer;
+import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import io.dcp.testing.pubsub.FakePubSubServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -309,25 +312,73 @@ class DcpCommandTest {
   }
 
   @Test
-  void replayNamesTheAlternativeToABigQueryDeadLetterTable() {
-    Result result =
-        dcp(
-            args(
-                "replay",
-                "--set",
-                "sink.type=bigquery",
-                "--set",
-                "sink.bigquery.project=demo-project",
-                "--set",
-                "table.id=demo-project.market.quotes",
-                "--set",
-                "deadLetter.table=demo-project.market.dead_letters"));
+  void replayFromABigQueryDeadLetterTableMarksWhatLandsInItsLedgerExactlyOnce() throws Exception {
+    Path input = dir.resolve("quotes.ndjson");
+    Files.writeString(
+        input,
+        """
+        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
+        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
+        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
+        {"ts":"2026-11-24T14:00:03Z"}
+        """);
+    Path schema = dir.resolve("schema.json");
+    Files.writeString(
+        schema,
+        """
+        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
+         {"name":"ts","type":"TIMESTAMP"},
+         {"name":"message_id","type":"STRING"},
+         {"name":"ingested_at","type":"TIMESTAMP"}]
+        """);
+    TableId quotes = TableId.parse("demo-project.market.quotes");
+    TableId deadLetters = TableId.parse("demo-project.market.dead_letters");
+    TableId ledger = TableId.parse("demo-project.market.dead_letters_replayed");
+    try (FakeBigQueryWriteServer write = FakeBigQueryWriteServer.start();
+        FakeBigQueryRestServer rest = FakeBigQueryRestServer.start(write)) {
+      rest.createDataset("demo-project", "market");
+      List<String> base =
+          List.of(
+              "--set", "source.ndjson.paths=" + input,
+              "--set", "table.schema=" + schema,
+              "--set", "table.id=" + quotes,
+              "--set", "table.create=true",
+              "--set", "sink.type=bigquery",
+              "--set", "sink.bigquery.project=demo-project",
+              "--set", "sink.bigquery.endpoint=" + write.endpoint(),
+              "--set", "sink.bigquery.restEndpoint=" + rest.url(),
+              "--set", "deadLetter.table=" + deadLetters,
+              "--set", "admin.enabled=false");
+      Result first = dcp(with(base, "run", "--set", "mapping.unknownFields=reject"));
+      assertThat(first.out()).as(first.err()).contains("4 messages, 1 rows written");
+      assertThat(write.rows(deadLetters)).hasSize(3);
 
-    assertThat(result.status()).as(result.err()).isEqualTo(2);
-    assertThat(result.err())
-        .contains("not a BigQuery dead-letter table (demo-project.market.dead_letters)")
-        .contains("deadLetter.type: pubsub-topic")
-        .contains("--subscription");
+      Result dry = dcp(with(base, "replay", "--dry-run"));
+      boolean ledgerAfterDryRun = rest.table(ledger).isPresent();
+      Result stage = dcp(with(base, "replay", "--dry-run", "--stage", "decode"));
+      Result replay = dcp(with(base, "replay"));
+      Result again = dcp(with(base, "replay"));
+
+      assertThat(dry.status()).as(dry.err()).isZero();
+      assertThat(dry.out())
+          .contains("3 dead letters selected: 2 would land (2 rows), 1 would stay.")
+          .contains("     1  map: $.symbol: missing required field");
+      assertThat(ledgerAfterDryRun).isFalse();
+      assertThat(stage.out()).contains("0 dead letters selected");
+      assertThat(replay.status()).as(replay.err()).isZero();
+      assertThat(replay.out())
+          .contains(
+              "3 dead letters selected: 2 landed and were marked replayed in"
+                  + " demo-project.market.dead_letters_replayed (2 rows), 1 stay.");
+      assertThat(again.out()).contains("1 dead letters selected: 0 landed");
+      assertThat(write.rows(quotes))
+          .extracting(r -> r.get("message_id"))
+          .containsExactlyInAnyOrder("quotes.ndjson:1", "quotes.ndjson:2", "quotes.ndjson:3");
+      assertThat(write.rows(ledger))
+          .extracting(r -> r.get("message_id"))
+          .containsExactlyInAnyOrder("quotes.ndjson:2", "quotes.ndjson:3");
+      assertThat(write.rows(deadLetters)).hasSize(3);
+    }
   }
 
   private String[] with(List<String> base, String... head) {

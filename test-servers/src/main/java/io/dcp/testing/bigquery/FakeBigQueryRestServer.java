@@ -31,10 +31,14 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A loopback HTTP fake of the few BigQuery REST endpoints table admin uses: {@code tables.get},
- * {@code tables.insert}, {@code tables.patch} and {@code tables.update}, answering with the JSON
- * the real API returns (table resources, and {@code {"error": {...}}} bodies with the real reasons:
- * notFound, duplicate, invalid).
+ * A loopback HTTP fake of the few BigQuery REST endpoints table admin and dead-letter replay use:
+ * {@code tables.get}, {@code tables.insert}, {@code tables.patch}, {@code tables.update} and {@code
+ * tabledata.list}, answering with the JSON the real API returns (table resources, pages of rows in
+ * the {@code {"f":[{"v":...}]}} cell format, and {@code {"error": {...}}} bodies with the real
+ * reasons: notFound, duplicate, invalid).
+ *
+ * <p>{@code tabledata.list} serves the rows committed to the {@link FakeBigQueryWriteServer} the
+ * fake shares its tables with (none without one), in commit order.
  *
  * <p>Point {@code BigQueryOptions.setHost} at {@link #url()}. Datasets must be registered before
  * tables can be inserted into them, as in BigQuery. A patch that drops a column or adds a REQUIRED
@@ -42,7 +46,8 @@ import java.util.zip.GZIPInputStream;
  */
 public final class FakeBigQueryRestServer implements AutoCloseable {
   private static final Pattern TABLES =
-      Pattern.compile("/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/?]+))?");
+      Pattern.compile(
+          "/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables(?:/([^/?]+)(/data)?)?");
 
   private final ObjectMapper json = new ObjectMapper();
   private final HttpServer server;
@@ -51,6 +56,7 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
   private final FakeBigQueryWriteServer writeServer;
+  private volatile int maxPageRows = 100_000;
 
   private FakeBigQueryRestServer(FakeBigQueryWriteServer writeServer) throws IOException {
     this.writeServer = writeServer;
@@ -86,6 +92,17 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
   /** Returns the stored table resource, as {@code tables.get} would return it. */
   public Optional<JsonNode> table(TableId table) {
     return Optional.ofNullable(tables.get(table)).map(JsonNode::deepCopy);
+  }
+
+  /**
+   * Makes {@code tabledata.list} answer at most {@code rows} rows per page whatever {@code
+   * maxResults} asks, as BigQuery caps a page by its size, so tests see paging.
+   */
+  public void limitPageRows(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows must be at least 1, not " + rows);
+    }
+    maxPageRows = rows;
   }
 
   /** Returns every request received, as {@code METHOD path}. */
@@ -136,6 +153,14 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
             404,
             "notFound",
             "Not found: Table " + project + ":" + dataset + "." + tableName);
+        return;
+      }
+      if (m.group(4) != null) {
+        if (method.equals("GET")) {
+          TableDataList.respond(this, exchange, id, stored, query(exchange));
+        } else {
+          error(exchange, 405, "invalid", "Method " + method + " not supported by the fake");
+        }
         return;
       }
       switch (method) {
@@ -261,7 +286,36 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
     return null;
   }
 
-  private static TableSchema coreSchema(JsonNode fields) {
+  /** Returns the committed rows of {@code table}. */
+  List<io.dcp.core.model.Row> committedRows(TableId table) {
+    return writeServer == null ? List.of() : writeServer.rows(table);
+  }
+
+  int maxPageRows() {
+    return maxPageRows;
+  }
+
+  ObjectMapper json() {
+    return json;
+  }
+
+  private static Map<String, String> query(HttpExchange exchange) {
+    Map<String, String> out = new java.util.HashMap<>();
+    String raw = exchange.getRequestURI().getRawQuery();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value =
+          eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      out.put(key, value);
+    }
+    return out;
+  }
+
+  static TableSchema coreSchema(JsonNode fields) {
     return new TableSchema(coreFields(fields));
   }
 
@@ -300,8 +354,7 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
     }
   }
 
-  private void error(HttpExchange exchange, int code, String reason, String message)
-      throws IOException {
+  void error(HttpExchange exchange, int code, String reason, String message) throws IOException {
     ObjectNode body = json.createObjectNode();
     ObjectNode error = body.putObject("error");
     error.put("code", code);
@@ -319,7 +372,7 @@ public final class FakeBigQueryRestServer implements AutoCloseable {
     respond(exchange, code, body);
   }
 
-  private void respond(HttpExchange exchange, int code, JsonNode body) throws IOException {
+  void respond(HttpExchange exchange, int code, JsonNode body) throws IOException {
     byte[] bytes = json.writeValueAsBytes(body);
     exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
     exchange.sendResponseHeaders(code, bytes.length);

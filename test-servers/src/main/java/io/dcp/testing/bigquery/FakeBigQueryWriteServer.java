@@ -134,6 +134,17 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     return table(table).map(t -> List.copyOf(t.rows)).orElse(List.of());
   }
 
+  /**
+   * Commits {@code rows} to a registered table as an append would, for tests that read rows back
+   * without writing them through the Storage Write API first.
+   */
+  public void addRows(TableId table, List<Row> rows) {
+    table(table)
+        .orElseThrow(() -> new IllegalArgumentException("no table " + table))
+        .rows
+        .addAll(rows);
+  }
+
   /** Returns the serialized size of every AppendRows request received, in order. */
   public List<Integer> requestSizes() {
     return List.copyOf(requestSizes);
