@@ -10,7 +10,6 @@ import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -301,7 +300,7 @@ public final class Destinations {
           LOG.log(
               Level.INFO,
               "schema.evolution: added NULLABLE columns {0} to table {1}",
-              names("", missing),
+              TableSetup.names(missing),
               table);
         }
       }
@@ -323,19 +322,6 @@ public final class Destinations {
     public String toString() {
       return table.toString();
     }
-  }
-
-  /** The column names of {@code fields}, sub-fields as {@code struct.field}. */
-  static String names(String prefix, List<Field> fields) {
-    List<String> names = new ArrayList<>();
-    for (Field f : fields) {
-      if (f.type() == FieldType.STRUCT && !f.fields().isEmpty()) {
-        names.add(names(prefix + f.name() + ".", f.fields()));
-      } else {
-        names.add(prefix + f.name());
-      }
-    }
-    return String.join(", ", names);
   }
 
   private record Version(TableSchema schema, MessageMapper mapper) {}

@@ -350,7 +350,7 @@ public final class IngestPipeline implements AutoCloseable {
                 Stage.MAP,
                 "",
                 "schema.evolution could not add columns "
-                    + Destinations.names("", added.columns())
+                    + TableSetup.names(added.columns())
                     + " to table "
                     + destination
                     + ": "
@@ -364,7 +364,7 @@ public final class IngestPipeline implements AutoCloseable {
                 Stage.MAP,
                 "",
                 "fields "
-                    + Destinations.names("", still.columns())
+                    + TableSetup.names(still.columns())
                     + " still have no column in table "
                     + destination
                     + " after schema.evolution added them",

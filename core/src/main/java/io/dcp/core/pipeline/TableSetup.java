@@ -135,15 +135,18 @@ public final class TableSetup {
     return out;
   }
 
-  private static String names(List<Field> fields) {
+  /** The column names of {@code fields}, sub-fields as {@code struct.field}. */
+  static String names(List<Field> fields) {
+    return names("", fields);
+  }
+
+  private static String names(String prefix, List<Field> fields) {
     List<String> names = new ArrayList<>();
     for (Field f : fields) {
       if (f.type() == FieldType.STRUCT && !f.fields().isEmpty()) {
-        for (String sub : List.of(names(f.fields()).split(", "))) {
-          names.add(f.name() + "." + sub);
-        }
+        names.add(names(prefix + f.name() + ".", f.fields()));
       } else {
-        names.add(f.name());
+        names.add(prefix + f.name());
       }
     }
     return String.join(", ", names);
