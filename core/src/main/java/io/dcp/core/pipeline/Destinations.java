@@ -227,9 +227,8 @@ public final class Destinations {
   private Destination open(TableId table) throws SinkException {
     TableSchema schema = schemas.getOrDefault(table, defaultSchema);
     if (setup.isPresent()) {
-      for (String change : setup.get().prepare(table, schema, Optional.empty())) {
-        LOG.log(Level.INFO, change);
-      }
+      // The table admin logs each change it makes.
+      setup.get().prepare(table, schema, Optional.empty());
     }
     if (addColumns) {
       TableAdmin tableAdmin = admin.orElseThrow();
