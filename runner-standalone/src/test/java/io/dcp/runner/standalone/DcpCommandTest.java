@@ -166,26 +166,33 @@ class DcpCommandTest {
     }
   }
 
+  /** Quotes for the replay tests: one lands, two carry an unknown field, one lacks its symbol. */
+  private static final String REPLAY_INPUT =
+      """
+      {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
+      {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
+      {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
+      {"ts":"2026-11-24T14:00:03Z"}
+      """;
+
+  private static final String REPLAY_SCHEMA =
+      """
+      [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
+       {"name":"ts","type":"TIMESTAMP"},
+       {"name":"message_id","type":"STRING"},
+       {"name":"ingested_at","type":"TIMESTAMP"}]
+      """;
+
+  private Path write(String name, String text) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+
   @Test
   void replayTurnsDeadLettersIntoRowsOnceTheMappingIsFixedExactlyOnce() throws Exception {
-    Path input = dir.resolve("quotes.ndjson");
-    Files.writeString(
-        input,
-        """
-        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
-        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
-        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
-        {"ts":"2026-11-24T14:00:03Z"}
-        """);
-    Path schema = dir.resolve("schema.json");
-    Files.writeString(
-        schema,
-        """
-        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
-         {"name":"ts","type":"TIMESTAMP"},
-         {"name":"message_id","type":"STRING"},
-         {"name":"ingested_at","type":"TIMESTAMP"}]
-        """);
+    Path input = write("quotes.ndjson", REPLAY_INPUT);
+    Path schema = write("schema.json", REPLAY_SCHEMA);
     String db = dir.resolve("replay.duckdb").toString();
     List<String> base =
         List.of(
@@ -230,24 +237,8 @@ class DcpCommandTest {
   void replayFromAPubSubDeadLetterSubscriptionAcksWhatLandsAndLeavesTheRest() throws Exception {
     String topic = "projects/demo-project/topics/quotes-dead-letters";
     String subscription = "projects/demo-project/subscriptions/quotes-dead-letters-replay";
-    Path input = dir.resolve("quotes.ndjson");
-    Files.writeString(
-        input,
-        """
-        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
-        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
-        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
-        {"ts":"2026-11-24T14:00:03Z"}
-        """);
-    Path schema = dir.resolve("schema.json");
-    Files.writeString(
-        schema,
-        """
-        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
-         {"name":"ts","type":"TIMESTAMP"},
-         {"name":"message_id","type":"STRING"},
-         {"name":"ingested_at","type":"TIMESTAMP"}]
-        """);
+    Path input = write("quotes.ndjson", REPLAY_INPUT);
+    Path schema = write("schema.json", REPLAY_SCHEMA);
     String db = dir.resolve("replay.duckdb").toString();
     try (FakePubSubServer pubsub = FakePubSubServer.start()) {
       pubsub.createTopic(topic);
@@ -313,24 +304,8 @@ class DcpCommandTest {
 
   @Test
   void replayFromABigQueryDeadLetterTableMarksWhatLandsInItsLedgerExactlyOnce() throws Exception {
-    Path input = dir.resolve("quotes.ndjson");
-    Files.writeString(
-        input,
-        """
-        {"symbol":"AAPL","ts":"2026-11-24T14:00:00Z"}
-        {"symbol":"MSFT","ts":"2026-11-24T14:00:01Z","note":"late print"}
-        {"symbol":"NVDA","ts":"2026-11-24T14:00:02Z","note":"odd lot"}
-        {"ts":"2026-11-24T14:00:03Z"}
-        """);
-    Path schema = dir.resolve("schema.json");
-    Files.writeString(
-        schema,
-        """
-        [{"name":"symbol","type":"STRING","mode":"REQUIRED"},
-         {"name":"ts","type":"TIMESTAMP"},
-         {"name":"message_id","type":"STRING"},
-         {"name":"ingested_at","type":"TIMESTAMP"}]
-        """);
+    Path input = write("quotes.ndjson", REPLAY_INPUT);
+    Path schema = write("schema.json", REPLAY_SCHEMA);
     TableId quotes = TableId.parse("demo-project.market.quotes");
     TableId deadLetters = TableId.parse("demo-project.market.dead_letters");
     TableId ledger = TableId.parse("demo-project.market.dead_letters_replayed");
