@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * Turns one JSON scalar into the Java value of a BigQuery column type, following BigQuery's JSON
@@ -28,6 +29,13 @@ final class Coercion {
   private static final Instant MIN_TIMESTAMP = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
 
+  /**
+   * The longest number text read, as a JSON number or a numeric string: Jackson's own {@code
+   * StreamReadConstraints.DEFAULT_MAX_NUM_LEN}, which the parser enforces on JSON numbers. Every
+   * number is judged at a cost bounded by its text, never by the size its exponent implies.
+   */
+  static final int MAX_NUMBER_TEXT = 1000;
+
   private Coercion() {}
 
   /** Coerces a non-null, non-container JSON value (or any value for JSON/GEOGRAPHY columns). */
@@ -44,7 +52,7 @@ final class Coercion {
       case TIME -> civil(node, path, type);
       case DATETIME -> civil(node, path, type);
       case BYTES -> bytes(node, path);
-      case JSON -> node.toString();
+      case JSON -> json(node, path);
       case GEOGRAPHY -> node.isTextual() ? node.textValue() : geography(node, path);
       case STRUCT -> throw new IllegalStateException("records are mapped by the mapper");
     };
@@ -53,6 +61,28 @@ final class Coercion {
   /** Coerces text from an attribute or metadata value as if it were a JSON string. */
   static Object text(FieldType type, String text, Object path) {
     return scalar(type, com.fasterxml.jackson.databind.node.TextNode.valueOf(text), path);
+  }
+
+  /**
+   * The compact text of a JSON column's value. BigQuery's JSON type holds a number as INT64, UINT64
+   * or FLOAT64, so a number beyond FLOAT64's range ({@code 1e999}) is refused here rather than by
+   * the warehouse.
+   */
+  static String json(JsonNode node, Object path) {
+    checkJsonNumbers(node, path);
+    return node.toString();
+  }
+
+  static void checkJsonNumbers(JsonNode node, Object path) {
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        checkJsonNumbers(child, path);
+      }
+    } else if ((node.isBigDecimal() || node.isBigInteger())
+        && Double.isInfinite(node.doubleValue())) {
+      throw new Rejection(
+          path, show(node) + " is out of FLOAT64 range, the widest number of a JSON column");
+    }
   }
 
   static Rejection notA(JsonNode node, String what, Object path) {
@@ -64,7 +94,20 @@ final class Coercion {
       return node.textValue();
     }
     if (node.isNumber()) {
-      return node.isBigDecimal() ? node.decimalValue().toPlainString() : node.asText();
+      if (!node.isBigDecimal()) {
+        return node.asText();
+      }
+      BigDecimal value = node.decimalValue();
+      if (plainLength(value) > MAX_NUMBER_TEXT) {
+        throw new Rejection(
+            path,
+            show(node)
+                + " is over "
+                + MAX_NUMBER_TEXT
+                + " characters as a STRING (a number goes in as its plain text; send the text as"
+                + " a JSON string)");
+      }
+      return value.toPlainString();
     }
     if (node.isBoolean()) {
       return node.asText();
@@ -81,8 +124,14 @@ final class Coercion {
     }
     if (node.isFloatingPointNumber()) {
       BigDecimal value = node.decimalValue();
-      if (value.signum() != 0 && value.stripTrailingZeros().scale() > 0) {
+      if (value.signum() == 0) {
+        return 0L;
+      }
+      if (value.stripTrailingZeros().scale() > 0) {
         throw new Rejection(path, show(node) + " is not an INT64 (it has a fraction)");
+      }
+      if (integerDigits(value) > 19) {
+        throw new Rejection(path, show(node) + " is out of INT64 range");
       }
       return checkedLong(value.toBigInteger(), node, path);
     }
@@ -92,6 +141,9 @@ final class Coercion {
         try {
           return Long.parseLong(text);
         } catch (NumberFormatException e) {
+          if (significantDigits(text) > 19) {
+            throw new Rejection(path, show(node) + " is out of INT64 range");
+          }
           return checkedLong(
               new BigInteger(text.startsWith("+") ? text.substring(1) : text), node, path);
         }
@@ -129,7 +181,7 @@ final class Coercion {
           break;
       }
       if (isDecimalText(text, true)) {
-        double value = Double.parseDouble(text);
+        double value = Double.parseDouble(longestNumber(node, path));
         if (Double.isInfinite(value)) {
           throw new Rejection(path, show(node) + " is out of FLOAT64 range");
         }
@@ -149,9 +201,14 @@ final class Coercion {
         value = node.decimalValue();
       }
     } else if (node.isTextual() && isDecimalText(node.textValue(), true)) {
-      value = new BigDecimal(node.textValue());
+      value = new BigDecimal(longestNumber(node, path));
     } else {
       throw notA(node, big ? "a BIGNUMERIC" : "a NUMERIC", path);
+    }
+    if (value.signum() != 0 && integerDigits(value) > (big ? 39 : 29)) {
+      // Decided before any scaling: 1e999999999 would otherwise take minutes or overflow.
+      throw new Rejection(
+          path, show(node) + " is out of " + (big ? "BIGNUMERIC" : "NUMERIC") + " range");
     }
     value = value.stripTrailingZeros();
     if (value.scale() < 0) {
@@ -184,12 +241,14 @@ final class Coercion {
       return node.booleanValue();
     }
     if (node.isTextual()) {
-      String text = node.textValue();
-      if (text.equalsIgnoreCase("true")) {
-        return Boolean.TRUE;
-      }
-      if (text.equalsIgnoreCase("false")) {
-        return Boolean.FALSE;
+      // BigQuery's documented pairs, in any case: true/false, t/f, yes/no, y/n, 1/0.
+      switch (node.textValue().toLowerCase(Locale.ROOT)) {
+        case "true", "t", "yes", "y", "1":
+          return Boolean.TRUE;
+        case "false", "f", "no", "n", "0":
+          return Boolean.FALSE;
+        default:
+          break;
       }
     }
     throw notA(node, "a BOOL", path);
@@ -211,7 +270,7 @@ final class Coercion {
         throw new Rejection(path, show(node) + " " + e.getMessage());
       }
       if (value == null) {
-        throw notA(node, "a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM:SS[.ffffff][zone])", path);
+        throw notA(node, "a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])", path);
       }
     } else {
       throw notA(node, "a TIMESTAMP", path);
@@ -267,6 +326,46 @@ final class Coercion {
       return node.toString(); // GeoJSON geometry
     }
     throw notA(node, "a GEOGRAPHY (WKT text or a GeoJSON object)", path);
+  }
+
+  /**
+   * The digits left of the decimal point of a non-zero {@code value} (0 or less below 1), from its
+   * precision and scale alone: never by scaling it.
+   */
+  private static long integerDigits(BigDecimal value) {
+    return (long) value.precision() - value.scale();
+  }
+
+  /** The length of {@code value.toPlainString()}, without making it. */
+  private static long plainLength(BigDecimal value) {
+    long precision = value.precision();
+    long scale = value.scale();
+    long digits = scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1;
+    return digits + (value.signum() < 0 ? 1 : 0);
+  }
+
+  /** Digits of integer text after its sign and leading zeros. */
+  private static int significantDigits(String text) {
+    int i = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
+    while (i < text.length() - 1 && text.charAt(i) == '0') {
+      i++;
+    }
+    return text.length() - i;
+  }
+
+  /** The text of a numeric string, refused when longer than a JSON number may be. */
+  private static String longestNumber(JsonNode node, Object path) {
+    String text = node.textValue();
+    if (text.length() > MAX_NUMBER_TEXT) {
+      throw new Rejection(
+          path,
+          show(node)
+              + " is a number of "
+              + text.length()
+              + " characters, over the limit of "
+              + MAX_NUMBER_TEXT);
+    }
+    return text;
   }
 
   /**

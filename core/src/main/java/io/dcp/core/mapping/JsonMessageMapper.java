@@ -1,15 +1,9 @@
 package io.dcp.core.mapping;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dcp.core.model.DeadLetter;
@@ -54,7 +48,7 @@ public final class JsonMessageMapper implements MessageMapper {
   private final MappingConfig config;
   private final String subscription;
   private final Clock clock;
-  private final ObjectReader reader;
+  private final PayloadReader reader;
   private final RecordPlan root;
   private final Map<Field, RecordPlan> plans = new HashMap<>();
   private final List<ColumnPlan> columns;
@@ -74,23 +68,7 @@ public final class JsonMessageMapper implements MessageMapper {
     this.config = config;
     this.subscription = subscription;
     this.clock = clock;
-    JsonMapper mapper =
-        JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-            .build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(config.maxDepth())
-                .maxStringLength(Math.max(config.maxPayloadBytes(), 1))
-                .maxNumberLength(1000)
-                .build());
-    this.reader = mapper.reader();
+    this.reader = new PayloadReader(config.maxDepth(), Math.max(config.maxPayloadBytes(), 1));
     this.root = new RecordPlan(schema.fields(), plans);
     List<ColumnPlan> plans = new ArrayList<>();
     Set<String> heads = new HashSet<>();
@@ -290,10 +268,18 @@ public final class JsonMessageMapper implements MessageMapper {
     JsonNode tree = null;
     if (needsTree) {
       try {
-        tree = reader.readTree(data);
+        tree = reader.read(data);
+      } catch (PayloadReader.LoneSurrogate e) {
+        return reject(message, Stage.PARSE, "", e.getMessage());
       } catch (StreamConstraintsException e) {
+        String limit = oneLine(e.getOriginalMessage());
         return reject(
-            message, Stage.PARSE, "", "JSON nested deeper than " + config.maxDepth() + " levels");
+            message,
+            Stage.PARSE,
+            "",
+            limit.startsWith("Document nesting depth")
+                ? "JSON nested deeper than " + config.maxDepth() + " levels"
+                : "JSON over a reading limit: " + limit);
       } catch (JsonProcessingException e) {
         String where =
             e.getLocation() == null
@@ -304,7 +290,7 @@ public final class JsonMessageMapper implements MessageMapper {
                     + e.getLocation().getColumnNr();
         return reject(
             message, Stage.PARSE, "", "malformed JSON: " + oneLine(e.getOriginalMessage()) + where);
-      } catch (IOException e) {
+      } catch (IOException | NumberFormatException e) {
         return reject(message, Stage.PARSE, "", "unreadable JSON: " + oneLine(e.getMessage()));
       }
       if (tree == null || tree.isMissingNode()) {
@@ -428,7 +414,7 @@ public final class JsonMessageMapper implements MessageMapper {
       case PAYLOAD -> {
         String text =
             rawText != null ? rawText : new String(message.dataUnsafe(), StandardCharsets.UTF_8);
-        yield field.type() == FieldType.JSON && object != null ? object.toString() : text;
+        yield field.type() == FieldType.JSON && object != null ? Coercion.json(object, "$") : text;
       }
     };
   }
@@ -481,7 +467,7 @@ public final class JsonMessageMapper implements MessageMapper {
       return record(field, node, path, unknown);
     }
     if (type == FieldType.JSON) {
-      return node.toString();
+      return Coercion.json(node, path);
     }
     if (node.isArray() || (node.isObject() && type != FieldType.GEOGRAPHY)) {
       throw Coercion.notA(node, "a " + type.name(), path);
@@ -599,6 +585,7 @@ public final class JsonMessageMapper implements MessageMapper {
         throw new Rejection(where, "unknown field (mapping.unknownFields is reject)");
       }
       if (policy == UnknownFields.KEEP) {
+        Coercion.checkJsonNumbers(value, where);
         String path = where.toString();
         if (gathered == null) {
           gathered = JsonNodeFactory.instance.objectNode();

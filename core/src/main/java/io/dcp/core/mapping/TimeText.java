@@ -15,8 +15,10 @@ import java.time.ZoneOffset;
  *   <li>DATE {@code YYYY-MM-DD}
  *   <li>TIME {@code HH:MM:SS[.ffffff]}
  *   <li>DATETIME {@code YYYY-MM-DD[T| ]HH:MM:SS[.ffffff]}
- *   <li>TIMESTAMP a DATETIME followed by an optional zone: {@code Z}, {@code UTC}, {@code ±HH[:MM]}
- *       or {@code ±HHMM}, with or without a space before it; no zone means UTC
+ *   <li>TIMESTAMP {@code YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]]} (the date also {@code YYYY/MM/DD};
+ *       seconds optional, as BigQuery's JSON loading takes them) followed by an optional zone:
+ *       {@code Z}, {@code UTC}, {@code ±HH[:MM]} or {@code ±HHMM}, with or without a space before
+ *       it; no zone means UTC
  * </ul>
  *
  * Each method returns null when the text is not of its form, and throws {@link
@@ -35,13 +37,13 @@ final class TimeText {
 
   static LocalTime time(String s) {
     Cursor c = new Cursor(s, 0);
-    LocalTime time = parseTime(c);
+    LocalTime time = parseTime(c, false);
     return time != null && c.pos == s.length() ? time : null;
   }
 
   static LocalDateTime dateTime(String s) {
     Cursor c = new Cursor(s, 0);
-    LocalDateTime dt = parseDateTime(c);
+    LocalDateTime dt = parseDateTime(c, false);
     if (dt == null) {
       return null;
     }
@@ -54,7 +56,7 @@ final class TimeText {
 
   static Instant timestamp(String s) {
     Cursor c = new Cursor(s, 0);
-    LocalDateTime dt = parseDateTime(c);
+    LocalDateTime dt = parseDateTime(c, true);
     if (dt == null) {
       return null;
     }
@@ -65,22 +67,32 @@ final class TimeText {
     return dt.toInstant(offset);
   }
 
-  private static LocalDateTime parseDateTime(Cursor c) {
-    if (c.s.length() < 19) {
+  /** With {@code timestamp}, also a {@code YYYY/MM/DD} date and a time without seconds. */
+  private static LocalDateTime parseDateTime(Cursor c, boolean timestamp) {
+    if (c.s.length() < (timestamp ? 16 : 19)) {
       return null;
     }
-    LocalDate date = parseDate(c.s, 0);
+    LocalDate date = parseDate(c.s, 0, timestamp ? '/' : '-');
     char sep = c.s.charAt(10);
     if (date == null || (sep != 'T' && sep != 't' && sep != ' ')) {
       return null;
     }
     c.pos = 11;
-    LocalTime time = parseTime(c);
+    LocalTime time = parseTime(c, timestamp);
     return time == null ? null : LocalDateTime.of(date, time);
   }
 
   private static LocalDate parseDate(String s, int at) {
-    if (s.length() < at + 10 || s.charAt(at + 4) != '-' || s.charAt(at + 7) != '-') {
+    return parseDate(s, at, '-');
+  }
+
+  /** A date with {@code -} separators, or both separators {@code other}. */
+  private static LocalDate parseDate(String s, int at, char other) {
+    if (s.length() < at + 10) {
+      return null;
+    }
+    char first = s.charAt(at + 4);
+    if ((first != '-' && first != other) || s.charAt(at + 7) != first) {
       return null;
     }
     int year = digits(s, at, 4);
@@ -99,9 +111,23 @@ final class TimeText {
     }
   }
 
-  private static LocalTime parseTime(Cursor c) {
+  /** {@code HH:MM:SS[.ffffff]}; with {@code optionalSeconds} also {@code HH:MM}. */
+  private static LocalTime parseTime(Cursor c, boolean optionalSeconds) {
     String s = c.s;
     int at = c.pos;
+    boolean withSeconds = s.length() >= at + 6 && s.charAt(at + 5) == ':';
+    if (optionalSeconds && !withSeconds && s.length() >= at + 5 && s.charAt(at + 2) == ':') {
+      int hour = digits(s, at, 2);
+      int minute = digits(s, at + 3, 2);
+      if (hour < 0 || minute < 0 || (s.length() > at + 5 && s.charAt(at + 5) == '.')) {
+        return null;
+      }
+      if (hour > 23 || minute > 59) {
+        throw new IllegalArgumentException("is not a valid time of day");
+      }
+      c.pos = at + 5;
+      return LocalTime.of(hour, minute);
+    }
     if (s.length() < at + 8 || s.charAt(at + 2) != ':' || s.charAt(at + 5) != ':') {
       return null;
     }

@@ -133,10 +133,12 @@ class CoercionCasesTest {
           BOOL     | NULLABLE | "true"                     | true
           BOOL     | NULLABLE | "FALSE"                    | false
           BOOL     | NULLABLE | "True"                     | true
-          BOOL     | NULLABLE | "yes"                      | map: $.v: "yes" is not a BOOL
           BOOL     | NULLABLE | 1                          | map: $.v: 1 is not a BOOL
           BOOL     | NULLABLE | 0                          | map: $.v: 0 is not a BOOL
-          BOOL     | NULLABLE | "1"                        | map: $.v: "1" is not a BOOL
+          BOOL     | NULLABLE | "truthy"                   | map: $.v: "truthy" is not a BOOL
+          BOOL     | NULLABLE | "on"                       | map: $.v: "on" is not a BOOL
+          BOOL     | NULLABLE | " true"                    | map: $.v: " true" is not a BOOL
+          BOOL     | NULLABLE | ""                         | map: $.v: "" is not a BOOL
           BOOL     | REPEATED | [true,"false"]             | [true, false]
           TIMESTAMP | NULLABLE | "2026-11-24T10:15:30Z"    | ts:2026-11-24T10:15:30Z
           TIMESTAMP | NULLABLE | "2026-11-24T10:15:30.123456Z" | ts:2026-11-24T10:15:30.123456Z
@@ -152,12 +154,12 @@ class CoercionCasesTest {
           TIMESTAMP | NULLABLE | "0001-01-01T00:00:00Z"    | ts:0001-01-01T00:00:00Z
           TIMESTAMP | NULLABLE | "9999-12-31T23:59:59.999999Z" | ts:9999-12-31T23:59:59.999999Z
           TIMESTAMP | NULLABLE | "2026-11-24T10:15:30.1234567Z" | map: $.v: "2026-11-24T10:15:30.1234567Z" has more than 6 fractional digits (microseconds)
-          TIMESTAMP | NULLABLE | "2026-11-24"              | map: $.v: "2026-11-24" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM:SS[.ffffff][zone])
+          TIMESTAMP | NULLABLE | "2026-11-24"              | map: $.v: "2026-11-24" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
           TIMESTAMP | NULLABLE | "2026-13-01T00:00:00Z"    | map: $.v: "2026-13-01T00:00:00Z" is not a valid date (Invalid value for MonthOfYear (valid values 1 - 12): 13)
           TIMESTAMP | NULLABLE | "2026-02-30T00:00:00Z"    | map: $.v: "2026-02-30T00:00:00Z" is not a valid date (Invalid date 'FEBRUARY 30')
           TIMESTAMP | NULLABLE | "2026-11-24T25:00:00Z"    | map: $.v: "2026-11-24T25:00:00Z" is not a valid time of day
-          TIMESTAMP | NULLABLE | "2026-11-24T10:15:30 PST" | map: $.v: "2026-11-24T10:15:30 PST" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM:SS[.ffffff][zone])
-          TIMESTAMP | NULLABLE | "yesterday"               | map: $.v: "yesterday" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM:SS[.ffffff][zone])
+          TIMESTAMP | NULLABLE | "2026-11-24T10:15:30 PST" | map: $.v: "2026-11-24T10:15:30 PST" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
+          TIMESTAMP | NULLABLE | "yesterday"               | map: $.v: "yesterday" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
           TIMESTAMP | NULLABLE | "0000-12-31T00:00:00Z"    | map: $.v: "0000-12-31T00:00:00Z" is before 0001-01-01
           TIMESTAMP | NULLABLE | "0001-01-01T00:00:00+01:00" | map: $.v: "0001-01-01T00:00:00+01:00" is out of TIMESTAMP range (0001-01-01 to 9999-12-31)
           TIMESTAMP | NULLABLE | 1764000000123456          | ts:2025-11-24T16:00:00.123456Z
@@ -210,6 +212,54 @@ class CoercionCasesTest {
   void coercesLikeBigQuery(String type, String mode, String json, String expected) {
     FieldType fieldType = FieldType.parse(type).orElseThrow();
     TableSchema schema = TableSchema.of(Field.of("v", fieldType, FieldMode.valueOf(mode)));
+    JsonMessageMapper mapper =
+        JsonMessageMapper.create(schema, MappingConfig.typed(), "sub", CLOCK);
+
+    MappingResult result = mapper.map(Message.ofUtf8("id", "{\"v\": " + json + "}", Instant.EPOCH));
+
+    assertThat(render(result, fieldType)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(
+      delimiterString = " | ",
+      quoteCharacter = '`',
+      textBlock =
+          """
+          BOOL      | "true"               | true
+          BOOL      | "T"                  | true
+          BOOL      | "f"                  | false
+          BOOL      | "yes"                | true
+          BOOL      | "No"                 | false
+          BOOL      | "Y"                  | true
+          BOOL      | "n"                  | false
+          BOOL      | "1"                  | true
+          BOOL      | "0"                  | false
+          BOOL      | "YES"                | true
+          TIMESTAMP | "2018-08-19T12:11"   | ts:2018-08-19T12:11:00Z
+          TIMESTAMP | "2018-08-19 12:11"   | ts:2018-08-19T12:11:00Z
+          TIMESTAMP | "2018/08/19 12:11"   | ts:2018-08-19T12:11:00Z
+          TIMESTAMP | "2018/08/19 12:11:35.22" | ts:2018-08-19T12:11:35.220Z
+          TIMESTAMP | "2018/08/19T12:11Z"  | ts:2018-08-19T12:11:00Z
+          TIMESTAMP | "2018-08-19 12:11 -05:00" | ts:2018-08-19T17:11:00Z
+          TIMESTAMP | "2018/08-19 12:11"   | map: $.v: "2018/08-19 12:11" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
+          TIMESTAMP | "2018-08-19 12:11.5" | map: $.v: "2018-08-19 12:11.5" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
+          TIMESTAMP | "2018-08-19 12:60"   | map: $.v: "2018-08-19 12:60" is not a valid time of day
+          TIMESTAMP | "2018-08-19 12"      | map: $.v: "2018-08-19 12" is not a TIMESTAMP (expected YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])
+          DATETIME  | "2018-08-19T12:11"   | map: $.v: "2018-08-19T12:11" is not a DATETIME (expected YYYY-MM-DD[T| ]HH:MM:SS[.ffffff])
+          FLOAT64   | -0.0                 | -0.0d
+          FLOAT64   | -0e5                 | -0.0d
+          FLOAT64   | 0.0                  | 0.0d
+          FLOAT64   | -0                   | 0.0d
+          STRING    | -0.0                 | s:-0.0
+          NUMERIC   | -0.0                 | 0m
+          INT64     | -0.0                 | 0L
+          JSON      | -0.0                 | json:-0.0
+          """)
+  void acceptsBigQuerysDocumentedBoolPairsTimestampFormsAndNegativeZero(
+      String type, String json, String expected) {
+    FieldType fieldType = FieldType.parse(type).orElseThrow();
+    TableSchema schema = TableSchema.of(Field.of("v", fieldType));
     JsonMessageMapper mapper =
         JsonMessageMapper.create(schema, MappingConfig.typed(), "sub", CLOCK);
 
