@@ -201,7 +201,13 @@ final class Coercion {
         value = node.decimalValue();
       }
     } else if (node.isTextual() && isDecimalText(node.textValue(), true)) {
-      value = new BigDecimal(longestNumber(node, path));
+      try {
+        value = new BigDecimal(longestNumber(node, path));
+      } catch (NumberFormatException e) {
+        // An exponent past what a decimal's scale holds: "1e99999999999".
+        throw new Rejection(
+            path, show(node) + " is out of " + (big ? "BIGNUMERIC" : "NUMERIC") + " range");
+      }
     } else {
       throw notA(node, big ? "a BIGNUMERIC" : "a NUMERIC", path);
     }

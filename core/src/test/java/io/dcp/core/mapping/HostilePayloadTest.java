@@ -58,6 +58,9 @@ class HostilePayloadTest {
           NUMERIC    | NULLABLE | 0e-999999999    | 0m
           NUMERIC    | NULLABLE | 1e28            | 10000000000000000000000000000m
           NUMERIC    | NULLABLE | "1e999999999"   | map: $.v: "1e999999999" is out of NUMERIC range
+          NUMERIC    | NULLABLE | "1e99999999999" | map: $.v: "1e99999999999" is out of NUMERIC range
+          BIGNUMERIC | NULLABLE | "-1e-99999999999" | map: $.v: "-1e-99999999999" is out of BIGNUMERIC range
+          FLOAT64    | NULLABLE | "1e99999999999" | map: $.v: "1e99999999999" is out of FLOAT64 range
           BIGNUMERIC | NULLABLE | 1e999999999     | map: $.v: 1E+999999999 is out of BIGNUMERIC range
           BIGNUMERIC | REPEATED | [1e999999999]   | map: $.v[0]: 1E+999999999 is out of BIGNUMERIC range
           BIGNUMERIC | NULLABLE | 1e38            | 100000000000000000000000000000000000000m
