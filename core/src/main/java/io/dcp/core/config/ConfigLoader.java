@@ -1,5 +1,7 @@
 package io.dcp.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -46,6 +48,10 @@ public final class ConfigLoader {
   private static final String SCHEMAS = "table.schemas";
   private static final Set<String> OPEN_MAPS = Set.of(OPEN_MAP, TAGS, SCHEMAS);
   private static final JsonNode DEFAULTS = readDefaults();
+
+  /** {@code DCP_} variables that are no config key: the launcher's log level. */
+  private static final Set<String> NOT_CONFIG_VARIABLES = Set.of("DCP_LOG_LEVEL");
+
   private static final Pattern PUBSUB_PROJECT =
       Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]");
   private static final Pattern PUBSUB_RESOURCE =
@@ -91,7 +97,9 @@ public final class ConfigLoader {
     ObjectNode tree = DEFAULTS.deepCopy();
     if (file != null) {
       try {
-        JsonNode fromFile = YAML.readTree(Files.readAllBytes(file));
+        byte[] yaml = Files.readAllBytes(file);
+        duplicateKeys(yaml, problems);
+        JsonNode fromFile = YAML.readTree(yaml);
         if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
           if (!fromFile.isObject()) {
             problems.add(new ConfigProblem("", file + " must hold a YAML mapping of sections"));
@@ -106,10 +114,22 @@ public final class ConfigLoader {
       }
     }
     Map<String, String> known = defaults();
+    Set<String> variables = new java.util.TreeSet<>();
     for (String key : known.keySet()) {
-      String value = environment.get(environmentName(key));
+      String variable = environmentName(key);
+      variables.add(variable);
+      String value = environment.get(variable);
       if (value != null) {
         set(tree, key, value);
+      }
+    }
+    for (String variable : new java.util.TreeSet<>(environment.keySet())) {
+      if (variable.startsWith("DCP_")
+          && !variables.contains(variable)
+          && !NOT_CONFIG_VARIABLES.contains(variable)) {
+        problems.add(
+            new ConfigProblem(
+                variable, "unknown environment variable" + suggestion(variable, variables)));
       }
     }
     for (String assignment : sets) {
@@ -153,6 +173,7 @@ public final class ConfigLoader {
     List<ConfigProblem> problems = new ArrayList<>();
     ObjectNode tree = DEFAULTS.deepCopy();
     try {
+      duplicateKeys(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), problems);
       JsonNode fromFile = YAML.readTree(yaml);
       JsonNode mapping = fromFile == null ? null : fromFile.get("mapping");
       if (mapping != null && !mapping.isNull()) {
@@ -216,15 +237,71 @@ public final class ConfigLoader {
     }
     DcpConfig.DeadLetter deadLetter = deadLetter(r, sink);
     DcpConfig.Table table = table(r, sink);
+    if (deadLetter.type().equals("table")) {
+      deadLetterTableOfItsOwn(r, deadLetter.table(), table, sink);
+    }
+    DcpConfig.Admin admin =
+        new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port"));
+    if (source.type().equals("http") && admin.enabled() && source.httpPort() == admin.port()) {
+      r.problem(
+          "source.http.port",
+          source.httpPort()
+              + " is admin.port too: the publish endpoint and the admin server need ports of"
+              + " their own");
+    }
     return new DcpConfig(
-        source,
-        sink,
-        deadLetter,
-        table,
-        mapping(r),
-        pipeline(r),
-        new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port")),
-        metrics(r));
+        source, sink, deadLetter, table, mapping(r), pipeline(r), admin, metrics(r));
+  }
+
+  /**
+   * Dead letters written to the destination table (or a routed one) would fail forever as rows of
+   * the wrong shape: compared after qualifying a dataset.table with the sink's project, and
+   * case-insensitively for DuckDB, whose names are.
+   */
+  private static void deadLetterTableOfItsOwn(
+      Reader r, String deadLetterTable, DcpConfig.Table table, DcpConfig.Sink sink) {
+    TableId deadLetters = parsedOrNull(deadLetterTable);
+    if (deadLetters == null) {
+      return;
+    }
+    Map<String, String> destinations = new LinkedHashMap<>();
+    destinations.put("table.id", table.id());
+    table.schemas().keySet().forEach(t -> destinations.put(SCHEMAS + "." + t, t));
+    for (Map.Entry<String, String> destination : destinations.entrySet()) {
+      TableId id = parsedOrNull(destination.getValue());
+      if (id != null && sameTable(deadLetters, id, sink)) {
+        r.problem(
+            "deadLetter.table",
+            "'"
+                + deadLetterTable
+                + "' is also "
+                + destination.getKey()
+                + " ('"
+                + destination.getValue()
+                + "'): dead letters need a table of their own, e.g. "
+                + id.table()
+                + "_dead_letters");
+      }
+    }
+  }
+
+  private static TableId parsedOrNull(String text) {
+    try {
+      return text.isEmpty() ? null : TableId.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null; // reported under its own key
+    }
+  }
+
+  private static boolean sameTable(TableId a, TableId b, DcpConfig.Sink sink) {
+    if (sink.type().equals("duckdb")) {
+      return a.toString().equalsIgnoreCase(b.toString());
+    }
+    String project = sink.bigqueryProject();
+    return (a.project().isEmpty() ? project : a.project())
+            .equals(b.project().isEmpty() ? project : b.project())
+        && a.dataset().equals(b.dataset())
+        && a.table().equals(b.table());
   }
 
   private static DcpConfig.Metrics metrics(Reader r) {
@@ -408,6 +485,16 @@ public final class ConfigLoader {
             .withExplodeArrays(r.bool("mapping.explodeArrays"));
     int maxPayload = r.positiveInt("mapping.maxPayloadBytes");
     int maxDepth = r.positiveInt("mapping.maxDepth");
+    if (maxDepth > MappingConfig.MAX_DEPTH) {
+      r.problem(
+          "mapping.maxDepth",
+          maxDepth
+              + " is over "
+              + MappingConfig.MAX_DEPTH
+              + ", the deepest JSON Jackson reads and writes (its StreamReadConstraints and"
+              + " StreamWriteConstraints nesting limit)");
+      maxDepth = MappingConfig.MAX_DEPTH;
+    }
     if (maxPayload > 0 && maxDepth > 0) {
       config = config.withMaxPayloadBytes(maxPayload).withMaxDepth(maxDepth);
     }
@@ -429,27 +516,100 @@ public final class ConfigLoader {
   }
 
   private static PipelineSettings pipeline(Reader r) {
+    int problemsBefore = r.problemCount();
+    Duration latency = r.duration("pipeline.maxBatchLatency");
+    if (!r.hasProblem("pipeline.maxBatchLatency") && (latency.isZero() || latency.isNegative())) {
+      r.problem(
+          "pipeline.maxBatchLatency",
+          "'" + r.string("pipeline.maxBatchLatency") + "' must be longer than 0");
+    }
+    Duration drain = r.duration("pipeline.drainTimeout");
+    if (!r.hasProblem("pipeline.drainTimeout") && drain.isNegative()) {
+      r.problem(
+          "pipeline.drainTimeout",
+          "'" + r.string("pipeline.drainTimeout") + "' must not be negative");
+    }
+    Duration initial = r.duration("pipeline.retry.initialBackoff");
+    Duration max = r.duration("pipeline.retry.maxBackoff");
+    if (!r.hasProblem("pipeline.retry.initialBackoff") && initial.isNegative()) {
+      r.problem(
+          "pipeline.retry.initialBackoff",
+          "'" + r.string("pipeline.retry.initialBackoff") + "' must not be negative");
+    } else if (!r.hasProblem("pipeline.retry.initialBackoff")
+        && !r.hasProblem("pipeline.retry.maxBackoff")
+        && max.compareTo(initial) < 0) {
+      r.problem(
+          "pipeline.retry.maxBackoff",
+          "'"
+              + r.string("pipeline.retry.maxBackoff")
+              + "' is shorter than pipeline.retry.initialBackoff ('"
+              + r.string("pipeline.retry.initialBackoff")
+              + "')");
+    }
+    double multiplier = r.number("pipeline.retry.multiplier");
+    if (!r.hasProblem("pipeline.retry.multiplier") && !(multiplier >= 1.0)) {
+      r.problem(
+          "pipeline.retry.multiplier",
+          "'" + r.string("pipeline.retry.multiplier") + "' must be at least 1");
+    }
+    double jitter = r.number("pipeline.retry.jitter");
+    if (!r.hasProblem("pipeline.retry.jitter") && !(jitter >= 0.0 && jitter <= 1.0)) {
+      r.problem(
+          "pipeline.retry.jitter",
+          "'" + r.string("pipeline.retry.jitter") + "' must be between 0 and 1");
+    }
+    int maxBatchRows = r.positiveInt("pipeline.maxBatchRows");
+    long maxBatchBytes = r.positiveLong("pipeline.maxBatchBytes");
+    int maxInFlightMessages = r.positiveInt("pipeline.maxInFlightMessages");
+    long maxInFlightBytes = r.positiveLong("pipeline.maxInFlightBytes");
+    int writeThreads = r.positiveInt("pipeline.writeThreads");
+    int maxAttempts = r.positiveInt("pipeline.retry.maxAttempts");
+    int dedupWindowSize = r.positiveOrZeroInt("pipeline.dedupWindowSize");
+    if (r.problemCount() > problemsBefore) {
+      return PipelineSettings.defaults();
+    }
     try {
       return new PipelineSettings(
-          r.positiveInt("pipeline.maxBatchRows"),
-          r.positiveLong("pipeline.maxBatchBytes"),
-          r.duration("pipeline.maxBatchLatency"),
-          r.positiveInt("pipeline.maxInFlightMessages"),
-          r.positiveLong("pipeline.maxInFlightBytes"),
-          r.positiveInt("pipeline.writeThreads"),
-          new RetryPolicy(
-              r.duration("pipeline.retry.initialBackoff"),
-              r.duration("pipeline.retry.maxBackoff"),
-              r.number("pipeline.retry.multiplier"),
-              r.number("pipeline.retry.jitter"),
-              r.positiveInt("pipeline.retry.maxAttempts")),
-          r.duration("pipeline.drainTimeout"),
-          r.positiveOrZeroInt("pipeline.dedupWindowSize"));
+          maxBatchRows,
+          maxBatchBytes,
+          latency,
+          maxInFlightMessages,
+          maxInFlightBytes,
+          writeThreads,
+          new RetryPolicy(initial, max, multiplier, jitter, maxAttempts),
+          drain,
+          dedupWindowSize);
     } catch (IllegalArgumentException e) {
-      if (!r.hasProblems()) {
-        r.problem("pipeline", e.getMessage());
-      }
+      // Every rule of the settings is checked above under its key; this is the last word.
+      r.problem("pipeline", e.getMessage());
       return PipelineSettings.defaults();
+    }
+  }
+
+  /**
+   * Reports every key a YAML mapping repeats: YAML readers keep the last value silently, so a
+   * repeated {@code table:} section would drop the first without a word.
+   */
+  private static void duplicateKeys(byte[] yaml, List<ConfigProblem> problems) {
+    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
+      java.util.Deque<Set<String>> open = new java.util.ArrayDeque<>();
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.START_OBJECT) {
+          open.push(new java.util.HashSet<>());
+        } else if (t == JsonToken.END_OBJECT) {
+          open.pop();
+        } else if (t == JsonToken.FIELD_NAME && !open.peek().add(p.currentName())) {
+          String key = p.getParsingContext().pathAsPointer().toString().substring(1);
+          problems.add(
+              new ConfigProblem(
+                  key.replace('/', '.'),
+                  "duplicate key at line "
+                      + p.currentTokenLocation().getLineNr()
+                      + ": YAML keeps only the last value; remove one"));
+        }
+      }
+    } catch (IOException e) {
+      // Not YAML: reading the tree reports it.
     }
   }
 
@@ -583,8 +743,12 @@ public final class ConfigLoader {
       problems.add(new ConfigProblem(key, message));
     }
 
-    boolean hasProblems() {
-      return !problems.isEmpty();
+    int problemCount() {
+      return problems.size();
+    }
+
+    boolean hasProblem(String key) {
+      return problems.stream().anyMatch(p -> p.key().equals(key));
     }
 
     JsonNode node(String key) {

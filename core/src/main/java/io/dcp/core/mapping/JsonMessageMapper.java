@@ -183,6 +183,12 @@ public final class JsonMessageMapper implements MessageMapper {
                 + keep.name()
                 + "' must be JSON or STRING, not "
                 + describe(keep));
+      } else if (keep.mode() == FieldMode.REQUIRED) {
+        problems.add(
+            "mapping.keepColumn: column '"
+                + keep.name()
+                + "' is REQUIRED, but it is NULL for every message without unknown fields;"
+                + " make it a NULLABLE JSON column of its own");
       } else if (config.columns().keySet().stream()
           .anyMatch(k -> k.equalsIgnoreCase(keep.name()))) {
         problems.add(

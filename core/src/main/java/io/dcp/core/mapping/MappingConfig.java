@@ -15,7 +15,8 @@ import java.util.Map;
  *     order
  * @param explodeArrays when true, a payload that is a JSON array yields one row per element
  * @param maxPayloadBytes payloads larger than this are dead-lettered at the decode stage
- * @param maxDepth JSON nested deeper than this is dead-lettered at the parse stage
+ * @param maxDepth JSON nested deeper than this is dead-lettered at the parse stage; at most {@link
+ *     #MAX_DEPTH}
  */
 public record MappingConfig(
     MappingMode mode,
@@ -32,6 +33,16 @@ public record MappingConfig(
   /** Deeper than BigQuery's 15 levels of RECORD, so JSON columns still take nested values. */
   public static final int DEFAULT_MAX_DEPTH = 64;
 
+  /**
+   * The deepest {@code maxDepth}: Jackson's default nesting limit for reading and for writing
+   * ({@code StreamReadConstraints}, {@code StreamWriteConstraints}), which every JSON column value
+   * and dead letter is written with.
+   */
+  public static final int MAX_DEPTH =
+      Math.min(
+          com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_DEPTH,
+          com.fasterxml.jackson.core.StreamWriteConstraints.DEFAULT_MAX_DEPTH);
+
   /** The default column that gathers unknown fields. */
   public static final String DEFAULT_KEEP_COLUMN = "_unknown_fields";
 
@@ -43,8 +54,9 @@ public record MappingConfig(
     if (maxPayloadBytes <= 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be > 0: " + maxPayloadBytes);
     }
-    if (maxDepth <= 0) {
-      throw new IllegalArgumentException("maxDepth must be > 0: " + maxDepth);
+    if (maxDepth <= 0 || maxDepth > MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "maxDepth must be between 1 and " + MAX_DEPTH + ": " + maxDepth);
     }
   }
 

@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  *
  * <p>Reading reports every problem at once, with its path. Keys BigQuery has and the pipeline does
  * not use ({@code policyTags}, {@code maxLength}, ...) are ignored. A schema that reads cleanly is
- * also checked by {@link SchemaValidator}.
+ * also checked by {@link SchemaValidator}, and so are the fields that read cleanly beside ones that
+ * did not.
  */
 public final class SchemaJson {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,8 +71,12 @@ public final class SchemaJson {
     }
     List<SchemaProblem> problems = new ArrayList<>();
     List<Field> fields = readFields((ArrayNode) root, "", problems);
-    if (problems.isEmpty()) {
-      problems.addAll(SchemaValidator.validate(new TableSchema(fields)));
+    // The fields that did read are checked too, so every problem comes in one report.
+    boolean unreadFields = !problems.isEmpty();
+    for (SchemaProblem p : SchemaValidator.validate(new TableSchema(fields))) {
+      if (!(unreadFields && p.path().isEmpty())) {
+        problems.add(p);
+      }
     }
     if (!problems.isEmpty()) {
       throw new SchemaException(source, problems);
@@ -128,7 +133,11 @@ public final class SchemaJson {
               new SchemaProblem(
                   path + ".fields", "only RECORD fields have sub-fields, this one is " + typeName));
         } else {
+          int before = problems.size();
           sub = readFields((ArrayNode) subNode, path, problems);
+          if (sub.isEmpty() && problems.size() > before) {
+            return fields; // its sub-fields are reported; an empty RECORD is not the news
+          }
         }
       }
       String description = text(node, "description");

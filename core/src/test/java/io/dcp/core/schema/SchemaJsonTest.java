@@ -87,6 +87,21 @@ class SchemaJsonTest {
   }
 
   @Test
+  void reportsNameProblemsBesideFieldsThatDoNotRead() {
+    String json =
+        """
+        [{"name":"a","type":"NOPE"},{"name":"1bad-name","type":"STRING"},
+         {"name":"x","type":"INT64"},{"name":"X","type":"INT64"}]
+        """;
+
+    assertThatThrownBy(() -> SchemaJson.parse(json, "s.json"))
+        .isInstanceOf(SchemaException.class)
+        .extracting(
+            e -> ((SchemaException) e).problems().stream().map(SchemaProblem::path).toList())
+        .isEqualTo(List.of("a.type", "1bad-name", "X"));
+  }
+
+  @Test
   void reportsEveryProblemAtOnce() {
     String json =
         """

@@ -1,0 +1,218 @@
+package io.dcp.core.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.dcp.core.mapping.JsonMessageMapper;
+import io.dcp.core.mapping.MappingConfig;
+import io.dcp.core.mapping.UnknownFields;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldMode;
+import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.TableSchema;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Settings that are each valid but conflict, and problems that must all come in one report. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ConfigConflictsTest {
+  @TempDir Path dir;
+
+  private static final String BASE =
+      """
+      source:
+        ndjson:
+          paths: [events.ndjson]
+      table:
+        schema: schema.json
+      """;
+
+  private List<String> problems(String yaml, Map<String, String> environment, String... sets)
+      throws Exception {
+    Path path = dir.resolve("dcp.yaml");
+    Files.writeString(path, yaml);
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class, () -> new ConfigLoader(environment).load(path, List.of(sets)));
+    return e == null ? List.of() : e.problems().stream().map(ConfigProblem::toString).toList();
+  }
+
+  @ParameterizedTest(name = "{0} {1} {2}")
+  @CsvSource(
+      delimiterString = " | ",
+      textBlock =
+          """
+          duckdb   | quotes          | quotes
+          duckdb   | quotes          | QUOTES
+          bigquery | proj-one.ds.quotes    | ds.quotes
+          bigquery | proj-one:ds.quotes    | proj-one.ds.quotes
+          bigquery | ds.quotes       | proj-one.ds.quotes
+          """)
+  void aDeadLetterTableThatIsTheDestinationIsAConfigErrorNamingBothKeys(
+      String sink, String tableId, String deadLetterTable) throws Exception {
+    String yaml =
+        BASE
+            + "  id: \""
+            + tableId
+            + "\"\nsink:\n  type: "
+            + sink
+            + "\n  bigquery:\n    project: proj-one\ndeadLetter:\n  table: \""
+            + deadLetterTable
+            + "\"\n";
+
+    assertThat(problems(yaml, Map.of()))
+        .containsExactly(
+            "deadLetter.table: '"
+                + deadLetterTable
+                + "' is also table.id ('"
+                + tableId
+                + "'): dead letters need a table of their own, e.g. quotes_dead_letters");
+  }
+
+  @Test
+  void aDeadLetterTableOfTheSameNameInAnotherDatasetOrProjectIsAccepted() throws Exception {
+    String yaml =
+        BASE
+            + "  id: proj-one.ds.quotes\nsink:\n  type: bigquery\n  bigquery:\n    project: proj-one\n"
+            + "deadLetter:\n  table: proj-two.ds.quotes\n";
+
+    assertThat(problems(yaml, Map.of())).isEmpty();
+    assertThat(problems(yaml.replace("proj-two.ds.quotes", "other.quotes"), Map.of())).isEmpty();
+  }
+
+  @Test
+  void aDeadLetterTableThatIsARoutedTableIsAConfigError() throws Exception {
+    String yaml =
+        BASE
+            + "  id: quotes\n  route: events_${attr:type}\n  schemas:\n    events_bad: b.json\n"
+            + "deadLetter:\n  table: events_bad\n";
+
+    assertThat(problems(yaml, Map.of()))
+        .containsExactly(
+            "deadLetter.table: 'events_bad' is also table.schemas.events_bad ('events_bad'):"
+                + " dead letters need a table of their own, e.g. events_bad_dead_letters");
+  }
+
+  @Test
+  void aPublishEndpointOnTheAdminPortIsAConfigError() throws Exception {
+    String merged =
+        """
+        source:
+          type: http
+          http:
+            port: 8081
+        table:
+          id: quotes
+          schema: schema.json
+        """;
+    assertThat(problems(merged, Map.of()))
+        .containsExactly(
+            "source.http.port: 8081 is admin.port too: the publish endpoint and the admin server"
+                + " need ports of their own");
+    assertThat(problems(merged, Map.of(), "admin.enabled=false")).isEmpty();
+    assertThat(problems(merged, Map.of(), "admin.port=8082")).isEmpty();
+  }
+
+  @Test
+  void aMaxDepthBeyondJacksonsNestingLimitIsAConfigErrorNamingTheLimit() throws Exception {
+    assertThat(problems(BASE + "  id: quotes\n", Map.of(), "mapping.maxDepth=1000000"))
+        .containsExactly(
+            "mapping.maxDepth: 1000000 is over 1000, the deepest JSON Jackson reads and writes"
+                + " (its StreamReadConstraints and StreamWriteConstraints nesting limit)");
+    assertThat(problems(BASE + "  id: quotes\n", Map.of(), "mapping.maxDepth=1000")).isEmpty();
+  }
+
+  @Test
+  void anUnknownDcpEnvironmentVariableIsAConfigErrorWithTheNearestName() throws Exception {
+    Map<String, String> environment =
+        Map.of(
+            "DCP_PIPELINE_MAX_BATCH_ROW", "5",
+            "DCP_NOT_A_THING_AT_ALL", "1",
+            "DCP_LOG_LEVEL", "DEBUG",
+            "DCP_TABLE_ID", "quotes",
+            "HOME", "/root");
+
+    assertThat(problems(BASE, environment))
+        .containsExactly(
+            "DCP_NOT_A_THING_AT_ALL: unknown environment variable",
+            "DCP_PIPELINE_MAX_BATCH_ROW: unknown environment variable; did you mean"
+                + " 'DCP_PIPELINE_MAX_BATCH_ROWS'?");
+  }
+
+  @Test
+  void everyDuplicateYamlKeyIsReportedWithItsPathBesideOtherProblems() throws Exception {
+    String yaml =
+        """
+        source:
+          ndjson:
+            paths: [events.ndjson]
+        table:
+          id: quotes
+          schema: schema.json
+          id: trades
+        pipeline:
+          maxBatchRows: 0
+        table:
+          create: true
+        """;
+
+    assertThat(problems(yaml, Map.of()))
+        .containsExactly(
+            "pipeline.maxBatchRows: '0' is not a whole number greater than 0",
+            "table: duplicate key at line 10: YAML keeps only the last value; remove one",
+            "table.id: duplicate key at line 7: YAML keeps only the last value; remove one",
+            "table.id: required: the destination table (a name, or project.dataset.table)",
+            "table.schema: required: a BigQuery JSON schema file (bq show --schema"
+                + " --format=prettyjson)");
+  }
+
+  @Test
+  void crossFieldErrorsAreReportedUnderTheirKeysBesideFieldErrors() throws Exception {
+    String yaml =
+        BASE
+            + """
+              id: quotes
+            pipeline:
+              maxBatchRows: -1
+              maxBatchLatency: 0s
+              drainTimeout: PT-1S
+              retry:
+                initialBackoff: 5s
+                maxBackoff: 1s
+                multiplier: 0.5
+                jitter: 2
+            """;
+
+    assertThat(problems(yaml, Map.of()))
+        .containsExactly(
+            "pipeline.drainTimeout: 'PT-1S' must not be negative",
+            "pipeline.maxBatchLatency: '0s' must be longer than 0",
+            "pipeline.maxBatchRows: '-1' is not a whole number greater than 0",
+            "pipeline.retry.jitter: '2' must be between 0 and 1",
+            "pipeline.retry.maxBackoff: '1s' is shorter than pipeline.retry.initialBackoff ('5s')",
+            "pipeline.retry.multiplier: '0.5' must be at least 1");
+  }
+
+  @Test
+  void aRequiredKeepColumnIsAMappingProblem() {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("symbol", FieldType.STRING),
+            Field.of("extra", FieldType.STRING, FieldMode.REQUIRED));
+    MappingConfig config =
+        MappingConfig.typed().withUnknownFields(UnknownFields.KEEP).withKeepColumn("extra");
+
+    assertThat(JsonMessageMapper.validate(schema, config))
+        .containsExactly(
+            "mapping.keepColumn: column 'extra' is REQUIRED, but it is NULL for every message"
+                + " without unknown fields; make it a NULLABLE JSON column of its own");
+  }
+}
