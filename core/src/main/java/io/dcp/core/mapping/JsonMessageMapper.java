@@ -629,7 +629,11 @@ public final class JsonMessageMapper implements MessageMapper {
       String name = names.get(names.size() - 1);
       ObjectNode sample = JsonNodeFactory.instance.objectNode();
       sample.set(name, value);
-      Field field = new SchemaInference().add(sample).result().schema().fields().get(0);
+      List<Field> inferred = new SchemaInference().add(sample).result().schema().fields();
+      if (inferred.isEmpty()) {
+        return false; // not a name BigQuery takes
+      }
+      Field field = inferred.get(0);
       if (!validNames(field)) {
         return false;
       }

@@ -21,6 +21,17 @@ public final class SchemaValidator {
 
   private SchemaValidator() {}
 
+  /**
+   * Whether BigQuery takes {@code name} as a column name (its characters and reserved prefixes).
+   */
+  public static boolean isColumnName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      return false;
+    }
+    String upper = name.toUpperCase(Locale.ROOT);
+    return RESERVED_PREFIXES.stream().noneMatch(upper::startsWith);
+  }
+
   /** Returns the problems with {@code schema}; empty when BigQuery would accept it. */
   public static List<SchemaProblem> validate(TableSchema schema) {
     List<SchemaProblem> problems = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
+@org.junit.jupiter.api.Timeout(60)
 class SchemaInferenceTest {
 
   private static SchemaInference.Inferred infer(String ndjson) throws Exception {
@@ -79,8 +80,7 @@ class SchemaInferenceTest {
             TableSchema.of(
                 Field.of("a", FieldType.STRING),
                 Field.of("b", FieldType.JSON),
-                Field.of("c", FieldType.JSON),
-                Field.of("bad-name", FieldType.INT64)));
+                Field.of("c", FieldType.JSON)));
     assertThat(inferred.notes())
         .containsExactly(
             "line 3 is not valid JSON: skipped",
@@ -88,6 +88,108 @@ class SchemaInferenceTest {
             "a: values of different types seen; typed as STRING",
             "b: both objects and single values seen; typed as JSON",
             "c: arrays of arrays seen; BigQuery cannot hold that as a column, so it is JSON",
-            "bad-name: not a valid BigQuery column name; rename it or map it with a JSON Pointer");
+            "bad-name: not a valid BigQuery column name, left out; map it to a column with a JSON"
+                + " Pointer (mapping.columns.NAME: /bad-name)");
+  }
+
+  @Test
+  void namesDifferingOnlyInCaseAreOneColumnWithANote() throws Exception {
+    SchemaInference.Inferred inferred =
+        infer("{\"name\":\"a\",\"venue\":{\"Id\":1}}\n{\"Name\":\"b\",\"venue\":{\"id\":2}}");
+
+    assertThat(inferred.schema())
+        .isEqualTo(
+            TableSchema.of(
+                Field.of("name", FieldType.STRING),
+                Field.struct(
+                    "venue", FieldMode.NULLABLE, List.of(Field.of("Id", FieldType.INT64)))));
+    assertThat(inferred.notes())
+        .containsExactly(
+            "name: seen as name, Name; BigQuery's column names are case-insensitive, so they are"
+                + " one column",
+            "venue.Id: seen as Id, id; BigQuery's column names are case-insensitive, so they are"
+                + " one column");
+    assertThat(SchemaValidator.validate(inferred.schema())).isEmpty();
+  }
+
+  @Test
+  void namesBigQueryRefusesAreLeftOutNotEmitted() throws Exception {
+    SchemaInference.Inferred inferred =
+        infer("{\"1bad-name\":1,\"ok\":2,\"_TABLE_x\":3,\"rec\":{\"a b\":1}}");
+
+    assertThat(inferred.schema())
+        .isEqualTo(
+            TableSchema.of(Field.of("ok", FieldType.INT64), Field.of("rec", FieldType.JSON)));
+    assertThat(inferred.notes())
+        .containsExactly(
+            "1bad-name: not a valid BigQuery column name, left out; map it to a column with a JSON"
+                + " Pointer (mapping.columns.NAME: /1bad-name)",
+            "_TABLE_x: not a valid BigQuery column name, left out; map it to a column with a JSON"
+                + " Pointer (mapping.columns.NAME: /_TABLE_x)",
+            "rec.a b: not a valid BigQuery column name, left out; map it to a column with a JSON"
+                + " Pointer (mapping.columns.NAME: /a b)",
+            "rec: no sub-field is a valid column name; typed as JSON");
+  }
+
+  @Test
+  void integersBeyondInt64AreNumericBignumericOrFloatNotInteger() throws Exception {
+    SchemaInference.Inferred inferred =
+        infer(
+            """
+            {"n":9223372036854775808,"b":123456789012345678901234567890,"f":1%s,"i":-9223372036854775808}
+            {"n":1}
+            """
+                .formatted("0".repeat(40)));
+
+    assertThat(inferred.schema())
+        .isEqualTo(
+            TableSchema.of(
+                Field.of("n", FieldType.NUMERIC),
+                Field.of("b", FieldType.BIGNUMERIC),
+                Field.of("f", FieldType.FLOAT64),
+                Field.of("i", FieldType.INT64)));
+    assertThat(inferred.notes())
+        .containsExactly(
+            "n: integers beyond INT64 seen; typed as NUMERIC (exact)",
+            "b: integers beyond INT64 seen; typed as BIGNUMERIC (exact)",
+            "f: integers beyond INT64 seen; typed as FLOAT64 (beyond BIGNUMERIC too: digits past"
+                + " 17 are rounded)");
+  }
+
+  @Test
+  void arraysWithNullElementsAreJsonNotRepeated() throws Exception {
+    SchemaInference.Inferred inferred = infer("{\"a\":[1,null],\"b\":[1,2]}");
+
+    assertThat(inferred.schema())
+        .isEqualTo(
+            TableSchema.of(
+                Field.of("a", FieldType.JSON), Field.of("b", FieldType.INT64, FieldMode.REPEATED)));
+    assertThat(inferred.notes())
+        .containsExactly(
+            "a: arrays with null elements seen; a REPEATED column refuses a null element, so it"
+                + " is JSON, which keeps them");
+  }
+
+  @Test
+  void emptyOrJunkInputGivesNoColumns() throws Exception {
+    assertThat(infer("").schema().fields()).isEmpty();
+    SchemaInference.Inferred junk = infer("not json\n[1]\n{}\n");
+    assertThat(junk.schema().fields()).isEmpty();
+    assertThat(junk.notes())
+        .containsExactly(
+            "line 1 is not valid JSON: skipped", "sample 2 is not a JSON object: skipped");
+  }
+
+  @Test
+  void recordsDeeperThanBigQueryAllowsBecomeJson() throws Exception {
+    String deep = "{\"a\":".repeat(20) + "1" + "}".repeat(20);
+
+    SchemaInference.Inferred inferred = infer(deep);
+
+    assertThat(SchemaValidator.validate(inferred.schema())).isEmpty();
+    assertThat(inferred.notes())
+        .containsExactly(
+            "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a: RECORD nested deeper than BigQuery's 15 levels; typed"
+                + " as JSON");
   }
 }

@@ -36,12 +36,17 @@ final class SchemaCommand {
               new InputStreamReader(Files.newInputStream(sample), StandardCharsets.UTF_8))) {
         inferred = new SchemaInference().addNdjson(lines).result();
       }
+      PrintWriter err = spec.commandLine().getErr();
+      inferred.notes().forEach(note -> err.println("note: " + note));
+      if (inferred.schema().fields().isEmpty()) {
+        err.println("error: " + sample + " gave no column: it needs JSON objects, one a line");
+        err.flush();
+        return 1;
+      }
+      err.flush();
       PrintWriter out = spec.commandLine().getOut();
       out.println(SchemaJson.write(inferred.schema()));
       out.flush();
-      PrintWriter err = spec.commandLine().getErr();
-      inferred.notes().forEach(note -> err.println("note: " + note));
-      err.flush();
       return 0;
     }
   }

@@ -375,6 +375,27 @@ class DcpCommandTest {
   }
 
   @Test
+  void schemaInferOfEmptyOrJunkInputIsAnErrorNotAnEmptySchema() throws Exception {
+    Path junk = Files.writeString(dir.resolve("junk.ndjson"), "not json\n[1,2]\n");
+    Path empty = Files.writeString(dir.resolve("empty.ndjson"), "");
+
+    Result fromJunk = dcp("schema", "infer", junk.toString());
+    Result fromEmpty = dcp("schema", "infer", empty.toString());
+
+    assertThat(fromJunk.status()).isEqualTo(1);
+    assertThat(fromJunk.out()).isEmpty();
+    assertThat(fromJunk.err())
+        .isEqualTo(
+            "note: line 1 is not valid JSON: skipped\n"
+                + "note: sample 2 is not a JSON object: skipped\n"
+                + "error: "
+                + junk
+                + " gave no column: it needs JSON objects, one a line\n");
+    assertThat(fromEmpty.status()).isEqualTo(1);
+    assertThat(fromEmpty.out()).isEmpty();
+  }
+
+  @Test
   void adminServesHealthReadinessAndPrometheusMetrics() throws Exception {
     var pipeline =
         com.google.inject.Guice.createInjector(
