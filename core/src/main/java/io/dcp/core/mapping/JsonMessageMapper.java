@@ -404,7 +404,16 @@ public final class JsonMessageMapper implements MessageMapper {
     }
     if (column.source instanceof ColumnSource.Attribute a) {
       String text = message.attributes().get(a.name());
-      return text == null ? null : Coercion.text(field.type(), text, "attribute:" + a.name());
+      if (text == null) {
+        return null;
+      }
+      int lone = PayloadReader.loneSurrogate(text);
+      if (lone >= 0) {
+        // A source that decodes JSON (the HTTP endpoint) can hand over "\ud800" unpaired.
+        throw new Rejection(
+            "attribute:" + a.name(), PayloadReader.loneSurrogateReason(text.charAt(lone)));
+      }
+      return Coercion.text(field.type(), text, "attribute:" + a.name());
     }
     MetadataField metadata = ((ColumnSource.Metadata) column.source).field();
     boolean asText = field.type() == FieldType.STRING;
@@ -431,6 +440,18 @@ public final class JsonMessageMapper implements MessageMapper {
   }
 
   private static String attributesJson(Map<String, String> attributes) {
+    for (Map.Entry<String, String> e : attributes.entrySet()) {
+      for (String text : List.of(e.getKey(), e.getValue())) {
+        int lone = PayloadReader.loneSurrogate(text);
+        if (lone >= 0) {
+          throw new Rejection(
+              "metadata:attributes",
+              "an attribute "
+                  + (text == e.getKey() ? "name " : "value ")
+                  + PayloadReader.loneSurrogateReason(text.charAt(lone)));
+        }
+      }
+    }
     try {
       return OUTPUT.writeValueAsString(new TreeMap<>(attributes));
     } catch (JsonProcessingException e) {

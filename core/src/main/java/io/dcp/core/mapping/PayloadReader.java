@@ -131,6 +131,15 @@ final class PayloadReader {
   }
 
   private static String checked(String text, JsonParser p) throws LoneSurrogate {
+    int at = loneSurrogate(text);
+    if (at >= 0) {
+      throw new LoneSurrogate(text.charAt(at), p.currentTokenLocation());
+    }
+    return text;
+  }
+
+  /** The index of the first UTF-16 surrogate in {@code text} that is not half of a pair, or -1. */
+  static int loneSurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (!Character.isSurrogate(c)) {
@@ -142,22 +151,29 @@ final class PayloadReader {
         i++;
         continue;
       }
-      throw new LoneSurrogate(c, p.currentTokenLocation());
+      return i;
     }
-    return text;
+    return -1;
+  }
+
+  /** The reason a text holding {@code surrogate} alone is refused. */
+  static String loneSurrogateReason(char surrogate) {
+    return String.format(
+        Locale.ROOT,
+        "holds a lone surrogate \\u%04x (half of a UTF-16 pair, no character)",
+        (int) surrogate);
   }
 
   /** A string holds an escaped UTF-16 surrogate that is not half of a pair. */
   static final class LoneSurrogate extends IOException {
     LoneSurrogate(char surrogate, JsonLocation at) {
       super(
-          String.format(
-              Locale.ROOT,
-              "string holds a lone surrogate \\u%04x (half of a UTF-16 pair, no character)"
-                  + " at line %d, column %d",
-              (int) surrogate,
-              at.getLineNr(),
-              at.getColumnNr()),
+          "string "
+              + loneSurrogateReason(surrogate)
+              + " at line "
+              + at.getLineNr()
+              + ", column "
+              + at.getColumnNr(),
           null);
     }
 

@@ -32,7 +32,8 @@ public final class SchemaInference {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern TIMESTAMP =
       Pattern.compile(
-          "\\d{4}-\\d{2}-\\d{2}[Tt ]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?( ?([Zz]|UTC|[+-]\\d{2}(:?\\d{2})?))?");
+          "\\d{4}([-/])\\d{2}\\1\\d{2}[Tt ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?"
+              + "( ?([Zz]|UTC|[+-]\\d{2}(:?\\d{2})?))?");
   private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
   private static final BigInteger NUMERIC_LIMIT = BigInteger.TEN.pow(29);
   private static final BigInteger BIGNUMERIC_LIMIT =

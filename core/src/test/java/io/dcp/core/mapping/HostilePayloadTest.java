@@ -8,10 +8,12 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -162,6 +164,45 @@ class HostilePayloadTest {
 
     assertThat(CoercionCasesTest.render(map(schema, payload), FieldType.STRING))
         .isEqualTo(expected);
+  }
+
+  @Test
+  void aLoneSurrogateInAnAttributeIsADeadLetterNotAQuestionMark() {
+    TableSchema schema =
+        TableSchema.of(Field.of("seq", FieldType.STRING), Field.of("attrs", FieldType.JSON));
+    MappingConfig config =
+        MappingConfig.typed()
+            .withColumn("seq", ColumnSource.parse("attribute:seq"))
+            .withColumn("attrs", ColumnSource.parse("metadata:attributes"));
+    JsonMessageMapper mapper = JsonMessageMapper.create(schema, config, "sub", CLOCK);
+
+    MappingResult fromValue =
+        mapper.map(
+            new Message(
+                "id",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("seq", "7\uD800"),
+                Instant.EPOCH,
+                "",
+                0));
+    MappingResult fromKey =
+        mapper.map(
+            new Message(
+                "id",
+                "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("k\uDC00", "v"),
+                Instant.EPOCH,
+                "",
+                0));
+
+    assertThat(CoercionCasesTest.render(fromValue, FieldType.STRING))
+        .isEqualTo(
+            "map: attribute:seq: holds a lone surrogate \\ud800 (half of a UTF-16 pair, no"
+                + " character)");
+    assertThat(CoercionCasesTest.render(fromKey, FieldType.STRING))
+        .isEqualTo(
+            "map: metadata:attributes: an attribute name holds a lone surrogate \\udc00 (half of"
+                + " a UTF-16 pair, no character)");
   }
 
   @Test

@@ -36,6 +36,14 @@ class SchemaInferenceTest {
   }
 
   @Test
+  void recognisesTheTimestampFormsTheMapperTakes() throws Exception {
+    assertThat(infer("{\"t\":\"2018/08/19 12:11\"}\n{\"t\":\"2018-08-19T12:11Z\"}").schema())
+        .isEqualTo(TableSchema.of(Field.of("t", FieldType.TIMESTAMP)));
+    assertThat(infer("{\"t\":\"2018/08-19 12:11\"}").schema())
+        .isEqualTo(TableSchema.of(Field.of("t", FieldType.STRING)));
+  }
+
+  @Test
   void keepsStringWhenNotEverySampleIsATime() throws Exception {
     assertThat(infer("{\"t\":\"2026-11-24T10:00:00Z\"}\n{\"t\":\"soon\"}").schema())
         .isEqualTo(TableSchema.of(Field.of("t", FieldType.STRING)));
