@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dcp.core.mapping.ColumnSource;
+import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.mapping.MappingMode;
 import io.dcp.core.mapping.UnknownFields;
@@ -16,6 +17,9 @@ import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.RetryPolicy;
 import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.TableOptions;
+import io.dcp.core.schema.SchemaException;
+import io.dcp.core.schema.SchemaJson;
+import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -94,6 +98,69 @@ public final class ConfigLoader {
    */
   public DcpConfig load(Path file, List<String> sets) throws ConfigException {
     List<ConfigProblem> problems = new ArrayList<>();
+    DcpConfig config = collect(file, sets, problems);
+    throwIfAny(problems);
+    return config;
+  }
+
+  /**
+   * Loads as {@link #load} does, then reads the schema files the config names ({@code
+   * table.schema}, {@code table.schemas}) and checks the mapping against them: config, schema and
+   * mapping problems come in one report, not one run each. Relative schema paths are from the
+   * working directory.
+   *
+   * @throws ConfigException listing every problem, a schema file's under its key
+   */
+  public CheckedConfig loadWithSchemas(Path file, List<String> sets) throws ConfigException {
+    List<ConfigProblem> problems = new ArrayList<>();
+    DcpConfig config = collect(file, sets, problems);
+    boolean mappingRead = problems.stream().noneMatch(p -> p.key().startsWith("mapping"));
+    TableSchema schema = null;
+    if (!config.table().schema().isEmpty()) {
+      schema = schema("table.schema", config.table().schema(), problems);
+      if (schema != null && mappingRead) {
+        fit(schema, config.mapping(), "", problems);
+      }
+    }
+    for (Map.Entry<String, String> routed : config.table().schemas().entrySet()) {
+      String key = SCHEMAS + "." + routed.getKey();
+      TableSchema own = schema(key, routed.getValue(), problems);
+      if (own != null && mappingRead) {
+        fit(own, config.mapping(), " (the schema of " + key + ")", problems);
+      }
+    }
+    throwIfAny(problems);
+    return new CheckedConfig(config, schema);
+  }
+
+  private static TableSchema schema(String key, String file, List<ConfigProblem> problems) {
+    try {
+      return SchemaJson.read(Path.of(file));
+    } catch (SchemaException e) {
+      e.problems().forEach(p -> problems.add(new ConfigProblem(key, file + ": " + p)));
+      return null;
+    }
+  }
+
+  private static void fit(
+      TableSchema schema, MappingConfig mapping, String which, List<ConfigProblem> problems) {
+    for (String problem : JsonMessageMapper.validate(schema, mapping)) {
+      int colon = problem.indexOf(": ");
+      problems.add(
+          new ConfigProblem(problem.substring(0, colon), problem.substring(colon + 2) + which));
+    }
+  }
+
+  private static void throwIfAny(List<ConfigProblem> problems) throws ConfigException {
+    if (!problems.isEmpty()) {
+      problems.sort(Comparator.comparing(ConfigProblem::key));
+      throw new ConfigException(problems);
+    }
+  }
+
+  /** Reads the config into {@code problems} and a config with defaults where a key is bad. */
+  private DcpConfig collect(Path file, List<String> sets, List<ConfigProblem> problems)
+      throws ConfigException {
     ObjectNode tree = DEFAULTS.deepCopy();
     if (file != null) {
       try {
@@ -145,12 +212,7 @@ public final class ConfigLoader {
       }
       set(tree, key, assignment.substring(eq + 1));
     }
-    DcpConfig config = bind(new Reader(tree, problems));
-    if (!problems.isEmpty()) {
-      problems.sort(Comparator.comparing(ConfigProblem::key));
-      throw new ConfigException(problems);
-    }
-    return config;
+    return bind(new Reader(tree, problems));
   }
 
   /**

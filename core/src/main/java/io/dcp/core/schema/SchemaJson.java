@@ -44,8 +44,12 @@ public final class SchemaJson {
     try {
       text = Files.readString(path);
     } catch (IOException e) {
+      String why =
+          e instanceof java.nio.file.NoSuchFileException
+              ? "there is no such file (a relative path is from the working directory)"
+              : e.getMessage();
       throw new SchemaException(
-          path.toString(), List.of(new SchemaProblem("", "cannot read the file: " + e)));
+          path.toString(), List.of(new SchemaProblem("", "cannot read the file: " + why)));
     }
     return parse(text, path.toString());
   }

@@ -202,6 +202,95 @@ class ConfigConflictsTest {
   }
 
   @Test
+  void configSchemaAndMappingProblemsComeInOneReport() throws Exception {
+    Files.writeString(
+        dir.resolve("schema.json"),
+        """
+        [{"name":"symbol","type":"STRING"},{"name":"px","type":"FLOT64"},
+         {"name":"1bad","type":"INT64"}]
+        """);
+    Files.writeString(dir.resolve("click.json"), "[{\"name\":\"id\",\"type\":\"STRING\"}]");
+    String yaml =
+        """
+        source:
+          ndjson:
+            paths: [events.ndjson]
+        table:
+          id: quotes
+          schema: %s
+          route: events_${attr:type}
+          schemas:
+            events_click: %s
+            events_view: %s
+        pipeline:
+          writeThreads: zero
+        mapping:
+          columns:
+            venue: attribute:venue
+        """
+            .formatted(
+                dir.resolve("schema.json"), dir.resolve("click.json"), dir.resolve("none.json"));
+    Path path = dir.resolve("dcp.yaml");
+    Files.writeString(path, yaml);
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () -> new ConfigLoader(Map.of()).loadWithSchemas(path, List.of()));
+
+    assertThat(e.problems().stream().map(ConfigProblem::toString))
+        .containsExactly(
+            "mapping.columns.venue: column 'venue' is not in the table schema (the schema of"
+                + " table.schemas.events_click)",
+            "pipeline.writeThreads: 'zero' is not a whole number greater than 0",
+            "table.schema: "
+                + dir.resolve("schema.json")
+                + ": px.type: unknown type 'FLOT64'; one of STRING, BYTES, INTEGER/INT64,"
+                + " FLOAT/FLOAT64, NUMERIC, BIGNUMERIC, BOOLEAN/BOOL, TIMESTAMP, DATE, TIME,"
+                + " DATETIME, JSON, GEOGRAPHY, RECORD/STRUCT",
+            "table.schema: "
+                + dir.resolve("schema.json")
+                + ": 1bad: invalid column name: letters, digits and underscores only, starting"
+                + " with a letter or underscore, at most 300 characters",
+            "table.schemas.events_view: "
+                + dir.resolve("none.json")
+                + ": cannot read the file: there is no such file (a relative path is from the"
+                + " working directory)");
+  }
+
+  @Test
+  void aMappingThatDoesNotFitTheSchemaIsReportedUnderItsKeyBesideConfigProblems() throws Exception {
+    Files.writeString(dir.resolve("schema.json"), "[{\"name\":\"symbol\",\"type\":\"STRING\"}]");
+    Path path = dir.resolve("dcp.yaml");
+    Files.writeString(
+        path,
+        """
+        source:
+          ndjson:
+            paths: [events.ndjson]
+        table:
+          id: quotes
+          schema: %s
+        admin:
+          port: 0
+        mapping:
+          columns:
+            venue: attribute:venue
+        """
+            .formatted(dir.resolve("schema.json")));
+
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () -> new ConfigLoader(Map.of()).loadWithSchemas(path, List.of()));
+
+    assertThat(e.problems().stream().map(ConfigProblem::toString))
+        .containsExactly(
+            "admin.port: '0' is not a whole number greater than 0",
+            "mapping.columns.venue: column 'venue' is not in the table schema");
+  }
+
+  @Test
   void aRequiredKeepColumnIsAMappingProblem() {
     TableSchema schema =
         TableSchema.of(

@@ -1,5 +1,6 @@
 package io.dcp.runner.standalone;
 
+import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.config.DcpConfig;
@@ -22,6 +23,20 @@ final class ConfigOptions {
       paramLabel = "KEY=VALUE",
       description = "Overrides one config key, e.g. --set pipeline.maxBatchRows=1000.")
   List<String> sets = new ArrayList<>();
+
+  /**
+   * Loads the config with its schema files, checking the mapping against them, or prints every
+   * problem of all three to {@code err} and returns null.
+   */
+  CheckedConfig loadWithSchemas(PrintWriter err) {
+    try {
+      return new ConfigLoader(System.getenv()).loadWithSchemas(config, sets);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return null;
+    }
+  }
 
   /** Loads the config, or prints every problem to {@code err} and returns null. */
   DcpConfig load(PrintWriter err) {

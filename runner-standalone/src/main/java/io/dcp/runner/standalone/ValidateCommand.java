@@ -1,11 +1,10 @@
 package io.dcp.runner.standalone;
 
+import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.model.Message;
-import io.dcp.core.schema.SchemaException;
-import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,18 +40,12 @@ final class ValidateCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DcpConfig config = options.load(err);
-    if (config == null) {
+    CheckedConfig checked = options.loadWithSchemas(err);
+    if (checked == null) {
       return Main.CONFIG_ERROR;
     }
-    TableSchema schema;
-    try {
-      schema = SchemaJson.read(Path.of(config.table().schema()));
-    } catch (SchemaException e) {
-      err.println("table.schema: " + e.getMessage());
-      err.flush();
-      return Main.CONFIG_ERROR;
-    }
+    DcpConfig config = checked.config();
+    TableSchema schema = checked.schema();
     JsonMessageMapper mapper;
     try {
       mapper = JsonMessageMapper.create(schema, config.mapping(), "validate", Clock.systemUTC());

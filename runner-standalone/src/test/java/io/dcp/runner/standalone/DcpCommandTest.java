@@ -118,6 +118,31 @@ class DcpCommandTest {
   }
 
   @Test
+  void validateReportsConfigSchemaAndMappingProblemsInOneRun() throws Exception {
+    Path schema =
+        Files.writeString(
+            dir.resolve("bad.schema.json"), "[{\"name\":\"1x\",\"type\":\"STRING\"}]");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(
+        bad,
+        "source:\n  ndjson:\n    paths: [a.ndjson]\ntable:\n  id: quotes\n  schema: "
+            + schema
+            + "\npipeline:\n  writeThreads: zero\n");
+
+    Result result = dcp("validate", "--config", bad.toString());
+
+    assertThat(result.status()).isEqualTo(2);
+    assertThat(result.err())
+        .isEqualTo(
+            "invalid configuration:\n"
+                + "  - pipeline.writeThreads: 'zero' is not a whole number greater than 0\n"
+                + "  - table.schema: "
+                + schema
+                + ": 1x: invalid column name: letters, digits and underscores only, starting"
+                + " with a letter or underscore, at most 300 characters\n");
+  }
+
+  @Test
   void neverPrintsTheTokenOfThePublishEndpoint() throws Exception {
     String token = "tok-6f1c9a77e2";
     List<String> all = new ArrayList<>(List.of(args("validate")));
