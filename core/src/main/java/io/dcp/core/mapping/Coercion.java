@@ -30,11 +30,12 @@ final class Coercion {
   private static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
 
   /**
-   * The longest number text read, as a JSON number or a numeric string: Jackson's own {@code
-   * StreamReadConstraints.DEFAULT_MAX_NUM_LEN}, which the parser enforces on JSON numbers. Every
-   * number is judged at a cost bounded by its text, never by the size its exponent implies.
+   * The longest number text read, as a JSON number or a numeric string: Jackson's own limit, which
+   * the parser enforces on JSON numbers. Every number is judged at a cost bounded by its text,
+   * never by the size its exponent implies.
    */
-  static final int MAX_NUMBER_TEXT = 1000;
+  static final int MAX_NUMBER_TEXT =
+      com.fasterxml.jackson.core.StreamReadConstraints.DEFAULT_MAX_NUM_LEN;
 
   private Coercion() {}
 
@@ -73,6 +74,7 @@ final class Coercion {
     return node.toString();
   }
 
+  /** Refuses, at any depth of {@code node}, a number a BigQuery JSON value cannot hold. */
   static void checkJsonNumbers(JsonNode node, Object path) {
     if (node.isContainerNode()) {
       for (JsonNode child : node) {

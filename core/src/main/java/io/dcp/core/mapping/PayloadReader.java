@@ -40,7 +40,7 @@ final class PayloadReader {
                 StreamReadConstraints.builder()
                     .maxNestingDepth(maxDepth)
                     .maxStringLength(maxStringLength)
-                    .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
+                    .maxNumberLength(Coercion.MAX_NUMBER_TEXT)
                     .build())
             .build();
   }
