@@ -1,0 +1,88 @@
+package io.dcp.beam;
+
+import com.google.api.services.bigquery.model.Table;
+import com.google.api.services.bigquery.model.TableReference;
+import com.google.api.services.bigquery.model.TableRow;
+import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
+import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
+import org.apache.beam.sdk.io.gcp.testing.FakeJobService;
+
+/**
+ * Beam's own BigQuery test services with one dataset per run (BigQueryIO keeps JVM-wide caches of
+ * tables and streams): the output table {@code events}, created with the run's schema, and the
+ * dead-letter table {@code dead_letters}, which the job creates.
+ */
+final class FakeBigQuery {
+  static final String PROJECT = "dcp-test";
+  private static final AtomicInteger RUNS = new AtomicInteger();
+
+  final String dataset;
+  final FakeDatasetService datasets;
+  final FakeBigQueryServices services;
+
+  private FakeBigQuery(String dataset, FakeDatasetService datasets) {
+    this.dataset = dataset;
+    this.datasets = datasets;
+    this.services =
+        new FakeBigQueryServices()
+            .withDatasetService(datasets)
+            .withJobService(new FakeJobService());
+  }
+
+  /** A new dataset with the table {@code events} of {@code schemaJson}. */
+  static FakeBigQuery withTable(String schemaJson) throws Exception {
+    return withTable(schemaJson, null);
+  }
+
+  /** As {@link #withTable(String)}, the table refusing each row {@code refuse} is true for. */
+  static FakeBigQuery withTable(String schemaJson, SerializableRowTest refuse) throws Exception {
+    if (RUNS.get() == 0) {
+      FakeDatasetService.setUp();
+      FakeJobService.setUp();
+    }
+    String dataset = "run_" + RUNS.incrementAndGet() + "_" + System.nanoTime();
+    FakeDatasetService datasets = new FakeDatasetService();
+    if (refuse != null) {
+      datasets.setShouldFailRow(refuse);
+    }
+    datasets.createDataset(PROJECT, dataset, "", "", null);
+    datasets.createTable(
+        new Table()
+            .setTableReference(reference(dataset, "events"))
+            .setSchema(DcpBeamPipeline.tableSchema(schemaJson)));
+    return new FakeBigQuery(dataset, datasets);
+  }
+
+  IoServices io() {
+    return new IoServices(null, services);
+  }
+
+  String table() {
+    return PROJECT + ":" + dataset + ".events";
+  }
+
+  String deadLetterTable() {
+    return PROJECT + ":" + dataset + ".dead_letters";
+  }
+
+  List<TableRow> rows() throws Exception {
+    return datasets.getAllRows(PROJECT, dataset, "events");
+  }
+
+  List<TableRow> deadLetters() throws Exception {
+    return datasets.getTable(reference(dataset, "dead_letters")) == null
+        ? List.of()
+        : datasets.getAllRows(PROJECT, dataset, "dead_letters");
+  }
+
+  private static TableReference reference(String dataset, String table) {
+    return new TableReference().setProjectId(PROJECT).setDatasetId(dataset).setTableId(table);
+  }
+
+  /** Which rows a table refuses; serializable, since the test services travel with the job. */
+  interface SerializableRowTest extends Function<TableRow, Boolean>, Serializable {}
+}
