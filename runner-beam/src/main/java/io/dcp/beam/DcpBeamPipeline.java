@@ -40,6 +40,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Beam job from its options: read (Pub/Sub, or NDJSON files in local mode), map with
@@ -141,8 +143,7 @@ public final class DcpBeamPipeline {
               .getFailedStorageApiInserts()
               .apply(
                   "Dead letters refused " + shape.name().toLowerCase(java.util.Locale.ROOT),
-                  MapElements.into(TypeDescriptor.of(TableRow.class))
-                      .via(BigQueryStorageApiInsertError::getRow))
+                  ParDo.of(new RefusedDeadLetterFn(shape)))
               .setCoder(TableRowJsonCoder.of());
     }
     pending.apply("Fail on a dead letter refused in every shape", ParDo.of(new RefusedInAllFn()));
@@ -295,6 +296,27 @@ public final class DcpBeamPipeline {
           error.getErrorMessage() == null ? "refused by BigQuery" : error.getErrorMessage();
       return DeadLetterRows.of(
           DeadLetter.of(message, Stage.WRITE, "", reason, java.time.Instant.now()));
+    }
+  }
+
+  /** Passes on a dead letter the table refused in one shape, for the next shape, and says why. */
+  static final class RefusedDeadLetterFn extends DoFn<BigQueryStorageApiInsertError, TableRow> {
+    private static final Logger LOG = LoggerFactory.getLogger(RefusedDeadLetterFn.class);
+    private final DeadLetterRows.Shape shape;
+
+    RefusedDeadLetterFn(DeadLetterRows.Shape shape) {
+      this.shape = shape;
+    }
+
+    @ProcessElement
+    public void process(
+        @Element BigQueryStorageApiInsertError error, OutputReceiver<TableRow> out) {
+      LOG.warn(
+          "the dead-letter table refused the dead letter of message {} {}: {}",
+          error.getRow().get("message_id"),
+          shape.description(),
+          error.getErrorMessage());
+      out.output(error.getRow());
     }
   }
 

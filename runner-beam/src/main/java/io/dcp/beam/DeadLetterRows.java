@@ -24,14 +24,23 @@ import java.util.function.Function;
 final class DeadLetterRows {
   /** The shapes of a dead-letter row, in the order they are tried. */
   enum Shape {
-    WHOLE(DeadLetterTable::toRow),
-    WITHOUT_PAYLOAD_STRING(DeadLetterTable::withoutPayloadString),
-    PAYLOAD_CUT(d -> DeadLetterTable.withPayloadCut(d, TableDeadLetterSink.CUT_PAYLOAD_BYTES));
+    WHOLE("whole", DeadLetterTable::toRow),
+    WITHOUT_PAYLOAD_STRING("without payloadString", DeadLetterTable::withoutPayloadString),
+    PAYLOAD_CUT(
+        "with its payload cut",
+        d -> DeadLetterTable.withPayloadCut(d, TableDeadLetterSink.CUT_PAYLOAD_BYTES));
 
+    private final String description;
     private final Function<DeadLetter, Row> shape;
 
-    Shape(Function<DeadLetter, Row> shape) {
+    Shape(String description, Function<DeadLetter, Row> shape) {
+      this.description = description;
       this.shape = shape;
+    }
+
+    /** How the shape is named in logs. */
+    String description() {
+      return description;
     }
 
     /** Returns the row to write for the dead letter whose whole row is {@code whole}. */

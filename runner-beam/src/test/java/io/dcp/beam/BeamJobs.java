@@ -44,7 +44,9 @@ final class BeamJobs {
     args.add("--inputSubscription=" + subscription);
     args.add("--outputTable=" + bigQuery.table());
     args.add("--deadLetterTable=" + bigQuery.deadLetterTable());
-    args.add("--schemaFile=" + schemaFile);
+    if (schemaFile != null) {
+      args.add("--schemaFile=" + schemaFile);
+    }
     args.add("--streaming=true");
     args.add("--experiments=use_sdf_read");
     args.add("--project=" + FakeBigQuery.PROJECT);

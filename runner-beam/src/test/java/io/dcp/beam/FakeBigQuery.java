@@ -1,10 +1,13 @@
 package io.dcp.beam;
 
 import com.google.api.services.bigquery.model.Table;
+import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableRow;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.beam.sdk.io.gcp.testing.FakeBigQueryServices;
@@ -69,14 +72,58 @@ final class FakeBigQuery {
     return PROJECT + ":" + dataset + ".dead_letters";
   }
 
+  /** The rows of {@code events}, keyed by the schema's column names. */
   List<TableRow> rows() throws Exception {
-    return datasets.getAllRows(PROJECT, dataset, "events");
+    return rowsOf("events");
   }
 
+  /** The rows of {@code dead_letters}, keyed by the layout's column names; empty if none. */
   List<TableRow> deadLetters() throws Exception {
     return datasets.getTable(reference(dataset, "dead_letters")) == null
         ? List.of()
-        : datasets.getAllRows(PROJECT, dataset, "dead_letters");
+        : rowsOf("dead_letters");
+  }
+
+  /**
+   * The rows of {@code table} with the column names of its schema: the fake keeps what the Storage
+   * Write API received, whose proto field names are lower case.
+   */
+  private List<TableRow> rowsOf(String table) throws Exception {
+    List<TableFieldSchema> fields =
+        datasets.getTable(reference(dataset, table)).getSchema().getFields();
+    List<TableRow> out = new ArrayList<>();
+    for (TableRow row : datasets.getAllRows(PROJECT, dataset, table)) {
+      out.add(named(row, fields));
+    }
+    return out;
+  }
+
+  private static TableRow named(Map<?, ?> row, List<TableFieldSchema> fields) {
+    TableRow out = new TableRow();
+    for (TableFieldSchema field : fields) {
+      Object value = null;
+      for (Map.Entry<?, ?> e : row.entrySet()) {
+        if (e.getKey().toString().equalsIgnoreCase(field.getName())) {
+          value = e.getValue();
+        }
+      }
+      if (value == null) {
+        continue;
+      }
+      if (field.getFields() != null && !field.getFields().isEmpty()) {
+        if (value instanceof List<?> list) {
+          List<Object> records = new ArrayList<>();
+          for (Object element : list) {
+            records.add(named((Map<?, ?>) element, field.getFields()));
+          }
+          value = records;
+        } else {
+          value = named((Map<?, ?>) value, field.getFields());
+        }
+      }
+      out.set(field.getName(), value);
+    }
+    return out;
   }
 
   private static TableReference reference(String dataset, String table) {
