@@ -6,6 +6,7 @@ import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableRow;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,10 +93,23 @@ final class FakeBigQuery {
     List<TableFieldSchema> fields =
         datasets.getTable(reference(dataset, table)).getSchema().getFields();
     List<TableRow> out = new ArrayList<>();
-    for (TableRow row : datasets.getAllRows(PROJECT, dataset, table)) {
+    for (TableRow row : snapshot(table)) {
       out.add(named(row, fields));
     }
     return out;
+  }
+
+  /** The fake's rows of {@code table}; read again when a running job appends meanwhile. */
+  private List<TableRow> snapshot(String table) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new ArrayList<>(datasets.getAllRows(PROJECT, dataset, table));
+      } catch (ConcurrentModificationException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static TableRow named(Map<?, ?> row, List<TableFieldSchema> fields) {
