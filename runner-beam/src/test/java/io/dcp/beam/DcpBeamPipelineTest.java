@@ -18,7 +18,7 @@ class DcpBeamPipelineTest {
       "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]";
 
   @Test
-  void buildsPubSubToBigQueryWithDeadLettersFromMappingAndFailedInserts() {
+  void buildsPubSubToBigQueryWithDeadLettersFromMappingAndRefusedRowsInEveryShape() {
     DcpBeamOptions options =
         options(
             "--inputSubscription=projects/demo-project/subscriptions/quotes-dcp",
@@ -55,13 +55,17 @@ class DcpBeamPipelineTest {
     assertThat(composites)
         .containsSubsequence(
             "Read Pub/Sub",
+            "Drop duplicates by event_id",
             "Map to rows",
             "Write rows to BigQuery",
-            "Failed inserts to dead letters",
+            "Refused rows to dead letters",
             "All dead letters",
-            "Write dead letters to BigQuery");
+            "Write dead letters to BigQuery",
+            "Write dead letters without_payload_string",
+            "Write dead letters payload_cut",
+            "Fail on a dead letter refused in every shape");
     assertThat(kinds).anyMatch(PubsubIO.Read.class::isAssignableFrom);
-    assertThat(kinds.stream().filter(BigQueryIO.Write.class::isAssignableFrom)).hasSize(2);
+    assertThat(kinds.stream().filter(BigQueryIO.Write.class::isAssignableFrom)).hasSize(4);
   }
 
   @Test

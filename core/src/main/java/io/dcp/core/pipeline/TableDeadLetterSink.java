@@ -32,7 +32,7 @@ public final class TableDeadLetterSink implements DeadLetterSink {
   private static final Logger LOG = Logger.getLogger(TableDeadLetterSink.class.getName());
 
   /** What a payload is cut to when even its bytes alone do not fit a row of the table. */
-  static final int CUT_PAYLOAD_BYTES = 1 << 20;
+  public static final int CUT_PAYLOAD_BYTES = 1 << 20;
 
   private final RowSink rows;
   private final TableId table;
