@@ -70,7 +70,8 @@ public final class Destinations {
    * @param route the template that names a table per message
    * @param maxTables the most tables the route may open, the default one included
    * @param mappers makes the mapper for a schema (one that reports new columns under evolution)
-   * @param admin reads and changes tables: needed for evolution
+   * @param admin reads and changes tables: needed for evolution; without a setup, it checks each
+   *     existing table's column types against its schema on first sight
    * @param setup prepares each table on first sight (creates it, adds the schema file's columns)
    * @param addColumns {@code schema.evolution: add-columns}
    */
@@ -229,6 +230,11 @@ public final class Destinations {
     if (setup.isPresent()) {
       // The table admin logs each change it makes.
       setup.get().prepare(table, schema, Optional.empty());
+    } else if (admin.isPresent()) {
+      Optional<TableSchema> live = admin.get().schema(table);
+      if (live.isPresent()) {
+        TableSetup.checkTypes(admin.get(), table, schema, live.get());
+      }
     }
     if (addColumns) {
       TableAdmin tableAdmin = admin.orElseThrow();

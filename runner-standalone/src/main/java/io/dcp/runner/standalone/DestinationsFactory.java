@@ -57,7 +57,8 @@ final class DestinationsFactory {
     schemas.values().forEach(mappers::apply);
     Optional<TableAdmin> admin = Optional.empty();
     Optional<TableSetup> setup = Optional.empty();
-    if (changeTables && rows instanceof DuckDbRowSink duckdb) {
+    if (rows instanceof DuckDbRowSink duckdb) {
+      // Reads live column types even in a dry run; only evolution changes the tables.
       admin = Optional.of(duckdb.tableAdmin());
     } else if (changeTables) {
       admin =
