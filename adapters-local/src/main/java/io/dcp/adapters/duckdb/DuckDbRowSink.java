@@ -29,6 +29,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,10 +54,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
+  static final String FILES = "_dcp_ndjson_files";
+  static final String LINES = "_dcp_ndjson_lines";
 
   private final String location;
   private final Connection connection;
   private final Map<TableKey, Insert> inserts = new HashMap<>();
+  private final Set<String> resumedInputs = ConcurrentHashMap.newKeySet();
   private boolean closed;
 
   private DuckDbRowSink(String location, Connection connection) {
@@ -103,6 +108,111 @@ public final class DuckDbRowSink implements RowSink {
     return new DuckDbDeadLetterStore(this, table);
   }
 
+  /**
+   * Starts tracking the NDJSON input {@code input} (a message id is {@code input:line}): from now
+   * on the line of every message of it whose rows or dead letter this sink commits is recorded in
+   * the same transaction, in table {@value #LINES}. Returns the lines committed so far, so that a
+   * rerun skips them; none when the file's {@code fingerprint} differs from the one recorded (a new
+   * file under an old name), whose old lines are forgotten.
+   */
+  public BitSet committedLines(String input, String fingerprint) throws SinkException {
+    requireNonNull(input, "input");
+    requireNonNull(fingerprint, "fingerprint");
+    BitSet lines =
+        withConnection(
+            "reading the committed lines of " + input,
+            c -> {
+              try (Statement statement = c.createStatement()) {
+                statement.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + FILES
+                        + " (input VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL)");
+                statement.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + LINES
+                        + " (input VARCHAR NOT NULL, line BIGINT NOT NULL)");
+              }
+              String known = null;
+              try (PreparedStatement select =
+                  c.prepareStatement("SELECT fingerprint FROM " + FILES + " WHERE input = ?")) {
+                select.setString(1, input);
+                try (ResultSet rs = select.executeQuery()) {
+                  if (rs.next()) {
+                    known = rs.getString(1);
+                  }
+                }
+              }
+              BitSet committed = new BitSet();
+              if (fingerprint.equals(known)) {
+                try (PreparedStatement select =
+                    c.prepareStatement("SELECT line FROM " + LINES + " WHERE input = ?")) {
+                  select.setString(1, input);
+                  try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                      committed.set(Math.toIntExact(rs.getLong(1)));
+                    }
+                  }
+                }
+              } else {
+                try (PreparedStatement forget =
+                        c.prepareStatement("DELETE FROM " + LINES + " WHERE input = ?");
+                    PreparedStatement remember =
+                        c.prepareStatement("INSERT OR REPLACE INTO " + FILES + " VALUES (?, ?)")) {
+                  forget.setString(1, input);
+                  forget.executeUpdate();
+                  remember.setString(1, input);
+                  remember.setString(2, fingerprint);
+                  remember.executeUpdate();
+                }
+              }
+              c.commit();
+              return committed;
+            });
+    resumedInputs.add(input);
+    return lines;
+  }
+
+  /** Records, in the open transaction, the lines of tracked inputs among {@code messageIds}. */
+  private void recordLines(List<String> messageIds) throws SQLException {
+    if (resumedInputs.isEmpty() || messageIds.isEmpty()) {
+      return;
+    }
+    List<String> inputs = new ArrayList<>();
+    List<Long> lines = new ArrayList<>();
+    String previous = null;
+    for (String id : messageIds) {
+      if (id.equals(previous)) {
+        continue;
+      }
+      previous = id;
+      int colon = id.lastIndexOf(':');
+      if (colon <= 0 || !resumedInputs.contains(id.substring(0, colon))) {
+        continue;
+      }
+      try {
+        lines.add(Long.parseLong(id.substring(colon + 1)));
+        inputs.add(id.substring(0, colon));
+      } catch (NumberFormatException notALine) {
+        // Not an id of a tracked input.
+      }
+    }
+    for (int start = 0; start < lines.size(); start += 512) {
+      int end = Math.min(lines.size(), start + 512);
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO "
+                  + LINES
+                  + " VALUES "
+                  + String.join(", ", java.util.Collections.nCopies(end - start, "(?, ?)")))) {
+        for (int i = start; i < end; i++) {
+          insert.setString(2 * (i - start) + 1, inputs.get(i));
+          insert.setLong(2 * (i - start) + 2, lines.get(i));
+        }
+        insert.executeUpdate();
+      }
+    }
+  }
+
   /** Work on this sink's connection. */
   interface ConnectionWork<T> {
     T apply(Connection connection) throws SQLException;
@@ -146,6 +256,7 @@ public final class DuckDbRowSink implements RowSink {
         offset += insert.columns();
       }
       statement.executeUpdate();
+      recordLines(batch.messageIds());
       connection.commit();
       return WriteResult.allWritten();
     } catch (SQLException batchFailure) {
@@ -166,16 +277,29 @@ public final class DuckDbRowSink implements RowSink {
    */
   private WriteResult writeRowByRow(Insert insert, WriteBatch batch) throws SinkException {
     List<RowError> errors = new ArrayList<>();
+    List<String> ids = batch.messageIds();
+    boolean messageFailed = false;
     for (int i = 0; i < batch.rows().size(); i++) {
+      boolean firstOfMessage = ids.isEmpty() || i == 0 || !ids.get(i).equals(ids.get(i - 1));
+      boolean lastOfMessage =
+          !ids.isEmpty() && (i == ids.size() - 1 || !ids.get(i).equals(ids.get(i + 1)));
+      if (firstOfMessage) {
+        messageFailed = false;
+      }
       try {
         PreparedStatement statement = insert.statement(1);
         insert.bind(statement, 0, batch.rows().get(i));
         statement.executeUpdate();
+        if (lastOfMessage && !messageFailed) {
+          // A message with a refused row is recorded with its dead letter instead.
+          recordLines(List.of(ids.get(i)));
+        }
         connection.commit();
       } catch (SQLException rowFailure) {
         rollback();
         // DuckDB closes a statement whose execution failed.
         insert.reset();
+        messageFailed = true;
         errors.add(new RowError(i, firstLine(rowFailure.getMessage())));
       }
     }

@@ -88,6 +88,7 @@ public final class IngestPipeline implements AutoCloseable {
   private volatile boolean exhausted;
 
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
@@ -248,10 +249,16 @@ public final class IngestPipeline implements AutoCloseable {
     stop(settings.drainTimeout());
   }
 
+  /** Whether a bounded source delivered all it had (false after a stop that cut it short). */
+  public boolean sourceExhausted() {
+    return exhausted;
+  }
+
   /** Returns counts since start. */
   public PipelineStats stats() {
     return new PipelineStats(
         received.get(),
+        redelivered.get(),
         rowsWritten.get(),
         deadLettered.get(),
         acked.get(),
@@ -273,6 +280,9 @@ public final class IngestPipeline implements AutoCloseable {
       return;
     }
     received.incrementAndGet();
+    if (message.deliveryAttempt() > 1) {
+      redelivered.incrementAndGet();
+    }
     metrics.messageReceived(message.size());
     if (committedIds != null && committedIds.contains(message.id())) {
       acknowledger.ack();
@@ -320,11 +330,12 @@ public final class IngestPipeline implements AutoCloseable {
       return;
     }
     p.expectRows(rows.size());
-    long share = Math.max(1, message.size() / rows.size());
-    Batcher<RowEntry> batcher = rowBatcher(destination);
+    // A message's rows go in one batch, so they commit together (and with its ledger mark).
+    List<RowEntry> entries = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      batcher.add(new RowEntry(p, row), share);
+      entries.add(new RowEntry(p, row));
     }
+    rowBatcher(destination).addAll(entries, Math.max(1, message.size()));
   }
 
   /**
@@ -387,15 +398,17 @@ public final class IngestPipeline implements AutoCloseable {
   private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
     TableId table = destination.table();
     List<Row> rows = new ArrayList<>(entries.size());
+    List<String> ids = new ArrayList<>(entries.size());
     long bytes = 0;
     for (RowEntry e : entries) {
       rows.add(e.row());
+      ids.add(e.pending().message.id());
     }
     for (RowEntry e : entries) {
       bytes += Math.max(1, e.pending().message.size());
     }
     // The newest schema: rows mapped before a column was added have no value for it.
-    WriteBatch batch = new WriteBatch(table, destination.schema(), rows);
+    WriteBatch batch = new WriteBatch(table, destination.schema(), rows, ids);
     long startNanos = System.nanoTime();
     WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table, table);
     if (result == null) {
