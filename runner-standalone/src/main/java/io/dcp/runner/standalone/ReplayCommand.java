@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "replay",
+    mixinStandardHelpOptions = true,
     description =
         "Replays dead letters through the current mapping; what now lands leaves the DuckDB"
             + " dead-letter table or the dead-letter topic's subscription (--subscription), or is"

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * Runs the pipeline until a bounded source is done or the process is told to stop (SIGTERM,
  * Ctrl-C), then drains and prints a summary.
  */
-@Command(name = "run", description = "Runs the pipeline.")
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Runs the pipeline.")
 final class RunCommand implements java.util.concurrent.Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
@@ -155,15 +155,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   /** One line for an admin server that cannot listen: the key, the cause and the fix. */
   private static String adminProblem(DcpConfig config, Exception e) {
     String where = config.admin().host() + ":" + config.admin().port();
-    if (e instanceof java.net.BindException) {
+    boolean unresolved =
+        new java.net.InetSocketAddress(config.admin().host(), config.admin().port()).isUnresolved();
+    boolean inUse =
+        e instanceof java.net.BindException
+            && e.getMessage() != null
+            && e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use");
+    if (inUse) {
       return "admin.port: "
           + where
-          + " is in use (another dcp run?): set admin.port to a free port (0 picks one),"
+          + " is in use (another dcp run?): set admin.port to a free port,"
           + " or admin.enabled: false";
     }
-    if (e instanceof java.nio.channels.UnresolvedAddressException
-        || e instanceof java.net.UnknownHostException
-        || e instanceof IllegalArgumentException) {
+    if (unresolved || e instanceof java.net.BindException) {
       return "admin.host: '"
           + config.admin().host()
           + "' is not an address of this host: use 127.0.0.1 (loopback, the default) or 0.0.0.0"

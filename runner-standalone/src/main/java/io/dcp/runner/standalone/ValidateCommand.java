@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
+    mixinStandardHelpOptions = true,
     description = "Checks the config, the schema and sample messages; writes nothing.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
@@ -67,6 +68,11 @@ final class ValidateCommand implements Callable<Integer> {
     if (sample == null) {
       out.flush();
       return 0;
+    }
+    if (!Files.isReadable(sample)) {
+      err.println("--sample: cannot read " + sample + ": check the path");
+      err.flush();
+      return Main.CONFIG_ERROR;
     }
     long rows = 0;
     long messages = 0;
