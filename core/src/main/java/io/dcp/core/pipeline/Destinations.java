@@ -214,6 +214,14 @@ public final class Destinations {
     }
   }
 
+  /**
+   * Returns the live schema of {@code table} as the warehouse has it now, or empty when there is no
+   * table admin or no such table: what a dry run checks rows against.
+   */
+  public Optional<TableSchema> liveSchema(TableId table) throws SinkException {
+    return admin.isPresent() ? admin.get().schema(table) : Optional.empty();
+  }
+
   /** The tables opened so far, the default one first. */
   public List<TableId> tables() {
     List<TableId> tables = new ArrayList<>();
