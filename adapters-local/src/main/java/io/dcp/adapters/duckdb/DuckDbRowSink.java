@@ -62,6 +62,8 @@ public final class DuckDbRowSink implements RowSink {
   private final Map<TableKey, Insert> inserts = new HashMap<>();
   private final Set<String> resumedInputs = ConcurrentHashMap.newKeySet();
   private boolean closed;
+  // Once the disk is full every later write fails alike: they all get the first failure.
+  private volatile SinkException fatal;
 
   private DuckDbRowSink(String location, Connection connection) {
     this.location = location;
@@ -232,10 +234,16 @@ public final class DuckDbRowSink implements RowSink {
     if (closed) {
       throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
     }
+    if (fatal != null) {
+      throw fatal;
+    }
     try {
       return work.apply(connection);
     } catch (SQLException e) {
       rollback();
+      if (isFatal(e)) {
+        throw fatal(e);
+      }
       throw SinkException.permanentFailure(
           what + " in " + location + " failed: " + firstLine(e.getMessage()), e);
     }
@@ -245,6 +253,9 @@ public final class DuckDbRowSink implements RowSink {
   public synchronized WriteResult write(WriteBatch batch) throws SinkException {
     if (closed) {
       throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
+    }
+    if (fatal != null) {
+      throw fatal;
     }
     Insert insert = prepare(batch.table(), batch.schema());
     try {
@@ -262,6 +273,9 @@ public final class DuckDbRowSink implements RowSink {
     } catch (SQLException batchFailure) {
       rollback();
       insert.reset();
+      if (isFatal(batchFailure)) {
+        throw fatal(batchFailure);
+      }
       LOG.debug(
           "batch insert into {} failed, retrying row by row: {}",
           batch.table(),
@@ -299,6 +313,10 @@ public final class DuckDbRowSink implements RowSink {
         rollback();
         // DuckDB closes a statement whose execution failed.
         insert.reset();
+        if (isFatal(rowFailure)) {
+          // Rows committed before it stay committed; the rest of the batch is not written.
+          throw fatal(rowFailure);
+        }
         messageFailed = true;
         errors.add(new RowError(i, firstLine(rowFailure.getMessage())));
       }
@@ -374,7 +392,34 @@ public final class DuckDbRowSink implements RowSink {
     }
   }
 
+  /** Whether DuckDB can write nothing more: its disk is full or the database was invalidated. */
+  private static boolean isFatal(SQLException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    return message.contains("no space left on device")
+        || message.contains("disk quota exceeded")
+        || message.contains("database has been invalidated");
+  }
+
+  private SinkException fatal(SQLException e) {
+    if (fatal != null) {
+      return fatal;
+    }
+    fatal =
+        SinkException.fatalFailure(
+            "DuckDB file "
+                + location
+                + " cannot be written: "
+                + firstLine(e.getMessage())
+                + ". Free space on its disk (or move sink.duckdb.path), then run the same command"
+                + " again: what was committed stays, and a file run resumes after it",
+            e);
+    return fatal;
+  }
+
   private SinkException classify(TableId table, SQLException e) {
+    if (isFatal(e)) {
+      return fatal(e);
+    }
     String message =
         "writing to DuckDB table "
             + table.table()
@@ -393,7 +438,8 @@ public final class DuckDbRowSink implements RowSink {
     try {
       connection.rollback();
     } catch (SQLException e) {
-      LOG.warn("DuckDB rollback failed: {}", e.getMessage());
+      // After a failed commit there is no transaction left to roll back.
+      LOG.debug("DuckDB rollback failed: {}", e.getMessage());
     }
   }
 

@@ -355,6 +355,11 @@ public final class NdjsonMessageSource implements MessageSource {
 
           @Override
           public void nack() {
+            if (stopped) {
+              // Not stored in this run: a rerun reads it again (with DuckDB, it resumes here).
+              unsettled.decrementAndGet();
+              return;
+            }
             if (message.deliveryAttempt() >= maxAttempts) {
               LOG.error(
                   "{} was not stored after {} attempts; giving it up for this run",

@@ -55,7 +55,8 @@ import java.util.random.RandomGenerator;
  * and on permanent failures, the messages are nacked for redelivery, never dropped. A row the sink
  * rejects dead-letters its message (stage {@code write}, the sink's reason); the message's other
  * rows, already committed, stay. In-flight messages and bytes are bounded: the source blocks when
- * the pipeline is full.
+ * the pipeline is full. A fatal sink failure (its disk is full) ends the run: {@link #finished}
+ * completes exceptionally with it, once, and further messages are nacked.
  *
  * <p>Lifecycle: {@link #start} once, then {@link #stop} (or {@link #close}) once.
  */
@@ -84,6 +85,7 @@ public final class IngestPipeline implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicReference<String> lastPermanentFailure = new AtomicReference<>();
+  private final AtomicReference<SinkException> fatal = new AtomicReference<>();
   private volatile boolean stopping;
   private volatile boolean exhausted;
 
@@ -275,7 +277,7 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   private void receive(Message message, Acknowledger acknowledger) throws InterruptedException {
-    if (stopping) {
+    if (stopping || fatal.get() != null) {
       acknowledger.nack();
       return;
     }
@@ -480,6 +482,19 @@ public final class IngestPipeline implements AutoCloseable {
       try {
         return call.call();
       } catch (SinkException e) {
+        if (e.isFatal()) {
+          lastPermanentFailure.set(e.getMessage());
+          // The source stops first, so that what is nacked from now on is not redelivered.
+          source.stop();
+          stopping = true;
+          if (fatal.compareAndSet(null, e)) {
+            // Once: every write after it fails the same way.
+            LOG.log(
+                Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
+            finished.completeExceptionally(e);
+          }
+          return null;
+        }
         if (!e.isTransient()) {
           lastPermanentFailure.set(e.getMessage());
           LOG.log(
