@@ -113,10 +113,17 @@ class DiskFullIT {
     assertThat(summary.find()).as(first).isTrue();
     long reported = Long.parseLong(summary.group(1).replace(",", ""));
     List<String> errors = first.lines().filter(l -> l.contains("No space left on device")).toList();
-    System.out.printf(
-        "disk full: stopped after %.1f s, exit %d, log %,d bytes, %,d error lines, %,d rows"
-            + " reported, %,d in the table%n",
-        seconds, status, first.length(), errors.size(), reported, inTable);
+    Report.append(
+        ("disk full (2 MiB tmpfs): stopped after %.1f s, exit %d, log %,d bytes, %,d error lines,"
+                + " %,d rows reported, %,d in the table; rerun: %,d rows, each once")
+            .formatted(
+                seconds,
+                status,
+                first.length(),
+                errors.size(),
+                reported,
+                inTable,
+                count(db, "SELECT count(DISTINCT message_id) FROM quotes")));
     assertThat(status).isEqualTo(1);
     assertThat(errors)
         .hasSize(2)

@@ -96,6 +96,22 @@ class FileResumeIT {
     dcp.await(() -> !dcp.isAlive(), Duration.ofSeconds(180));
     String third = Files.readString(thirdLog);
 
+    long distinct;
+    long rows;
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
+        ResultSet rs =
+            c.createStatement()
+                .executeQuery("SELECT count(*), count(DISTINCT message_id) FROM quotes")) {
+      rs.next();
+      rows = rs.getLong(1);
+      distinct = rs.getLong(2);
+    }
+    Matcher skipped = Pattern.compile("Skipped ([\\d,]+) lines").matcher(third);
+    Report.append(
+        "resume: kill -9 at %,d rows, SIGTERM (exit %d) in the rerun, third run skipped %s lines"
+                .formatted(atKill, sigterm, skipped.find() ? skipped.group(1) : "?")
+            + " | lines %,d | rows %,d | duplicates %,d | lost %,d"
+                .formatted(total, rows, rows - distinct, total - distinct));
     assertThat(atKill).isLessThan(total);
     assertThat(sigterm).as(second).isZero();
     assertThat(second)

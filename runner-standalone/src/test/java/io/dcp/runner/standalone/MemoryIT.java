@@ -85,9 +85,13 @@ class MemoryIT {
   @Test
   void aFiftyMegabyteLineIsADeadLetterInA256MegabyteHeap() throws Exception {
     Path log = dir.resolve("dcp.log");
+    long started = System.nanoTime();
     dcp = DcpProcess.start(config(""), log, 0, "-Xmx256m");
     dcp.await(() -> !dcp.isAlive(), Duration.ofMinutes(3));
     String out = Files.readString(log);
+    Report.append(
+        "huge line: a 50 MiB line with -Xmx256m, maxPayloadBytes 10 MiB: exit %d in %.1f s, a decode dead letter of its first 10,485,761 bytes"
+            .formatted(dcp.exitValue(), (System.nanoTime() - started) / 1e9));
 
     assertThat(out).contains("Done in").contains("3 messages, 2 rows written");
     assertThat(out).doesNotContain("OutOfMemoryError");
@@ -116,6 +120,9 @@ class MemoryIT {
             config("  maxPayloadBytes: 200000000"), log, 0, "-Xmx48m", "-XX:TieredStopAtLevel=1");
     dcp.await(() -> !dcp.isAlive(), Duration.ofMinutes(3));
     String out = Files.readString(log);
+    Report.append(
+        "out of memory: a 50 MiB line with -Xmx48m, maxPayloadBytes 200 MB: exit %d, %,d bytes of output"
+            .formatted(dcp.exitValue(), out.length()));
 
     assertThat(dcp.exitValue()).as(out).isEqualTo(3);
     assertThat(out)
