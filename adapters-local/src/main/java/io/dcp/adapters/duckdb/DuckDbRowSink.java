@@ -64,6 +64,7 @@ public final class DuckDbRowSink implements RowSink {
   private boolean closed;
   // Once the disk is full every later write fails alike: they all get the first failure.
   private volatile SinkException fatal;
+  private PreparedStatement rangeInsert;
 
   private DuckDbRowSink(String location, Connection connection) {
     this.location = location;
@@ -132,7 +133,8 @@ public final class DuckDbRowSink implements RowSink {
                 statement.execute(
                     "CREATE TABLE IF NOT EXISTS "
                         + LINES
-                        + " (input VARCHAR NOT NULL, line BIGINT NOT NULL)");
+                        + " (input VARCHAR NOT NULL, first_line BIGINT NOT NULL,"
+                        + " last_line BIGINT NOT NULL)");
               }
               String known = null;
               try (PreparedStatement select =
@@ -147,11 +149,13 @@ public final class DuckDbRowSink implements RowSink {
               BitSet committed = new BitSet();
               if (fingerprint.equals(known)) {
                 try (PreparedStatement select =
-                    c.prepareStatement("SELECT line FROM " + LINES + " WHERE input = ?")) {
+                    c.prepareStatement(
+                        "SELECT first_line, last_line FROM " + LINES + " WHERE input = ?")) {
                   select.setString(1, input);
                   try (ResultSet rs = select.executeQuery()) {
                     while (rs.next()) {
-                      committed.set(Math.toIntExact(rs.getLong(1)));
+                      committed.set(
+                          Math.toIntExact(rs.getLong(1)), Math.toIntExact(rs.getLong(2)) + 1);
                     }
                   }
                 }
@@ -174,44 +178,58 @@ public final class DuckDbRowSink implements RowSink {
     return lines;
   }
 
-  /** Records, in the open transaction, the lines of tracked inputs among {@code messageIds}. */
+  /**
+   * Records, in the open transaction, the lines of tracked inputs among {@code messageIds}: one row
+   * per run of consecutive lines, so a batch of a file costs about one row.
+   */
   private void recordLines(List<String> messageIds) throws SQLException {
     if (resumedInputs.isEmpty() || messageIds.isEmpty()) {
       return;
     }
-    List<String> inputs = new ArrayList<>();
-    List<Long> lines = new ArrayList<>();
-    String previous = null;
+    String input = null;
+    long first = -1;
+    long last = -1;
     for (String id : messageIds) {
-      if (id.equals(previous)) {
-        continue;
-      }
-      previous = id;
       int colon = id.lastIndexOf(':');
       if (colon <= 0 || !resumedInputs.contains(id.substring(0, colon))) {
         continue;
       }
+      long line;
       try {
-        lines.add(Long.parseLong(id.substring(colon + 1)));
-        inputs.add(id.substring(0, colon));
+        line = Long.parseLong(id.substring(colon + 1));
       } catch (NumberFormatException notALine) {
-        // Not an id of a tracked input.
+        continue;
       }
+      String name = id.substring(0, colon);
+      if (name.equals(input) && (line == last || line == last + 1)) {
+        last = line;
+        continue;
+      }
+      if (input != null) {
+        insertRange(input, first, last);
+      }
+      input = name;
+      first = line;
+      last = line;
     }
-    for (int start = 0; start < lines.size(); start += 512) {
-      int end = Math.min(lines.size(), start + 512);
-      try (PreparedStatement insert =
-          connection.prepareStatement(
-              "INSERT INTO "
-                  + LINES
-                  + " VALUES "
-                  + String.join(", ", java.util.Collections.nCopies(end - start, "(?, ?)")))) {
-        for (int i = start; i < end; i++) {
-          insert.setString(2 * (i - start) + 1, inputs.get(i));
-          insert.setLong(2 * (i - start) + 2, lines.get(i));
-        }
-        insert.executeUpdate();
-      }
+    if (input != null) {
+      insertRange(input, first, last);
+    }
+  }
+
+  private void insertRange(String input, long first, long last) throws SQLException {
+    if (rangeInsert == null) {
+      rangeInsert = connection.prepareStatement("INSERT INTO " + LINES + " VALUES (?, ?, ?)");
+    }
+    try {
+      rangeInsert.setString(1, input);
+      rangeInsert.setLong(2, first);
+      rangeInsert.setLong(3, last);
+      rangeInsert.executeUpdate();
+    } catch (SQLException e) {
+      // DuckDB closes a statement whose execution failed.
+      rangeInsert = null;
+      throw e;
     }
   }
 
@@ -458,6 +476,13 @@ public final class DuckDbRowSink implements RowSink {
     }
     closed = true;
     inserts.values().forEach(Insert::reset);
+    if (rangeInsert != null) {
+      try {
+        rangeInsert.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a statement failed", e);
+      }
+    }
     try {
       connection.close();
     } catch (SQLException e) {

@@ -39,7 +39,7 @@ class FileResumeIT {
 
   @Test
   void aFileRunAgainAfterKillNineAndSigtermLandsEveryLineExactlyOnce() throws Exception {
-    int total = 400_000;
+    int total = 1_000_000;
     Path input = dir.resolve("quotes.ndjson");
     try (BufferedWriter out = Files.newBufferedWriter(input)) {
       for (int i = 1; i <= total; i++) {
