@@ -237,7 +237,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 : " (with a DuckDB sink; BigQuery starts over)");
       }
     }
-    if (stats.rowsWritten() == 0 && stats.deadLettered() == 0) {
+    boolean earlierRun = source instanceof NdjsonMessageSource files && files.skippedLines() > 0;
+    if (stats.rowsWritten() == 0 && stats.deadLettered() == 0 && !earlierRun) {
+      // No table may exist yet: no hint to query it.
       out.flush();
       return;
     }

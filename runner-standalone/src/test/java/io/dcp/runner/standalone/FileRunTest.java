@@ -85,7 +85,8 @@ class FileRunTest {
     assertThat(second.out())
         .contains("Done in")
         .contains("0 messages, 0 rows written")
-        .contains("Skipped 1,005 lines an earlier run had already committed.");
+        .contains("Skipped 1,005 lines an earlier run had already committed.")
+        .contains("Rows are in table quotes of " + dir.resolve("q.duckdb"));
     assertThat(column("SELECT count(*) FROM quotes")).containsExactly("1000");
     assertThat(column("SELECT count(*) FROM dead_letters")).containsExactly("5");
   }
