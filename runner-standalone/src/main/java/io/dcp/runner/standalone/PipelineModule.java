@@ -3,8 +3,10 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
@@ -19,6 +21,7 @@ import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.SourceException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
@@ -59,7 +62,7 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  MessageSource source(Clock clock) {
+  MessageSource source(Clock clock, RowSink rows) {
     DcpConfig.Source source = config.source();
     return switch (source.type()) {
       case "pubsub" -> {
@@ -86,7 +89,26 @@ final class PipelineModule extends AbstractModule {
               clock);
       default ->
           new NdjsonMessageSource(
-              source.ndjsonPaths(), System.in, clock, source.ndjsonMaxAttempts());
+              source.ndjsonPaths(),
+              System.in,
+              clock,
+              source.ndjsonMaxAttempts(),
+              config.mapping().maxPayloadBytes(),
+              progress(rows));
+    };
+  }
+
+  /** A DuckDB sink records the lines it commits, so a rerun of a file resumes; others do not. */
+  private static NdjsonProgress progress(RowSink rows) {
+    if (!(rows instanceof DuckDbRowSink duckdb)) {
+      return NdjsonProgress.none();
+    }
+    return (input, fingerprint) -> {
+      try {
+        return duckdb.committedLines(input, fingerprint);
+      } catch (SinkException e) {
+        throw new SourceException(e.getMessage(), e);
+      }
     };
   }
 

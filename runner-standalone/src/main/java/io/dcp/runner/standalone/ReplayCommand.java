@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "replay",
+    mixinStandardHelpOptions = true,
     description =
         "Replays dead letters through the current mapping; what now lands leaves the DuckDB"
             + " dead-letter table or the dead-letter topic's subscription (--subscription), or is"
@@ -145,7 +146,16 @@ final class ReplayCommand implements Callable<Integer> {
       } else if (config.sink().type().equals("bigquery")) {
         replayBigQueryTable(config, schema, query, out);
       } else {
-        try (DuckDbRowSink sink = DuckDbRowSink.open(config.sink().duckdbPath())) {
+        String path = config.sink().duckdbPath();
+        if (!":memory:".equals(path) && !java.nio.file.Files.isRegularFile(Path.of(path))) {
+          // Opening it would create an empty database: there is nothing to replay.
+          return configError(
+              err,
+              "sink.duckdb.path: no DuckDB file "
+                  + path
+                  + ", so no dead letters to replay: check the path (replay never creates one)");
+        }
+        try (DuckDbRowSink sink = DuckDbRowSink.open(path)) {
           Replay.Report report =
               new Replay(
                       sink.deadLetterStore(TableId.parse(config.deadLetter().table())),

@@ -2,9 +2,13 @@ package io.dcp.runner.standalone;
 
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
-import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingResult;
+import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.Stage;
+import io.dcp.core.pipeline.Destinations;
+import io.dcp.core.port.SinkException;
+import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,12 +31,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
+    mixinStandardHelpOptions = true,
     description = "Checks the config, the schema and sample messages; writes nothing.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
   @Option(names = "--sample", description = "An NDJSON file of sample messages to map.")
   Path sample;
+
+  @Option(
+      names = "--fail-on-dead-letters",
+      description = "Exit 1 when any sample message would be dead-lettered (for CI).")
+  boolean failOnDeadLetters;
 
   @Spec CommandSpec spec;
 
@@ -46,11 +56,15 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    JsonMessageMapper mapper;
+    Destinations destinations;
     try {
-      mapper = JsonMessageMapper.create(schema, config.mapping(), "validate", Clock.systemUTC());
+      destinations = DestinationsFactory.offline(config, schema, Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
+      err.flush();
+      return Main.CONFIG_ERROR;
+    } catch (SchemaException e) {
+      err.println("table.schemas: " + e.getMessage());
       err.flush();
       return Main.CONFIG_ERROR;
     }
@@ -61,8 +75,14 @@ final class ValidateCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    if (!Files.isReadable(sample)) {
+      err.println("--sample: cannot read " + sample + ": check the path");
+      err.flush();
+      return Main.CONFIG_ERROR;
+    }
     long rows = 0;
     long messages = 0;
+    Map<String, Long> tables = new TreeMap<>();
     Map<String, Integer> reasons = new TreeMap<>();
     byte[] content = Files.readAllBytes(sample);
     int start = 0;
@@ -75,13 +95,12 @@ final class ValidateCommand implements Callable<Integer> {
                 .isBlank()) {
           messages++;
           byte[] line = java.util.Arrays.copyOfRange(content, start, end);
-          MappingResult result =
-              mapper.map(Message.of(sample.getFileName() + ":" + messages, line, Instant.now()));
+          Message message = Message.of(sample.getFileName() + ":" + messages, line, Instant.now());
+          MappingResult result = map(destinations, message, tables);
           if (result instanceof MappingResult.Mapped m) {
             rows += m.rows().size();
-          } else {
-            reasons.merge(
-                ((MappingResult.Rejected) result).deadLetter().errorMessage(), 1, Integer::sum);
+          } else if (result instanceof MappingResult.Rejected r) {
+            reasons.merge(r.deadLetter().errorMessage(), 1, Integer::sum);
           }
         }
         start = i + 1;
@@ -89,8 +108,38 @@ final class ValidateCommand implements Callable<Integer> {
     }
     long dead = reasons.values().stream().mapToLong(Integer::longValue).sum();
     out.printf("%,d messages: %,d rows would land, %,d dead letters%n", messages, rows, dead);
+    if (!config.table().route().isEmpty()) {
+      tables.forEach((table, count) -> out.printf("  %,6d rows in table %s%n", count, table));
+    }
     reasons.forEach((reason, count) -> out.printf("  %,6d  %s%n", count, reason));
     out.flush();
-    return 0;
+    return failOnDeadLetters && dead > 0 ? 1 : 0;
+  }
+
+  /**
+   * Maps {@code message} as {@code dcp run} would: routed to its table (or dead-lettered when no
+   * table takes it), and with evolution as it maps once the columns its new fields need are added.
+   */
+  private static MappingResult map(
+      Destinations destinations, Message message, Map<String, Long> tables) {
+    Destinations.Routed routed;
+    try {
+      routed = destinations.route(message);
+    } catch (SinkException e) {
+      throw new IllegalStateException("offline destinations never call the warehouse", e);
+    }
+    if (routed instanceof Destinations.Routed.Unroutable u) {
+      return new MappingResult.Rejected(
+          DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), Instant.now()));
+    }
+    Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
+    MappingResult result = destination.map(message);
+    if (result instanceof MappingResult.NewColumns added) {
+      result = destination.preview(message, added.columns());
+    }
+    if (result instanceof MappingResult.Mapped m) {
+      tables.merge(destination.table().toString(), (long) m.rows().size(), Long::sum);
+    }
+    return result;
   }
 }
