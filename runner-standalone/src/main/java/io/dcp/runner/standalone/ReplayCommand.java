@@ -4,6 +4,7 @@ import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
 import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
+import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
@@ -13,7 +14,6 @@ import io.dcp.core.port.DeadLetterQuery;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
-import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -92,20 +92,20 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DcpConfig config = options.load(err);
-    if (config == null) {
+    CheckedConfig checked = options.loadWithSchemas(err);
+    if (checked == null) {
       return Main.CONFIG_ERROR;
     }
+    DcpConfig config = checked.config();
+    TableSchema schema = checked.schema();
     boolean fromTopic = config.deadLetter().type().equals("pubsub-topic");
     Optional<String> problem = sourceProblem(config, fromTopic);
     if (problem.isPresent()) {
       return configError(err, problem.get());
     }
-    TableSchema schema;
     Pattern pattern;
     PubSubDeadLetterStoreSettings storeSettings = null;
     try {
-      schema = SchemaJson.read(Path.of(config.table().schema()));
       pattern = reason == null ? null : Pattern.compile(reason);
       if (fromTopic) {
         storeSettings =
@@ -113,7 +113,7 @@ final class ReplayCommand implements Callable<Integer> {
                 .withEndpoint(config.deadLetter().pubsub().endpoint())
                 .withMaxMessages(maxMessages);
       }
-    } catch (SchemaException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return configError(err, e.getMessage());
     }
     DeadLetterQuery query =

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineStats;
@@ -42,10 +43,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DcpConfig config = options.load(err);
-    if (config == null) {
+    // Config, schema files and the mapping's fit to them: every problem in one report.
+    CheckedConfig checked = options.loadWithSchemas(err);
+    if (checked == null) {
       return Main.CONFIG_ERROR;
     }
+    DcpConfig config = checked.config();
     Injector injector;
     IngestPipeline pipeline;
     MeterRegistry registry;
