@@ -49,6 +49,7 @@ public record DcpConfig(
       int ndjsonMaxAttempts,
       String httpHost,
       int httpPort,
+      List<String> httpTopics,
       long httpMaxRequestBytes,
       String httpToken,
       Duration httpAckTimeout,
@@ -57,6 +58,7 @@ public record DcpConfig(
       requireNonNull(type, "type");
       ndjsonPaths = List.copyOf(ndjsonPaths);
       requireNonNull(httpHost, "httpHost");
+      httpTopics = List.copyOf(httpTopics);
       requireNonNull(httpToken, "httpToken");
       requireNonNull(httpAckTimeout, "httpAckTimeout");
       requireNonNull(pubsub, "pubsub");

@@ -27,6 +27,8 @@ import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -82,6 +84,7 @@ final class PipelineModule extends AbstractModule {
           new HttpPublishSource(
               source.httpHost(),
               source.httpPort(),
+              httpTopics(),
               source.httpMaxRequestBytes(),
               source.httpToken(),
               config.pipeline().maxInFlightMessages(),
@@ -149,6 +152,16 @@ final class PipelineModule extends AbstractModule {
       Clock clock) {
     return new IngestPipeline(
         source, destinations, rowSink, deadLetterSink, config.pipeline(), metrics, clock);
+  }
+
+  /** The topics the HTTP endpoint takes: configured, or one named like the table. */
+  private Set<String> httpTopics() {
+    List<String> topics = config.source().httpTopics();
+    if (!topics.isEmpty()) {
+      return Set.copyOf(topics);
+    }
+    String table = config.table().id();
+    return Set.of(table.substring(table.lastIndexOf('.') + 1));
   }
 
   private String sourceName() {
