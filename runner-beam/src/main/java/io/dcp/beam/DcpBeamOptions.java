@@ -68,6 +68,14 @@ public interface DcpBeamOptions extends PipelineOptions {
   void setSchemaFromTable(Boolean value);
 
   @Description(
+      "dcp config file (local path or gs://), as dcp run reads it: its table.id, table.schema,"
+          + " deadLetter and mapping sections set the job; an option given as well wins over its"
+          + " key; a key only dcp run reads is refused by name.")
+  String getConfigFile();
+
+  void setConfigFile(String value);
+
+  @Description(
       "dcp config file (local path or gs://) whose mapping section is used, as by the"
           + " standalone runner; defaults when absent.")
   String getMappingConfigFile();
