@@ -20,9 +20,10 @@ import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
  * The dcp YAML config of {@code --configFile}, read by core's {@link ConfigLoader} as {@code dcp
  * run} reads it (no {@code DCP_} variables: the file alone), and turned into the job's options:
  * {@code table.id} is {@code --outputTable}, {@code table.schema} is {@code --schemaFile}, {@code
- * deadLetter.table} is {@code --deadLetterTable}, and the {@code mapping} section is the mapping.
- * An option given as well wins over its key, and that key is then not checked. A key the Beam job
- * does not honour is a problem naming it, all of them at once with the options' own.
+ * deadLetter.table} is {@code --deadLetterTable}, {@code deadLetter.pubsub.topic} (type {@code
+ * pubsub-topic}) is {@code --deadLetterTopic}, and the {@code mapping} section is the mapping. An
+ * option given as well wins over its key, as {@code --set} does for {@code dcp run}. A key the Beam
+ * job does not honour is a problem naming it, all of them at once with the options' own.
  */
 final class BeamConfigFile {
   /** Keys the job honours; any other key the file sets is refused by name. */
@@ -32,6 +33,7 @@ final class BeamConfigFile {
           "table.schema",
           "deadLetter.type",
           "deadLetter.table",
+          "deadLetter.pubsub.topic",
           "sink.type",
           "sink.bigquery.project",
           "schema.evolution");
@@ -53,7 +55,7 @@ final class BeamConfigFile {
           "table",
           "the job never creates or alters tables and writes one table (no routing)",
           "deadLetter",
-          "the job writes dead letters to a BigQuery table",
+          "the job publishes dead letters with PubsubIO's own client and batching",
           "schema",
           "the job writes a fixed schema");
 
@@ -154,6 +156,9 @@ final class BeamConfigFile {
     if (options.getDeadLetterTable() != null) {
       sets.add("deadLetter.type=table");
       sets.add("deadLetter.table=" + options.getDeadLetterTable());
+    } else if (options.getDeadLetterTopic() != null) {
+      sets.add("deadLetter.type=pubsub-topic");
+      sets.add("deadLetter.pubsub.topic=" + options.getDeadLetterTopic());
     } else if (options.getOutputDirectory() != null) {
       sets.add("deadLetter.type=table");
       sets.add("deadLetter.table=dead_letters");
@@ -186,13 +191,6 @@ final class BeamConfigFile {
               + ": schema.evolution add-columns: the Beam job writes a fixed schema; use none,"
               + " or dcp run");
     }
-    if (config.deadLetter().type().equals("pubsub-topic")) {
-      out.add(
-          "--configFile "
-              + path
-              + ": deadLetter.type pubsub-topic: the Beam job writes dead letters to a BigQuery"
-              + " table; use table with deadLetter.table");
-    }
     boolean local = options.getOutputDirectory() != null;
     String project = projectOf(options);
     if (!local && options.getOutputTable() == null && keys.contains("table.id")) {
@@ -203,11 +201,18 @@ final class BeamConfigFile {
     }
     if (!local
         && options.getDeadLetterTable() == null
+        && options.getDeadLetterTopic() == null
         && config.deadLetter().type().equals("table")) {
       String table = bigQueryTable("deadLetter.table", config.deadLetter().table(), project, out);
       if (table != null) {
         options.setDeadLetterTable(table);
       }
+    }
+    if (!local
+        && options.getDeadLetterTable() == null
+        && options.getDeadLetterTopic() == null
+        && config.deadLetter().type().equals("pubsub-topic")) {
+      options.setDeadLetterTopic(config.deadLetter().pubsub().topic());
     }
     if (options.getSchemaFile() == null
         && !Boolean.TRUE.equals(options.getSchemaFromTable())

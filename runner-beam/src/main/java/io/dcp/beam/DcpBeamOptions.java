@@ -56,6 +56,14 @@ public interface DcpBeamOptions extends PipelineOptions {
 
   void setDeadLetterTable(String value);
 
+  @Description(
+      "Pub/Sub topic for dead letters instead of a table: projects/PROJECT/topics/NAME. Each is"
+          + " its message's bytes and attributes plus dcp's dcp_* attributes, as dcp run publishes"
+          + " them, so dcp replay --subscription replays them.")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
   @Description("BigQuery JSON schema file of the output table, a local path or gs://BUCKET/PATH.")
   String getSchemaFile();
 

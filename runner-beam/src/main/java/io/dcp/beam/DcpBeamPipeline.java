@@ -5,6 +5,7 @@ import com.google.api.services.bigquery.model.TableSchema;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.DeadLetterTable;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.PubSubDeadLetterFormat;
 import io.dcp.core.model.Stage;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.SchemaException;
@@ -17,6 +18,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.FileSystems;
@@ -28,6 +30,7 @@ import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessageWithAttributesCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -52,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * back the message carried beside the row, not its own rendering of the row). A dead letter the
  * dead-letter table refuses is written again without {@code payloadString}, then with its payload
  * cut, as the standalone runner does; one refused in every shape fails its bundle, so it is retried
- * rather than acknowledged and lost.
+ * rather than acknowledged and lost. With {@code --deadLetterTopic} the dead letters are published
+ * to that topic instead, in the standalone runner's format ({@link DeadLetterMessageFn}).
  */
 public final class DcpBeamPipeline {
   private DcpBeamPipeline() {}
@@ -130,6 +134,15 @@ public final class DcpBeamPipeline {
         PCollectionList.of(deadLetters)
             .and(refused)
             .apply("All dead letters", Flatten.pCollections());
+    if (options.getDeadLetterTopic() != null) {
+      pending
+          .apply("Dead letters as Pub/Sub messages", ParDo.of(new DeadLetterMessageFn(source)))
+          .setCoder(PubsubMessageWithAttributesCoder.of())
+          .apply(
+              "Write dead letters to Pub/Sub",
+              PubsubIO.writeMessages().to(options.getDeadLetterTopic()));
+      return;
+    }
     TableSchema deadLetterSchema = tableSchema(SchemaJson.write(DeadLetterTable.SCHEMA));
     for (DeadLetterRows.Shape shape : DeadLetterRows.Shape.values()) {
       WriteResult deadLettersWritten =
@@ -296,6 +309,32 @@ public final class DcpBeamPipeline {
           error.getErrorMessage() == null ? "refused by BigQuery" : error.getErrorMessage();
       return DeadLetterRows.of(
           DeadLetter.of(message, Stage.WRITE, "", reason, java.time.Instant.now()));
+    }
+  }
+
+  /**
+   * A dead letter as the message the dead-letter topic gets, in core's {@link
+   * PubSubDeadLetterFormat} as {@code dcp run} publishes it: the original bytes and attributes plus
+   * the {@code dcp_*} attributes. One with more attributes than Pub/Sub allows fails its bundle, so
+   * it is retried rather than acknowledged and lost (the standalone sink refuses it too); a
+   * dead-letter table takes such messages.
+   */
+  static final class DeadLetterMessageFn extends DoFn<TableRow, PubsubMessage> {
+    private final String subscription;
+
+    DeadLetterMessageFn(String subscription) {
+      this.subscription = subscription;
+    }
+
+    @ProcessElement
+    public void process(@Element TableRow row, OutputReceiver<PubsubMessage> out) {
+      DeadLetter deadLetter = DeadLetterRows.toDeadLetter(row);
+      Map<String, String> attributes = PubSubDeadLetterFormat.attributes(deadLetter, subscription);
+      String tooMany = PubSubDeadLetterFormat.tooManyAttributes(deadLetter, attributes);
+      if (tooMany != null) {
+        throw new IllegalStateException(tooMany);
+      }
+      out.output(new PubsubMessage(deadLetter.message().dataUnsafe(), attributes));
     }
   }
 
