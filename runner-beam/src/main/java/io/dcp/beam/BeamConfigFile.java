@@ -31,6 +31,9 @@ final class BeamConfigFile {
       Set.of(
           "table.id",
           "table.schema",
+          "table.route",
+          "table.routeMaxTables",
+          "table.schemas",
           "deadLetter.type",
           "deadLetter.table",
           "deadLetter.pubsub.topic",
@@ -53,7 +56,7 @@ final class BeamConfigFile {
           "metrics",
           "the job's metrics are Beam metrics, read in Dataflow's monitoring",
           "table",
-          "the job never creates or alters tables and writes one table (no routing)",
+          "the job never creates or alters tables",
           "deadLetter",
           "the job publishes dead letters with PubsubIO's own client and batching",
           "schema",
@@ -72,6 +75,25 @@ final class BeamConfigFile {
     this.keys = keys;
     this.config = config;
     this.problems = problems;
+  }
+
+  /**
+   * The routing of {@code table.route}, or null without one; each {@code table.schemas} file read
+   * through Beam's file systems. Call after {@link #applyTo}, which sets the output table.
+   */
+  RouteSpec routes(DcpBeamOptions options) {
+    if (config == null || config.table().route().isEmpty()) {
+      return null;
+    }
+    Map<String, String> schemas = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> own : config.table().schemas().entrySet()) {
+      schemas.put(own.getKey(), DcpBeamPipeline.readText(own.getValue()));
+    }
+    return new RouteSpec(
+        config.table().route(),
+        config.table().routeMaxTables(),
+        TableId.parse(options.getOutputTable()).toString(),
+        schemas);
   }
 
   /** The YAML text, for the mapping section. */
@@ -192,6 +214,12 @@ final class BeamConfigFile {
               + " or dcp run");
     }
     boolean local = options.getOutputDirectory() != null;
+    if (local && !config.table().route().isEmpty()) {
+      out.add(
+          "--configFile "
+              + path
+              + ": table.route applies to BigQuery output (--outputTable), not to local mode");
+    }
     String project = projectOf(options);
     if (!local && options.getOutputTable() == null && keys.contains("table.id")) {
       String table = bigQueryTable("table.id", config.table().id(), project, out);

@@ -72,7 +72,8 @@ public final class DcpBeamMain {
             ? DcpBeamPipeline.readText(options.getMappingConfigFile())
             : config != null ? config.yaml() : "";
     Pipeline pipeline = Pipeline.create(options);
-    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, null);
+    RouteSpec routes = config == null ? null : config.routes(options);
+    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, null, routes);
     return pipeline;
   }
 

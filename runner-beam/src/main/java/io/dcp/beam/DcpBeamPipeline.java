@@ -26,6 +26,8 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryStorageApiInsertError;
+import org.apache.beam.sdk.io.gcp.bigquery.DynamicDestinations;
+import org.apache.beam.sdk.io.gcp.bigquery.TableDestination;
 import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
@@ -42,6 +44,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.ValueInSingleWindow;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +86,21 @@ public final class DcpBeamPipeline {
       String mappingYaml,
       IoServices io,
       MapMessagesFn.MapperFactory mapperFactory) {
+    build(pipeline, options, schemaJson, mappingYaml, io, mapperFactory, null);
+  }
+
+  /**
+   * As above, each message routed to its table when {@code routes} is not null ({@link RouteSpec}):
+   * BigQueryIO writes each row to its message's table, with that table's schema.
+   */
+  static void build(
+      Pipeline pipeline,
+      DcpBeamOptions options,
+      String schemaJson,
+      String mappingYaml,
+      IoServices io,
+      MapMessagesFn.MapperFactory mapperFactory,
+      RouteSpec routes) {
     BeamOptionsCheck.validate(options);
     checkColumnNames(schemaJson);
     PCollection<PubsubMessage> messages = read(pipeline, options, io);
@@ -96,8 +114,8 @@ public final class DcpBeamPipeline {
         firstSet(options.getInputSubscription(), options.getInputTopic(), options.getInputFiles());
     MapMessagesFn mapFn =
         mapperFactory == null
-            ? new MapMessagesFn(schemaJson, mappingYaml, source)
-            : new MapMessagesFn(schemaJson, mappingYaml, source, mapperFactory);
+            ? new MapMessagesFn(schemaJson, mappingYaml, source, MapMessagesFn.CORE, routes)
+            : new MapMessagesFn(schemaJson, mappingYaml, source, mapperFactory, routes);
     PCollectionTuple mapped =
         messages.apply(
             "Map to rows",
@@ -121,7 +139,7 @@ public final class DcpBeamPipeline {
       return;
     }
     WriteResult written =
-        rows.apply("Write rows to BigQuery", rowWrite(options, tableSchema(schemaJson), io));
+        rows.apply("Write rows to BigQuery", rowWrite(options, schemaJson, routes, io));
     written
         .getSuccessfulStorageApiInserts()
         .apply("Record end-to-end latency", ParDo.of(new RecordCommitLatencyFn()));
@@ -205,13 +223,17 @@ public final class DcpBeamPipeline {
   }
 
   private static BigQueryIO.Write<KV<TableRow, TableRow>> rowWrite(
-      DcpBeamOptions options, TableSchema schema, IoServices io) {
-    BigQueryIO.Write<KV<TableRow, TableRow>> write =
-        BigQueryIO.<KV<TableRow, TableRow>>write()
-            .to(options.getOutputTable())
+      DcpBeamOptions options, String schemaJson, RouteSpec routes, IoServices io) {
+    BigQueryIO.Write<KV<TableRow, TableRow>> write = BigQueryIO.<KV<TableRow, TableRow>>write();
+    if (routes == null) {
+      write = write.to(options.getOutputTable()).withSchema(tableSchema(schemaJson));
+    } else {
+      write = write.to(new RoutedTables(routes, schemaJson, options.getOutputTable()));
+    }
+    write =
+        write
             .withFormatFunction(KV::getKey)
             .withFormatRecordOnFailureFunction(KV::getValue)
-            .withSchema(schema)
             .withCreateDisposition(BigQueryIO.Write.CreateDisposition.CREATE_NEVER)
             .withWriteDisposition(BigQueryIO.Write.WriteDisposition.WRITE_APPEND)
             .withPropagateSuccessfulStorageApiWrites(new NoColumns());
@@ -356,6 +378,40 @@ public final class DcpBeamPipeline {
           shape.description(),
           error.getErrorMessage());
       out.output(error.getRow());
+    }
+  }
+
+  /**
+   * The table of each routed row, named by its message ({@link MapMessagesFn#TABLE}), with that
+   * table's own schema or the default one. A routed name without a project takes the output
+   * table's.
+   */
+  static final class RoutedTables extends DynamicDestinations<KV<TableRow, TableRow>, String> {
+    private final RouteSpec routes;
+    private final String defaultSchemaJson;
+    private final String project;
+
+    RoutedTables(RouteSpec routes, String defaultSchemaJson, String outputTable) {
+      this.routes = routes;
+      this.defaultSchemaJson = defaultSchemaJson;
+      this.project = BigQueryHelpers.parseTableSpec(outputTable).getProjectId();
+    }
+
+    @Override
+    public String getDestination(ValueInSingleWindow<KV<TableRow, TableRow>> element) {
+      return (String) element.getValue().getValue().get(MapMessagesFn.TABLE);
+    }
+
+    @Override
+    public TableDestination getTable(String table) {
+      io.dcp.core.model.TableId id = io.dcp.core.model.TableId.parse(table);
+      String tableProject = id.project().isEmpty() ? project : id.project();
+      return new TableDestination(tableProject + ":" + id.dataset() + "." + id.table(), null);
+    }
+
+    @Override
+    public TableSchema getSchema(String table) {
+      return tableSchema(routes.schemas().getOrDefault(table, defaultSchemaJson));
     }
   }
 
