@@ -4,6 +4,7 @@ import com.google.api.services.bigquery.model.Table;
 import com.google.api.services.bigquery.model.TableReference;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
@@ -17,8 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the Beam job: {@code --runner=DataflowRunner} (the Flex Template's entry point) or
  * DirectRunner (the default; local mode with {@code --inputFiles} and {@code --outputDirectory}).
- * Before launching it reads the output table where it can and refuses a schema file that does not
- * match it, naming each column, rather than start a job that would fail on its first row.
+ * With {@code --configFile} it reads dcp's YAML config for the table, schema, dead-letter table and
+ * mapping ({@link BeamConfigFile}). Before launching it reads the output table where it can and
+ * refuses a schema file that does not match it, naming each column, rather than start a job that
+ * would fail on its first row.
  */
 public final class DcpBeamMain {
   private static final Logger LOG = LoggerFactory.getLogger(DcpBeamMain.class);
@@ -37,7 +40,18 @@ public final class DcpBeamMain {
    * schema against the live output table, and builds the job with the IO services of {@code io}.
    */
   static Pipeline prepare(DcpBeamOptions options, IoServices io) throws Exception {
-    BeamOptionsCheck.validate(options);
+    BeamConfigFile config =
+        options.getConfigFile() == null
+            ? null
+            : BeamConfigFile.read(options.getConfigFile(), options);
+    List<String> problems = new ArrayList<>();
+    if (config != null) {
+      problems.addAll(config.applyTo(options));
+    }
+    problems.addAll(BeamOptionsCheck.problems(options));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", problems));
+    }
     String schemaJson;
     if (Boolean.TRUE.equals(options.getSchemaFromTable())) {
       Table table = liveTable(options, io.bigQuery());
@@ -52,12 +66,14 @@ public final class DcpBeamMain {
         checkAgainstTable(options, schemaJson, io.bigQuery());
       }
     }
+    // --mappingConfigFile wins over --configFile's mapping section.
     String mappingYaml =
-        options.getMappingConfigFile() == null
-            ? ""
-            : DcpBeamPipeline.readText(options.getMappingConfigFile());
+        options.getMappingConfigFile() != null
+            ? DcpBeamPipeline.readText(options.getMappingConfigFile())
+            : config != null ? config.yaml() : "";
     Pipeline pipeline = Pipeline.create(options);
-    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, null);
+    RouteSpec routes = config == null ? null : config.routes(options);
+    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, null, routes);
     return pipeline;
   }
 

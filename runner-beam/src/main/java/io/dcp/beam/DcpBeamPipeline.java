@@ -5,6 +5,7 @@ import com.google.api.services.bigquery.model.TableSchema;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.DeadLetterTable;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.PubSubDeadLetterFormat;
 import io.dcp.core.model.Stage;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.SchemaException;
@@ -17,6 +18,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.FileSystems;
@@ -24,10 +26,13 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryStorageApiInsertError;
+import org.apache.beam.sdk.io.gcp.bigquery.DynamicDestinations;
+import org.apache.beam.sdk.io.gcp.bigquery.TableDestination;
 import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessageWithAttributesCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -39,6 +44,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.ValueInSingleWindow;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * back the message carried beside the row, not its own rendering of the row). A dead letter the
  * dead-letter table refuses is written again without {@code payloadString}, then with its payload
  * cut, as the standalone runner does; one refused in every shape fails its bundle, so it is retried
- * rather than acknowledged and lost.
+ * rather than acknowledged and lost. With {@code --deadLetterTopic} the dead letters are published
+ * to that topic instead, in the standalone runner's format ({@link DeadLetterMessageFn}).
  */
 public final class DcpBeamPipeline {
   private DcpBeamPipeline() {}
@@ -79,6 +86,21 @@ public final class DcpBeamPipeline {
       String mappingYaml,
       IoServices io,
       MapMessagesFn.MapperFactory mapperFactory) {
+    build(pipeline, options, schemaJson, mappingYaml, io, mapperFactory, null);
+  }
+
+  /**
+   * As above, each message routed to its table when {@code routes} is not null ({@link RouteSpec}):
+   * BigQueryIO writes each row to its message's table, with that table's schema.
+   */
+  static void build(
+      Pipeline pipeline,
+      DcpBeamOptions options,
+      String schemaJson,
+      String mappingYaml,
+      IoServices io,
+      MapMessagesFn.MapperFactory mapperFactory,
+      RouteSpec routes) {
     BeamOptionsCheck.validate(options);
     checkColumnNames(schemaJson);
     PCollection<PubsubMessage> messages = read(pipeline, options, io);
@@ -92,8 +114,8 @@ public final class DcpBeamPipeline {
         firstSet(options.getInputSubscription(), options.getInputTopic(), options.getInputFiles());
     MapMessagesFn mapFn =
         mapperFactory == null
-            ? new MapMessagesFn(schemaJson, mappingYaml, source)
-            : new MapMessagesFn(schemaJson, mappingYaml, source, mapperFactory);
+            ? new MapMessagesFn(schemaJson, mappingYaml, source, MapMessagesFn.CORE, routes)
+            : new MapMessagesFn(schemaJson, mappingYaml, source, mapperFactory, routes);
     PCollectionTuple mapped =
         messages.apply(
             "Map to rows",
@@ -117,7 +139,7 @@ public final class DcpBeamPipeline {
       return;
     }
     WriteResult written =
-        rows.apply("Write rows to BigQuery", rowWrite(options, tableSchema(schemaJson), io));
+        rows.apply("Write rows to BigQuery", rowWrite(options, schemaJson, routes, io));
     written
         .getSuccessfulStorageApiInserts()
         .apply("Record end-to-end latency", ParDo.of(new RecordCommitLatencyFn()));
@@ -130,6 +152,15 @@ public final class DcpBeamPipeline {
         PCollectionList.of(deadLetters)
             .and(refused)
             .apply("All dead letters", Flatten.pCollections());
+    if (options.getDeadLetterTopic() != null) {
+      pending
+          .apply("Dead letters as Pub/Sub messages", ParDo.of(new DeadLetterMessageFn(source)))
+          .setCoder(PubsubMessageWithAttributesCoder.of())
+          .apply(
+              "Write dead letters to Pub/Sub",
+              PubsubIO.writeMessages().to(options.getDeadLetterTopic()));
+      return;
+    }
     TableSchema deadLetterSchema = tableSchema(SchemaJson.write(DeadLetterTable.SCHEMA));
     for (DeadLetterRows.Shape shape : DeadLetterRows.Shape.values()) {
       WriteResult deadLettersWritten =
@@ -192,13 +223,17 @@ public final class DcpBeamPipeline {
   }
 
   private static BigQueryIO.Write<KV<TableRow, TableRow>> rowWrite(
-      DcpBeamOptions options, TableSchema schema, IoServices io) {
-    BigQueryIO.Write<KV<TableRow, TableRow>> write =
-        BigQueryIO.<KV<TableRow, TableRow>>write()
-            .to(options.getOutputTable())
+      DcpBeamOptions options, String schemaJson, RouteSpec routes, IoServices io) {
+    BigQueryIO.Write<KV<TableRow, TableRow>> write = BigQueryIO.<KV<TableRow, TableRow>>write();
+    if (routes == null) {
+      write = write.to(options.getOutputTable()).withSchema(tableSchema(schemaJson));
+    } else {
+      write = write.to(new RoutedTables(routes, schemaJson, options.getOutputTable()));
+    }
+    write =
+        write
             .withFormatFunction(KV::getKey)
             .withFormatRecordOnFailureFunction(KV::getValue)
-            .withSchema(schema)
             .withCreateDisposition(BigQueryIO.Write.CreateDisposition.CREATE_NEVER)
             .withWriteDisposition(BigQueryIO.Write.WriteDisposition.WRITE_APPEND)
             .withPropagateSuccessfulStorageApiWrites(new NoColumns());
@@ -299,6 +334,32 @@ public final class DcpBeamPipeline {
     }
   }
 
+  /**
+   * A dead letter as the message the dead-letter topic gets, in core's {@link
+   * PubSubDeadLetterFormat} as {@code dcp run} publishes it: the original bytes and attributes plus
+   * the {@code dcp_*} attributes. One with more attributes than Pub/Sub allows fails its bundle, so
+   * it is retried rather than acknowledged and lost (the standalone sink refuses it too); a
+   * dead-letter table takes such messages.
+   */
+  static final class DeadLetterMessageFn extends DoFn<TableRow, PubsubMessage> {
+    private final String subscription;
+
+    DeadLetterMessageFn(String subscription) {
+      this.subscription = subscription;
+    }
+
+    @ProcessElement
+    public void process(@Element TableRow row, OutputReceiver<PubsubMessage> out) {
+      DeadLetter deadLetter = DeadLetterRows.toDeadLetter(row);
+      Map<String, String> attributes = PubSubDeadLetterFormat.attributes(deadLetter, subscription);
+      String tooMany = PubSubDeadLetterFormat.tooManyAttributes(deadLetter, attributes);
+      if (tooMany != null) {
+        throw new IllegalStateException(tooMany);
+      }
+      out.output(new PubsubMessage(deadLetter.message().dataUnsafe(), attributes));
+    }
+  }
+
   /** Passes on a dead letter the table refused in one shape, for the next shape, and says why. */
   static final class RefusedDeadLetterFn extends DoFn<BigQueryStorageApiInsertError, TableRow> {
     private static final Logger LOG = LoggerFactory.getLogger(RefusedDeadLetterFn.class);
@@ -317,6 +378,40 @@ public final class DcpBeamPipeline {
           shape.description(),
           error.getErrorMessage());
       out.output(error.getRow());
+    }
+  }
+
+  /**
+   * The table of each routed row, named by its message ({@link MapMessagesFn#TABLE}), with that
+   * table's own schema or the default one. A routed name without a project takes the output
+   * table's.
+   */
+  static final class RoutedTables extends DynamicDestinations<KV<TableRow, TableRow>, String> {
+    private final RouteSpec routes;
+    private final String defaultSchemaJson;
+    private final String project;
+
+    RoutedTables(RouteSpec routes, String defaultSchemaJson, String outputTable) {
+      this.routes = routes;
+      this.defaultSchemaJson = defaultSchemaJson;
+      this.project = BigQueryHelpers.parseTableSpec(outputTable).getProjectId();
+    }
+
+    @Override
+    public String getDestination(ValueInSingleWindow<KV<TableRow, TableRow>> element) {
+      return (String) element.getValue().getValue().get(MapMessagesFn.TABLE);
+    }
+
+    @Override
+    public TableDestination getTable(String table) {
+      io.dcp.core.model.TableId id = io.dcp.core.model.TableId.parse(table);
+      String tableProject = id.project().isEmpty() ? project : id.project();
+      return new TableDestination(tableProject + ":" + id.dataset() + "." + id.table(), null);
+    }
+
+    @Override
+    public TableSchema getSchema(String table) {
+      return tableSchema(routes.schemas().getOrDefault(table, defaultSchemaJson));
     }
   }
 

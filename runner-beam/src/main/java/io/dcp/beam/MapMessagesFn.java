@@ -12,6 +12,9 @@ import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
+import io.dcp.core.pipeline.TableRoute;
+import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
@@ -20,8 +23,10 @@ import java.io.Serializable;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
@@ -45,7 +50,7 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
     MessageMapper create(TableSchema schema, MappingConfig mapping, String source);
   }
 
-  private static final MapperFactory CORE =
+  static final MapperFactory CORE =
       (schema, mapping, source) ->
           JsonMessageMapper.create(schema, mapping, source, Clock.systemUTC());
 
@@ -53,7 +58,9 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
   private final String mappingYaml;
   private final String source;
   private final MapperFactory mapperFactory;
+  private final RouteSpec routes;
   private transient MessageMapper mapper;
+  private transient Destinations destinations;
   private transient TableSchema schema;
   private transient BeamPipelineMetrics metrics;
 
@@ -68,18 +75,55 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
 
   /** As above, with the mapper made by {@code mapperFactory}: for tests of the guard. */
   MapMessagesFn(String schemaJson, String mappingYaml, String source, MapperFactory mapperFactory) {
+    this(schemaJson, mappingYaml, source, mapperFactory, null);
+  }
+
+  /**
+   * As above, each message routed to its table by core's {@link Destinations} when {@code routes}
+   * is not null: the row's message then carries its table under {@link #TABLE}.
+   */
+  MapMessagesFn(
+      String schemaJson,
+      String mappingYaml,
+      String source,
+      MapperFactory mapperFactory,
+      RouteSpec routes) {
     this.schemaJson = schemaJson;
     this.mappingYaml = mappingYaml;
     this.source = source;
     this.mapperFactory = mapperFactory;
+    this.routes = routes;
   }
 
+  /** The key of a routed row's message that names its table (core's table id). */
+  static final String TABLE = "dcp_table";
+
   @Setup
-  public void setup() throws SchemaException, ConfigException {
+  public void setup() throws SchemaException, ConfigException, SinkException {
     schema = SchemaJson.parse(schemaJson, "the schema");
     MappingConfig mapping =
         mappingYaml.isEmpty() ? MappingConfig.typed() : ConfigLoader.loadMapping(mappingYaml);
     mapper = mapperFactory.create(schema, mapping, source);
+    if (routes != null) {
+      Map<TableId, TableSchema> schemas = new HashMap<>();
+      for (Map.Entry<String, String> own : routes.schemas().entrySet()) {
+        schemas.put(
+            TableId.parse(own.getKey()),
+            SchemaJson.parse(own.getValue(), "the schema of " + own.getKey()));
+      }
+      destinations =
+          Destinations.open(
+              new Destinations.Settings(
+                  TableId.parse(routes.defaultTable()),
+                  schema,
+                  schemas,
+                  Optional.of(TableRoute.parse(routes.route())),
+                  routes.maxTables(),
+                  s -> mapperFactory.create(s, mapping, source),
+                  Optional.empty(),
+                  Optional.empty(),
+                  false));
+    }
     metrics = new BeamPipelineMetrics();
   }
 
@@ -92,11 +136,33 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
     metrics.messageReceived(message.size());
     MappingResult result;
     List<TableRow> rows = new ArrayList<>();
+    String table = null;
     try {
-      result = mapper.map(message);
+      MessageMapper to = mapper;
+      TableSchema tableSchema = schema;
+      if (destinations != null) {
+        Destinations.Routed routed = destinations.route(message);
+        if (routed instanceof Destinations.Routed.Unroutable unroutable) {
+          DeadLetter deadLetter =
+              DeadLetter.of(
+                  message,
+                  Stage.MAP,
+                  unroutable.path(),
+                  unroutable.reason(),
+                  java.time.Instant.now());
+          out.get(DEAD_LETTERS).output(DeadLetterRows.of(deadLetter));
+          metrics.deadLettered(Stage.MAP, 1);
+          return;
+        }
+        Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
+        to = destination::map;
+        tableSchema = destination.schema();
+        table = destination.table().toString();
+      }
+      result = to.map(message);
       if (result instanceof MappingResult.Mapped mapped) {
         for (Row row : mapped.rows()) {
-          rows.add(TableRows.of(row, schema.fields()));
+          rows.add(TableRows.of(row, tableSchema.fields()));
         }
       }
       if (result instanceof MappingResult.NewColumns columns) {
@@ -112,6 +178,9 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
                         + " have no column, and the Beam job does not add columns",
                     java.time.Instant.now()));
       }
+    } catch (SinkException e) {
+      // Without table setup core's routing never calls the warehouse; keep the message for a retry.
+      throw new IllegalStateException("routing message " + message.id() + " failed", e);
     } catch (RuntimeException e) {
       rows.clear();
       result = new MappingResult.Rejected(unexpected(message, e));
@@ -122,6 +191,9 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
       return;
     }
     TableRow original = MessageRows.of(message);
+    if (table != null) {
+      original.set(TABLE, table);
+    }
     for (TableRow row : rows) {
       out.get(ROWS).output(KV.of(row, original));
     }

@@ -109,7 +109,7 @@ class DcpBeamPipelineTest {
             "set exactly one of --inputSubscription, --inputTopic or --inputFiles (2 set)",
             "--inputSubscription must be projects/PROJECT/subscriptions/NAME",
             "--outputTable must be PROJECT:DATASET.TABLE or PROJECT.DATASET.TABLE",
-            "--deadLetterTable is required with --outputTable",
+            "set exactly one of --deadLetterTable or --deadLetterTopic with --outputTable",
             "set exactly one of --schemaFile or --schemaFromTable=true",
             "--triggeringFrequencySeconds is required for --writeMode=EXACTLY_ONCE on Pub/Sub"
                 + " input (for example 5)",
@@ -137,6 +137,27 @@ class DcpBeamPipelineTest {
             "--inputFiles (local mode) goes with --outputDirectory, Pub/Sub input with"
                 + " --outputTable",
             "--idAttribute applies to Pub/Sub input only");
+    assertThat(
+            BeamOptionsCheck.problems(
+                options(
+                    "--inputSubscription=projects/p/subscriptions/s",
+                    "--outputTable=p:d.t",
+                    "--deadLetterTable=p:d.dl",
+                    "--deadLetterTopic=dead-letters",
+                    "--schemaFile=s.json",
+                    "--writeMode=AT_LEAST_ONCE")))
+        .containsExactly(
+            "set exactly one of --deadLetterTable or --deadLetterTopic with --outputTable",
+            "--deadLetterTopic must be projects/PROJECT/topics/NAME");
+    assertThat(
+            BeamOptionsCheck.problems(
+                options(
+                    "--inputFiles=a.ndjson",
+                    "--outputDirectory=out",
+                    "--deadLetterTopic=projects/p/topics/dl",
+                    "--schemaFile=s.json")))
+        .containsExactly(
+            "--deadLetterTopic applies to --outputTable only (local mode writes files)");
   }
 
   @Test

@@ -78,6 +78,34 @@ final class EmulatorTopics {
     return ids;
   }
 
+  /**
+   * A new topic with one subscription, for the job's dead letters; returns the topic and its
+   * subscription on {@code emulator}.
+   */
+  static EmulatorTopics createPlain(PubSubEmulator emulator)
+      throws IOException, InterruptedException {
+    String name = "dead-letters-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
+    String topic = "projects/" + PROJECT + "/topics/" + name;
+    String subscription = "projects/" + PROJECT + "/subscriptions/" + name + "-replay";
+    EmulatorTopics topics = new EmulatorTopics(emulator.restRoot(), topic, subscription);
+    topics.put(topic, JSON.createObjectNode());
+    topics.put(subscription, JSON.createObjectNode().put("topic", topic));
+    return topics;
+  }
+
+  /** Pulls up to 100 messages of the subscription, as the REST API returns them. */
+  List<JsonNode> pull() throws IOException, InterruptedException {
+    JsonNode answer =
+        send("POST", subscription + ":pull", JSON.createObjectNode().put("maxMessages", 100));
+    List<JsonNode> messages = new ArrayList<>();
+    if (answer.has("receivedMessages")) {
+      for (JsonNode received : answer.get("receivedMessages")) {
+        messages.add(received.get("message"));
+      }
+    }
+    return messages;
+  }
+
   private void put(String path, ObjectNode body) throws IOException, InterruptedException {
     send("PUT", path, body);
   }

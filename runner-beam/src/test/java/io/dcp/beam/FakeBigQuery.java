@@ -73,6 +73,19 @@ final class FakeBigQuery {
     return PROJECT + ":" + dataset + ".dead_letters";
   }
 
+  /** Adds the table {@code name} of {@code schemaJson} to the run's dataset. */
+  void addTable(String name, String schemaJson) throws Exception {
+    datasets.createTable(
+        new Table()
+            .setTableReference(reference(dataset, name))
+            .setSchema(DcpBeamPipeline.tableSchema(schemaJson)));
+  }
+
+  /** The rows of table {@code name}, keyed by its schema's column names. */
+  List<TableRow> rows(String name) throws Exception {
+    return rowsOf(name);
+  }
+
   /** The rows of {@code events}, keyed by the schema's column names. */
   List<TableRow> rows() throws Exception {
     return rowsOf("events");

@@ -402,19 +402,23 @@ class ProductionGraphTest {
     run(bigQuery, ALL_TYPES_SCHEMA, "", TestTopics.ofLines(hostile), BeamJobs.Mode.AT_LEAST_ONCE);
 
     List<TableRow> rows = bigQuery.rows();
-    assertThat(rows).hasSize(4);
+    assertThat(rows).hasSize(3);
     assertThat(rows).extracting(r -> String.valueOf(r.get("i"))).contains("1");
     assertThat(rows).extracting(r -> String.valueOf(r.get("s"))).contains("fine");
     Map<String, String> reasons = new java.util.TreeMap<>();
     for (TableRow d : bigQuery.deadLetters()) {
       reasons.put((String) d.get("message_id"), (String) d.get("errorMessage"));
     }
-    assertThat(reasons).hasSize(hostile.size() - 4);
+    assertThat(reasons).hasSize(hostile.size() - 3);
     // 1e999999999 into INT64 throws in core today; whatever core says, it is a map dead letter.
     assertThat(reasons.remove("m7")).startsWith("map: ");
     assertThat(reasons)
         .containsExactlyInAnyOrderEntriesOf(
             Map.ofEntries(
+                Map.entry(
+                    "m0",
+                    "parse: string holds a lone surrogate \\ud800 (half of a UTF-16 pair, no"
+                        + " character) at line 1, column 6"),
                 Map.entry("m2", "parse: malformed JSON: Duplicate field 'i' at line 1, column 11"),
                 Map.entry(
                     "m3",
@@ -430,7 +434,7 @@ class ProductionGraphTest {
                 Map.entry(
                     "m9",
                     "map: $.ts: \"10000-01-01T00:00:00Z\" is not a TIMESTAMP (expected"
-                        + " YYYY-MM-DD[T| ]HH:MM:SS[.ffffff][zone])"),
+                        + " YYYY-MM-DD[T| ]HH:MM[:SS[.ffffff]][zone])"),
                 Map.entry(
                     "m10",
                     "map: $.d: \"2026-02-30\" is not a valid date (Invalid date 'FEBRUARY 30')"),

@@ -263,6 +263,27 @@ public final class ConfigLoader {
     return config;
   }
 
+  /**
+   * The keys a dcp config file sets, as key paths in file order ({@code mapping.columns} and the
+   * other open maps as one key each): how the Beam runner names the keys only {@code dcp run}
+   * reads. A value that is not a section, or text that is not YAML, sets no key; {@link #load}
+   * reports those.
+   */
+  public static Set<String> keysIn(Path file) throws ConfigException {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(new ConfigProblem("", "cannot read " + file + ": " + firstLine(e.getMessage()))));
+    }
+    Map<String, String> keys = new LinkedHashMap<>();
+    if (tree != null && tree.isObject()) {
+      leaves(tree, "", keys);
+    }
+    return keys.keySet();
+  }
+
   private static DcpConfig bind(Reader r) {
     DcpConfig.Source source =
         new DcpConfig.Source(
