@@ -183,7 +183,8 @@ class ReliabilityIT {
         deadLetters.size(),
         rows.size() + deadLetters.size() - settled.size(),
         lost);
-    assertThat(status).isEqualTo(143);
+    // Everything was settled before SIGTERM: a clean drain exits 0 (see cli.md).
+    assertThat(status).isZero();
     assertThat(dcp.log()).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread");
     assertThat(lost).isZero();
     assertThat(deadLetters)
