@@ -1,10 +1,7 @@
 package io.dcp.runner.standalone;
 
-import static io.dcp.runner.standalone.process.LoopbackCloud.DEAD_LETTERS;
-import static io.dcp.runner.standalone.process.LoopbackCloud.DEAD_LETTER_TOPIC;
-import static io.dcp.runner.standalone.process.LoopbackCloud.SUBSCRIPTION;
-import static io.dcp.runner.standalone.process.LoopbackCloud.TABLE;
-import static io.dcp.runner.standalone.process.LoopbackCloud.TOPIC;
+import static io.dcp.runner.standalone.process.EmulatorCloud.DEAD_LETTERS;
+import static io.dcp.runner.standalone.process.EmulatorCloud.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.api.core.ApiFuture;
@@ -17,7 +14,9 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.core.model.Row;
 import io.dcp.runner.standalone.process.DcpProcess;
-import io.dcp.runner.standalone.process.LoopbackCloud;
+import io.dcp.runner.standalone.process.EmulatorCloud;
+import io.dcp.testing.emulator.PubSubEmulator;
+import io.dcp.testing.emulator.PubSubEmulatorExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.nio.file.Files;
@@ -28,26 +27,36 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged {@code dcp} as a separate process: the quickstart's messages published to the
- * Pub/Sub test server, pulled by {@code dcp run} and written to the BigQuery test servers, with
+ * The packaged {@code dcp} as a separate process: the quickstart's messages published to Google's
+ * Pub/Sub emulator, pulled by {@code dcp run} and written to the BigQuery test servers, with
  * everything set in the config file.
  */
+@ExtendWith(PubSubEmulatorExtension.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class PubSubToBigQueryIT {
   static final Path EXAMPLE = Path.of("../examples/quickstart");
 
+  private final PubSubEmulator emulator;
   @TempDir Path dir;
-  LoopbackCloud cloud;
+  EmulatorCloud cloud;
   DcpProcess dcp;
+
+  PubSubToBigQueryIT(PubSubEmulator emulator) {
+    this.emulator = emulator;
+  }
 
   @BeforeEach
   void startServers() throws Exception {
-    cloud = LoopbackCloud.start();
+    cloud = EmulatorCloud.start(emulator);
   }
 
   @AfterEach
@@ -73,7 +82,7 @@ class PubSubToBigQueryIT {
               enabled: false
             """);
 
-    String out = run(config, ids.size());
+    String out = run(config, () -> cloud.settledIds().containsAll(ids));
 
     assertThat(out).contains("1,005 messages, 1,000 rows written").contains("5 dead letters");
     assertThat(cloud.rest.table(TABLE)).isPresent();
@@ -113,13 +122,20 @@ class PubSubToBigQueryIT {
             admin:
               enabled: false
             """
-                .formatted(DEAD_LETTER_TOPIC, cloud.pubsub.endpoint()));
+                .formatted(cloud.deadLetterTopic, cloud.endpoint()));
 
-    String out = run(config, ids.size());
+    // Read back through a subscription on the dead-letter topic, as an operator would.
+    List<PubsubMessage> dead = new ArrayList<>();
+    String out =
+        run(
+            config,
+            () -> {
+              dead.addAll(cloud.pullDeadLetters());
+              return dead.size() >= 5 && new HashSet<>(cloud.messageIds(TABLE)).size() == 1_000;
+            });
 
-    assertThat(out).contains("dead letters published to " + DEAD_LETTER_TOPIC);
+    assertThat(out).contains("dead letters published to " + cloud.deadLetterTopic);
     assertThat(cloud.write.rows(TABLE)).hasSize(1_000);
-    List<PubsubMessage> dead = cloud.pubsub.published(DEAD_LETTER_TOPIC);
     assertThat(dead)
         .extracting(m -> m.getAttributesOrThrow("dcp_message_id"))
         .containsExactlyInAnyOrder(
@@ -131,14 +147,17 @@ class PubSubToBigQueryIT {
             .orElseThrow();
     assertThat(bid.getAttributesOrThrow("dcp_error"))
         .isEqualTo("map: $.bid: \"12,5\" is not a FLOAT64");
-    assertThat(bid.getAttributesOrThrow("dcp_subscription")).isEqualTo(SUBSCRIPTION);
+    assertThat(bid.getAttributesOrThrow("dcp_subscription")).isEqualTo(cloud.subscription);
     assertThat(bid.getAttributesOrThrow("line")).isEqualTo("201");
   }
 
-  /** Runs dcp until every message is acked, then stops it with SIGTERM; returns its output. */
-  private String run(Path config, int messages) throws Exception {
+  /**
+   * Runs dcp until {@code settled} holds (every message stored), then stops it with SIGTERM, which
+   * drains and acks; returns its output.
+   */
+  private String run(Path config, BooleanSupplier settled) throws Exception {
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), 0);
-    dcp.await(() -> cloud.pubsub.ackedCount(SUBSCRIPTION) == messages, Duration.ofSeconds(60));
+    dcp.await(settled, Duration.ofSeconds(90));
     int status = dcp.terminate(Duration.ofSeconds(60));
     String out = dcp.log();
     // 143 = terminated by SIGTERM after the shutdown hook drained the pipeline.
@@ -159,9 +178,9 @@ class PubSubToBigQueryIT {
       }
     }
     ManagedChannel channel =
-        ManagedChannelBuilder.forTarget(cloud.pubsub.endpoint()).usePlaintext().build();
+        ManagedChannelBuilder.forTarget(cloud.endpoint()).usePlaintext().build();
     Publisher publisher =
-        Publisher.newBuilder(TOPIC)
+        Publisher.newBuilder(cloud.topic)
             .setChannelProvider(
                 FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
             .setCredentialsProvider(NoCredentialsProvider.create())

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The delivery contract proved on the real process: dcp.jar against the Pub/Sub and Storage Write
  * test servers, killed, starved and flooded, with every message counted against what was published.
- * Each scenario appends its figures to {@code target/reliability.txt}.
+ * Each scenario appends its figures to {@code target/reliability.txt}. These scenarios need what
+ * only the test servers do (fail or slow appends, end leases and count acks on demand); the crash
+ * and graceful-stop scenarios run on Google's emulator in {@link ReliabilityOnEmulatorIT}.
  */
 class ReliabilityIT {
   static final Path SCHEMA = Path.of("src/test/resources/reliability/quotes.schema.json");
@@ -53,46 +54,6 @@ class ReliabilityIT {
       dcp.kill();
     }
     cloud.close();
-  }
-
-  @Test
-  void killNineAtRandomMomentsLosesNothing() throws Exception {
-    int total = 50_000;
-    int kills = 3;
-    long seed = Long.getLong("dcp.seed", System.nanoTime());
-    Random random = new Random(seed);
-    List<String> ids = publish(total);
-    Path config = config("pipeline:\n  dedupWindowSize: 100000\n");
-
-    for (int k = 0; k < kills; k++) {
-      // Kill somewhere in the next quarter of the stream, mid-batch or mid-ack.
-      int target = (int) (total * (k + random.nextDouble()) / (kills + 1));
-      dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
-      dcp.await(() -> cloud.write.rows(TABLE).size() >= target, Duration.ofSeconds(120));
-      dcp.kill();
-      // The killed client no longer extends its leases: let their ack deadline pass.
-      cloud.pubsub.expireLeases(SUBSCRIPTION);
-    }
-    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
-    awaitAllAcked(total, Duration.ofSeconds(180));
-    dcp.terminate(Duration.ofSeconds(60));
-
-    List<String> rows = cloud.messageIds(TABLE);
-    Set<String> distinct = new HashSet<>(rows);
-    long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
-    int duplicates = rows.size() - distinct.size();
-    report(
-        "crash: kill -9 x%d (seed %d)".formatted(kills, seed),
-        total,
-        rows.size(),
-        cloud.write.rows(DEAD_LETTERS).size(),
-        duplicates,
-        lost);
-    assertThat(lost).isZero();
-    assertThat(cloud.write.rows(DEAD_LETTERS)).isEmpty();
-    // Only what was written but not yet acked at a kill can come twice: at most the in-flight
-    // bound (10,000) per kill, and the dedup window removes redeliveries within one run.
-    assertThat(duplicates).isLessThanOrEqualTo(kills * 10_000);
   }
 
   @Test
@@ -180,41 +141,6 @@ class ReliabilityIT {
   }
 
   @Test
-  void sigtermUnderLoadDrainsWithinTheDeadlineAndEveryAckedMessageIsStored() throws Exception {
-    int total = 50_000;
-    List<String> ids = publish(total);
-    Path config = config("pipeline:\n  drainTimeout: 10s\n");
-    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
-    dcp.await(() -> cloud.write.rows(TABLE).size() >= 10_000, Duration.ofSeconds(60));
-
-    int status = dcp.terminate(Duration.ofSeconds(30));
-    Duration took = dcp.stopTook();
-    int ackedNotWritten = ackedButNotWritten();
-    List<String> rows = cloud.messageIds(TABLE);
-
-    // What was not acked is redelivered to the next run.
-    cloud.pubsub.expireLeases(SUBSCRIPTION);
-    dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
-    awaitAllAcked(total, Duration.ofSeconds(120));
-    dcp.terminate(Duration.ofSeconds(30));
-    List<String> all = cloud.messageIds(TABLE);
-    Set<String> distinct = new HashSet<>(all);
-    long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
-    report(
-        "graceful stop: SIGTERM at %,d rows, exit %d in %d ms (drainTimeout 10 s), then restart"
-            .formatted(rows.size(), status, took.toMillis()),
-        total,
-        all.size(),
-        cloud.write.rows(DEAD_LETTERS).size(),
-        all.size() - distinct.size(),
-        lost);
-    assertThat(status).as("a clean drain exits 0").isZero();
-    assertThat(took).isLessThan(Duration.ofSeconds(15));
-    assertThat(ackedNotWritten).isZero();
-    assertThat(lost).isZero();
-  }
-
-  @Test
   void hostileInputNeverKillsTheProcessAndEveryMessageEndsAsARowOrADeadLetter() throws Exception {
     List<byte[]> payloads = new ArrayList<>(HostileCorpus.fixed());
     int fixed = payloads.size();
@@ -257,7 +183,8 @@ class ReliabilityIT {
         deadLetters.size(),
         rows.size() + deadLetters.size() - settled.size(),
         lost);
-    assertThat(status).as("a clean drain exits 0").isZero();
+    // Everything was settled before SIGTERM: a clean drain exits 0 (see cli.md).
+    assertThat(status).isZero();
     assertThat(dcp.log()).doesNotContain("OutOfMemoryError").doesNotContain("Exception in thread");
     assertThat(lost).isZero();
     assertThat(deadLetters)
