@@ -7,6 +7,7 @@ import io.dcp.core.config.ConfigException;
 import io.dcp.core.model.Message;
 import io.dcp.core.port.TransformResult;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ class GraalJsMessageTransformTest {
   private static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
 
   private static Path udf(String name) throws URISyntaxException {
+    Path sample = Path.of("../examples/transforms", name);
+    if (Files.exists(sample)) {
+      return sample;
+    }
     return Path.of(GraalJsMessageTransformTest.class.getResource("/udf/" + name).toURI());
   }
 
