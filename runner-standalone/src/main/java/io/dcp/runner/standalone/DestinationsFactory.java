@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The tables of a config, for {@code run} and {@code replay}: {@code table.id}, or those {@code
@@ -40,6 +41,21 @@ final class DestinationsFactory {
   static Destinations open(
       DcpConfig config, TableSchema schema, RowSink rows, Clock clock, boolean changeTables)
       throws SinkException, SchemaException {
+    return open(config, schema, rows, clock, changeTables, mapper -> mapper);
+  }
+
+  /**
+   * Opens the destinations with {@code transformStep} put around each table's mapper (the message
+   * transform, run before mapping).
+   */
+  static Destinations open(
+      DcpConfig config,
+      TableSchema schema,
+      RowSink rows,
+      Clock clock,
+      boolean changeTables,
+      UnaryOperator<MessageMapper> transformStep)
+      throws SinkException, SchemaException {
     DcpConfig.Table table = config.table();
     Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : table.schemas().entrySet()) {
@@ -50,7 +66,7 @@ final class DestinationsFactory {
         s -> {
           JsonMessageMapper mapper =
               JsonMessageMapper.create(s, config.mapping(), sourceName, clock);
-          return table.addColumns() ? mapper.reportingNewColumns() : mapper;
+          return transformStep.apply(table.addColumns() ? mapper.reportingNewColumns() : mapper);
         };
     // Every schema must fit the mapping before anything is read.
     mappers.apply(schema);

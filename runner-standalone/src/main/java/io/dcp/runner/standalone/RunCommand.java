@@ -110,6 +110,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       }
       // Sends what a push backend (StatsD) still holds.
       registry.close();
+      injector.getInstance(TransformStep.class).close();
       stopped.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

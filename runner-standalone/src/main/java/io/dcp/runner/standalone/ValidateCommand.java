@@ -1,10 +1,16 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.core.config.CheckedConfig;
+import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingResult;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.model.Message;
+import io.dcp.core.port.MessageTransform;
+import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.TransformResult;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -46,7 +53,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    JsonMessageMapper mapper;
+    MessageMapper mapper;
     try {
       mapper = JsonMessageMapper.create(schema, config.mapping(), "validate", Clock.systemUTC());
     } catch (IllegalArgumentException e) {
@@ -54,6 +61,43 @@ final class ValidateCommand implements Callable<Integer> {
       err.flush();
       return Main.CONFIG_ERROR;
     }
+    try (TransformStep step = TransformStep.open(config.transform())) {
+      Optional<MessageTransform> transform = step.transform().map(t -> shown(t, out));
+      if (transform.isPresent()) {
+        mapper =
+            new TransformingMapper(
+                transform.get(), mapper, PipelineMetrics.NOOP, Clock.systemUTC());
+      }
+      return check(config, schema, mapper, transform.isPresent(), out);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return Main.CONFIG_ERROR;
+    }
+  }
+
+  /** {@code transform}, printing what it makes of each sample message. */
+  private static MessageTransform shown(MessageTransform transform, PrintWriter out) {
+    return new MessageTransform() {
+      @Override
+      public TransformResult transform(Message message, String payload) {
+        TransformResult result = transform.transform(message, payload);
+        if (result instanceof TransformResult.Transformed t) {
+          out.printf("%s: transformed to %s%n", message.id(), t.payload());
+        } else if (result instanceof TransformResult.Dropped) {
+          out.printf("%s: dropped by the transform%n", message.id());
+        }
+        return result;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private Integer check(
+      DcpConfig config, TableSchema schema, MessageMapper mapper, boolean showRows, PrintWriter out)
+      throws IOException {
     out.printf(
         "Config OK: %s -> table %s (%d columns)%n",
         config.source().type(), config.table().id(), schema.fields().size());
@@ -79,6 +123,9 @@ final class ValidateCommand implements Callable<Integer> {
               mapper.map(Message.of(sample.getFileName() + ":" + messages, line, Instant.now()));
           if (result instanceof MappingResult.Mapped m) {
             rows += m.rows().size();
+            if (showRows) {
+              m.rows().forEach(row -> out.printf("  maps to %s%n", row));
+            }
           } else {
             reasons.merge(
                 ((MappingResult.Rejected) result).deadLetter().errorMessage(), 1, Integer::sum);
