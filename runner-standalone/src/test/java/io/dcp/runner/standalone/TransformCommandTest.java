@@ -193,6 +193,33 @@ class TransformCommandTest {
   }
 
   @Test
+  void replayRunsTheTransformAgainOnTheOriginalMessage() throws Exception {
+    List<String> run =
+        args(
+            "run",
+            SAMPLES.resolve("enrich.js"),
+            "{\"item\":\"pen\",\"price\":2.5,\"quantity\":4}\n",
+            "[{\"name\":\"item\",\"type\":\"STRING\"},{\"name\":\"price\",\"type\":\"FLOAT64\"},"
+                + "{\"name\":\"quantity\",\"type\":\"INT64\"},{\"name\":\"total\",\"type\":\"FLOAT64\"}]");
+    List<String> strict = new ArrayList<>(run);
+    strict.addAll(List.of("--set", "mapping.unknownFields=reject"));
+    Result first = dcp(strict);
+    assertThat(first.out()).as(first.err()).contains("1 messages, 0 rows written");
+    assertThat(query("SELECT errorMessage || ' | ' || payloadString FROM dead_letters"))
+        .containsExactly(
+            "map: $.dataFeed: unknown field (mapping.unknownFields is reject)"
+                + " | {\"item\":\"pen\",\"price\":2.5,\"quantity\":4}");
+
+    List<String> replay = new ArrayList<>(run);
+    replay.set(0, "replay");
+    Result replayed = dcp(replay);
+
+    assertThat(replayed.status()).as(replayed.err()).isZero();
+    assertThat(query("SELECT item || ' ' || total FROM events")).containsExactly("pen 10.0");
+    assertThat(query("SELECT count(*) FROM dead_letters")).containsExactly("0");
+  }
+
+  @Test
   void scriptThatDoesNotCompileStopsTheRunAtStartWithItsLine() throws Exception {
     Path udf = Path.of(getClass().getResource("/udf/broken.js").toURI());
     Result run = dcp(args("run", udf, "{\"a\":1}\n", "[{\"name\":\"a\",\"type\":\"INT64\"}]"));
