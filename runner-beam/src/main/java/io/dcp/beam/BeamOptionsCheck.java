@@ -37,8 +37,16 @@ public final class BeamOptionsCheck {
     if (set(options.getOutputTable()) && !TABLE.matcher(options.getOutputTable()).matches()) {
       problems.add("--outputTable must be PROJECT:DATASET.TABLE or PROJECT.DATASET.TABLE");
     }
-    if (set(options.getOutputTable()) && !set(options.getDeadLetterTable())) {
-      problems.add("--deadLetterTable is required with --outputTable");
+    if (set(options.getOutputTable())
+        && set(options.getDeadLetterTable()) == set(options.getDeadLetterTopic())) {
+      problems.add("set exactly one of --deadLetterTable or --deadLetterTopic with --outputTable");
+    }
+    if (set(options.getDeadLetterTopic())
+        && !TOPIC.matcher(options.getDeadLetterTopic()).matches()) {
+      problems.add("--deadLetterTopic must be projects/PROJECT/topics/NAME");
+    }
+    if (set(options.getDeadLetterTopic()) && local) {
+      problems.add("--deadLetterTopic applies to --outputTable only (local mode writes files)");
     }
     if (set(options.getDeadLetterTable())
         && !TABLE.matcher(options.getDeadLetterTable()).matches()) {

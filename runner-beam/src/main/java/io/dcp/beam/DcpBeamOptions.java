@@ -56,6 +56,14 @@ public interface DcpBeamOptions extends PipelineOptions {
 
   void setDeadLetterTable(String value);
 
+  @Description(
+      "Pub/Sub topic for dead letters instead of a table: projects/PROJECT/topics/NAME. Each is"
+          + " its message's bytes and attributes plus dcp's dcp_* attributes, as dcp run publishes"
+          + " them, so dcp replay --subscription replays them.")
+  String getDeadLetterTopic();
+
+  void setDeadLetterTopic(String value);
+
   @Description("BigQuery JSON schema file of the output table, a local path or gs://BUCKET/PATH.")
   String getSchemaFile();
 
@@ -66,6 +74,14 @@ public interface DcpBeamOptions extends PipelineOptions {
   Boolean getSchemaFromTable();
 
   void setSchemaFromTable(Boolean value);
+
+  @Description(
+      "dcp config file (local path or gs://), as dcp run reads it: its table.id, table.schema,"
+          + " deadLetter and mapping sections set the job; an option given as well wins over its"
+          + " key; a key only dcp run reads is refused by name.")
+  String getConfigFile();
+
+  void setConfigFile(String value);
 
   @Description(
       "dcp config file (local path or gs://) whose mapping section is used, as by the"
@@ -94,8 +110,9 @@ public interface DcpBeamOptions extends PipelineOptions {
   void setWriteStreams(Integer value);
 
   @Description(
-      "Attribute holding a unique id set by the publisher: Pub/Sub redeliveries with the same id"
-          + " are dropped.")
+      "Attribute holding a unique id set by the publisher: a message whose id was seen in the"
+          + " last 10 minutes is dropped and counted in duplicates_dropped; message_id stays"
+          + " Pub/Sub's.")
   String getIdAttribute();
 
   void setIdAttribute(String value);

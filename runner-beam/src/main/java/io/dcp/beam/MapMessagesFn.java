@@ -6,32 +6,61 @@ import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.mapping.MappingResult;
-import io.dcp.core.model.DeadLetterTable;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
+import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.Destinations;
+import io.dcp.core.pipeline.TableRoute;
+import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
+import java.io.PrintWriter;
+import java.io.Serializable;
+import java.io.StringWriter;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Maps each Pub/Sub message to rows with core's {@link JsonMessageMapper}, exactly as the
- * standalone runner does: rows to {@link #ROWS}, a rejected message to {@link #DEAD_LETTERS} as a
- * row of the dead-letter layout. Never throws on a message.
+ * standalone runner does: each row to {@link #ROWS} beside its original message (the row BigQueryIO
+ * hands back if it refuses the row, see {@link MessageRows}), a rejected message to {@link
+ * #DEAD_LETTERS} as its whole dead-letter row. Never throws on a message: a mapper that throws
+ * makes a {@code map} dead letter, as in the standalone runner, so one poison message cannot fail
+ * bundles that a streaming job would retry forever.
  */
-final class MapMessagesFn extends DoFn<PubsubMessage, TableRow> {
-  static final TupleTag<TableRow> ROWS = new TupleTag<>() {};
+final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
+  static final TupleTag<KV<TableRow, TableRow>> ROWS = new TupleTag<>() {};
   static final TupleTag<TableRow> DEAD_LETTERS = new TupleTag<>() {};
+
+  /** Makes the mapper on a worker; production uses core's {@link JsonMessageMapper}. */
+  @FunctionalInterface
+  interface MapperFactory extends Serializable {
+    MessageMapper create(TableSchema schema, MappingConfig mapping, String source);
+  }
+
+  static final MapperFactory CORE =
+      (schema, mapping, source) ->
+          JsonMessageMapper.create(schema, mapping, source, Clock.systemUTC());
 
   private final String schemaJson;
   private final String mappingYaml;
   private final String source;
-  private transient JsonMessageMapper mapper;
+  private final MapperFactory mapperFactory;
+  private final RouteSpec routes;
+  private transient MessageMapper mapper;
+  private transient Destinations destinations;
   private transient TableSchema schema;
   private transient BeamPipelineMetrics metrics;
 
@@ -41,17 +70,60 @@ final class MapMessagesFn extends DoFn<PubsubMessage, TableRow> {
    * @param source the subscription or files, named in metadata and dead letters
    */
   MapMessagesFn(String schemaJson, String mappingYaml, String source) {
+    this(schemaJson, mappingYaml, source, CORE);
+  }
+
+  /** As above, with the mapper made by {@code mapperFactory}: for tests of the guard. */
+  MapMessagesFn(String schemaJson, String mappingYaml, String source, MapperFactory mapperFactory) {
+    this(schemaJson, mappingYaml, source, mapperFactory, null);
+  }
+
+  /**
+   * As above, each message routed to its table by core's {@link Destinations} when {@code routes}
+   * is not null: the row's message then carries its table under {@link #TABLE}.
+   */
+  MapMessagesFn(
+      String schemaJson,
+      String mappingYaml,
+      String source,
+      MapperFactory mapperFactory,
+      RouteSpec routes) {
     this.schemaJson = schemaJson;
     this.mappingYaml = mappingYaml;
     this.source = source;
+    this.mapperFactory = mapperFactory;
+    this.routes = routes;
   }
 
+  /** The key of a routed row's message that names its table (core's table id). */
+  static final String TABLE = "dcp_table";
+
   @Setup
-  public void setup() throws SchemaException, ConfigException {
+  public void setup() throws SchemaException, ConfigException, SinkException {
     schema = SchemaJson.parse(schemaJson, "the schema");
     MappingConfig mapping =
         mappingYaml.isEmpty() ? MappingConfig.typed() : ConfigLoader.loadMapping(mappingYaml);
-    mapper = JsonMessageMapper.create(schema, mapping, source, Clock.systemUTC());
+    mapper = mapperFactory.create(schema, mapping, source);
+    if (routes != null) {
+      Map<TableId, TableSchema> schemas = new HashMap<>();
+      for (Map.Entry<String, String> own : routes.schemas().entrySet()) {
+        schemas.put(
+            TableId.parse(own.getKey()),
+            SchemaJson.parse(own.getValue(), "the schema of " + own.getKey()));
+      }
+      destinations =
+          Destinations.open(
+              new Destinations.Settings(
+                  TableId.parse(routes.defaultTable()),
+                  schema,
+                  schemas,
+                  Optional.of(TableRoute.parse(routes.route())),
+                  routes.maxTables(),
+                  s -> mapperFactory.create(s, mapping, source),
+                  Optional.empty(),
+                  Optional.empty(),
+                  false));
+    }
     metrics = new BeamPipelineMetrics();
   }
 
@@ -62,22 +134,89 @@ final class MapMessagesFn extends DoFn<PubsubMessage, TableRow> {
       MultiOutputReceiver out) {
     Message message = toMessage(element, timestamp);
     metrics.messageReceived(message.size());
-    MappingResult result = mapper.map(message);
-    if (result instanceof MappingResult.Mapped mapped) {
-      for (Row row : mapped.rows()) {
-        out.get(ROWS).output(TableRows.of(row, schema.fields()));
+    MappingResult result;
+    List<TableRow> rows = new ArrayList<>();
+    String table = null;
+    try {
+      MessageMapper to = mapper;
+      TableSchema tableSchema = schema;
+      if (destinations != null) {
+        Destinations.Routed routed = destinations.route(message);
+        if (routed instanceof Destinations.Routed.Unroutable unroutable) {
+          DeadLetter deadLetter =
+              DeadLetter.of(
+                  message,
+                  Stage.MAP,
+                  unroutable.path(),
+                  unroutable.reason(),
+                  java.time.Instant.now());
+          out.get(DEAD_LETTERS).output(DeadLetterRows.of(deadLetter));
+          metrics.deadLettered(Stage.MAP, 1);
+          return;
+        }
+        Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
+        to = destination::map;
+        tableSchema = destination.schema();
+        table = destination.table().toString();
       }
-      metrics.rowsWritten(TableId.local("mapped"), mapped.rows().size());
-    } else if (result instanceof MappingResult.Rejected rejected) {
-      out.get(DEAD_LETTERS)
-          .output(
-              TableRows.of(
-                  DeadLetterTable.toRow(rejected.deadLetter()), DeadLetterTable.SCHEMA.fields()));
-      metrics.deadLettered(rejected.deadLetter().stage(), 1);
+      result = to.map(message);
+      if (result instanceof MappingResult.Mapped mapped) {
+        for (Row row : mapped.rows()) {
+          rows.add(TableRows.of(row, tableSchema.fields()));
+        }
+      }
+      if (result instanceof MappingResult.NewColumns columns) {
+        // Only a mapping with schema evolution asks for columns, which this job does not add.
+        result =
+            new MappingResult.Rejected(
+                DeadLetter.of(
+                    message,
+                    Stage.MAP,
+                    "",
+                    "fields "
+                        + columns.columns().stream().map(f -> f.name()).toList()
+                        + " have no column, and the Beam job does not add columns",
+                    java.time.Instant.now()));
+      }
+    } catch (SinkException e) {
+      // Without table setup core's routing never calls the warehouse; keep the message for a retry.
+      throw new IllegalStateException("routing message " + message.id() + " failed", e);
+    } catch (RuntimeException e) {
+      rows.clear();
+      result = new MappingResult.Rejected(unexpected(message, e));
     }
+    if (result instanceof MappingResult.Rejected rejected) {
+      out.get(DEAD_LETTERS).output(DeadLetterRows.of(rejected.deadLetter()));
+      metrics.deadLettered(rejected.deadLetter().stage(), 1);
+      return;
+    }
+    TableRow original = MessageRows.of(message);
+    if (table != null) {
+      original.set(TABLE, table);
+    }
+    for (TableRow row : rows) {
+      out.get(ROWS).output(KV.of(row, original));
+    }
+    metrics.rowsWritten(TableId.local("mapped"), rows.size());
   }
 
-  /** The core message: bytes, attributes and id untouched; publish time from the timestamp. */
+  /** The dead letter the standalone runner makes when a mapper breaks its promise not to throw. */
+  private static DeadLetter unexpected(Message message, RuntimeException e) {
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    return new DeadLetter(
+        message,
+        Stage.MAP,
+        "",
+        "unexpected mapping failure: " + e,
+        trace.toString(),
+        java.time.Instant.now());
+  }
+
+  /**
+   * The core message: bytes, attributes, id and ordering key untouched; publish time from the
+   * timestamp (PubsubIO stamps each message with its publish time).
+   */
   static Message toMessage(PubsubMessage element, org.joda.time.Instant timestamp) {
     Map<String, String> attributes = element.getAttributeMap();
     return new Message(

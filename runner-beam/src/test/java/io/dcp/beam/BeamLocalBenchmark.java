@@ -127,7 +127,7 @@ public final class BeamLocalBenchmark {
                   ParDo.of(new MapMessagesFn(schemaJson, "", "bench"))
                       .withOutputTags(
                           MapMessagesFn.ROWS, TupleTagList.of(MapMessagesFn.DEAD_LETTERS)));
-      mapped.get(MapMessagesFn.ROWS).setCoder(TableRowJsonCoder.of()).apply(Count.globally());
+      MapMessagesFnTest.rowsOf(mapped).apply(Count.globally());
       mapped.get(MapMessagesFn.DEAD_LETTERS).setCoder(TableRowJsonCoder.of());
       pipeline.run().waitUntilFinish();
     }

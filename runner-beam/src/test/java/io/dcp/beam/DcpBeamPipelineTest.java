@@ -18,7 +18,7 @@ class DcpBeamPipelineTest {
       "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]";
 
   @Test
-  void buildsPubSubToBigQueryWithDeadLettersFromMappingAndFailedInserts() {
+  void buildsPubSubToBigQueryWithDeadLettersFromMappingAndRefusedRowsInEveryShape() {
     DcpBeamOptions options =
         options(
             "--inputSubscription=projects/demo-project/subscriptions/quotes-dcp",
@@ -55,13 +55,17 @@ class DcpBeamPipelineTest {
     assertThat(composites)
         .containsSubsequence(
             "Read Pub/Sub",
+            "Drop duplicates by event_id",
             "Map to rows",
             "Write rows to BigQuery",
-            "Failed inserts to dead letters",
+            "Refused rows to dead letters",
             "All dead letters",
-            "Write dead letters to BigQuery");
+            "Write dead letters to BigQuery",
+            "Write dead letters without_payload_string",
+            "Write dead letters payload_cut",
+            "Fail on a dead letter refused in every shape");
     assertThat(kinds).anyMatch(PubsubIO.Read.class::isAssignableFrom);
-    assertThat(kinds.stream().filter(BigQueryIO.Write.class::isAssignableFrom)).hasSize(2);
+    assertThat(kinds.stream().filter(BigQueryIO.Write.class::isAssignableFrom)).hasSize(4);
   }
 
   @Test
@@ -105,7 +109,7 @@ class DcpBeamPipelineTest {
             "set exactly one of --inputSubscription, --inputTopic or --inputFiles (2 set)",
             "--inputSubscription must be projects/PROJECT/subscriptions/NAME",
             "--outputTable must be PROJECT:DATASET.TABLE or PROJECT.DATASET.TABLE",
-            "--deadLetterTable is required with --outputTable",
+            "set exactly one of --deadLetterTable or --deadLetterTopic with --outputTable",
             "set exactly one of --schemaFile or --schemaFromTable=true",
             "--triggeringFrequencySeconds is required for --writeMode=EXACTLY_ONCE on Pub/Sub"
                 + " input (for example 5)",
@@ -133,6 +137,27 @@ class DcpBeamPipelineTest {
             "--inputFiles (local mode) goes with --outputDirectory, Pub/Sub input with"
                 + " --outputTable",
             "--idAttribute applies to Pub/Sub input only");
+    assertThat(
+            BeamOptionsCheck.problems(
+                options(
+                    "--inputSubscription=projects/p/subscriptions/s",
+                    "--outputTable=p:d.t",
+                    "--deadLetterTable=p:d.dl",
+                    "--deadLetterTopic=dead-letters",
+                    "--schemaFile=s.json",
+                    "--writeMode=AT_LEAST_ONCE")))
+        .containsExactly(
+            "set exactly one of --deadLetterTable or --deadLetterTopic with --outputTable",
+            "--deadLetterTopic must be projects/PROJECT/topics/NAME");
+    assertThat(
+            BeamOptionsCheck.problems(
+                options(
+                    "--inputFiles=a.ndjson",
+                    "--outputDirectory=out",
+                    "--deadLetterTopic=projects/p/topics/dl",
+                    "--schemaFile=s.json")))
+        .containsExactly(
+            "--deadLetterTopic applies to --outputTable only (local mode writes files)");
   }
 
   @Test

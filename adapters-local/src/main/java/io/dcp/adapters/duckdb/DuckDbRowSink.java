@@ -29,6 +29,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,11 +54,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
+  static final String FILES = "_dcp_ndjson_files";
+  static final String LINES = "_dcp_ndjson_lines";
 
   private final String location;
   private final Connection connection;
   private final Map<TableKey, Insert> inserts = new HashMap<>();
+  private final Set<String> resumedInputs = ConcurrentHashMap.newKeySet();
   private boolean closed;
+  // Once the disk is full every later write fails alike: they all get the first failure.
+  private volatile SinkException fatal;
+  private PreparedStatement rangeInsert;
 
   private DuckDbRowSink(String location, Connection connection) {
     this.location = location;
@@ -103,6 +111,128 @@ public final class DuckDbRowSink implements RowSink {
     return new DuckDbDeadLetterStore(this, table);
   }
 
+  /**
+   * Starts tracking the NDJSON input {@code input} (a message id is {@code input:line}): from now
+   * on the line of every message of it whose rows or dead letter this sink commits is recorded in
+   * the same transaction, in table {@value #LINES}. Returns the lines committed so far, so that a
+   * rerun skips them; none when the file's {@code fingerprint} differs from the one recorded (a new
+   * file under an old name), whose old lines are forgotten.
+   */
+  public BitSet committedLines(String input, String fingerprint) throws SinkException {
+    requireNonNull(input, "input");
+    requireNonNull(fingerprint, "fingerprint");
+    BitSet lines =
+        withConnection(
+            "reading the committed lines of " + input,
+            c -> {
+              try (Statement statement = c.createStatement()) {
+                statement.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + FILES
+                        + " (input VARCHAR PRIMARY KEY, fingerprint VARCHAR NOT NULL)");
+                statement.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                        + LINES
+                        + " (input VARCHAR NOT NULL, first_line BIGINT NOT NULL,"
+                        + " last_line BIGINT NOT NULL)");
+              }
+              String known = null;
+              try (PreparedStatement select =
+                  c.prepareStatement("SELECT fingerprint FROM " + FILES + " WHERE input = ?")) {
+                select.setString(1, input);
+                try (ResultSet rs = select.executeQuery()) {
+                  if (rs.next()) {
+                    known = rs.getString(1);
+                  }
+                }
+              }
+              BitSet committed = new BitSet();
+              if (fingerprint.equals(known)) {
+                try (PreparedStatement select =
+                    c.prepareStatement(
+                        "SELECT first_line, last_line FROM " + LINES + " WHERE input = ?")) {
+                  select.setString(1, input);
+                  try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                      committed.set(
+                          Math.toIntExact(rs.getLong(1)), Math.toIntExact(rs.getLong(2)) + 1);
+                    }
+                  }
+                }
+              } else {
+                try (PreparedStatement forget =
+                        c.prepareStatement("DELETE FROM " + LINES + " WHERE input = ?");
+                    PreparedStatement remember =
+                        c.prepareStatement("INSERT OR REPLACE INTO " + FILES + " VALUES (?, ?)")) {
+                  forget.setString(1, input);
+                  forget.executeUpdate();
+                  remember.setString(1, input);
+                  remember.setString(2, fingerprint);
+                  remember.executeUpdate();
+                }
+              }
+              c.commit();
+              return committed;
+            });
+    resumedInputs.add(input);
+    return lines;
+  }
+
+  /**
+   * Records, in the open transaction, the lines of tracked inputs among {@code messageIds}: one row
+   * per run of consecutive lines, so a batch of a file costs about one row.
+   */
+  private void recordLines(List<String> messageIds) throws SQLException {
+    if (resumedInputs.isEmpty() || messageIds.isEmpty()) {
+      return;
+    }
+    String input = null;
+    long first = -1;
+    long last = -1;
+    for (String id : messageIds) {
+      int colon = id.lastIndexOf(':');
+      if (colon <= 0 || !resumedInputs.contains(id.substring(0, colon))) {
+        continue;
+      }
+      long line;
+      try {
+        line = Long.parseLong(id.substring(colon + 1));
+      } catch (NumberFormatException notALine) {
+        continue;
+      }
+      String name = id.substring(0, colon);
+      if (name.equals(input) && (line == last || line == last + 1)) {
+        last = line;
+        continue;
+      }
+      if (input != null) {
+        insertRange(input, first, last);
+      }
+      input = name;
+      first = line;
+      last = line;
+    }
+    if (input != null) {
+      insertRange(input, first, last);
+    }
+  }
+
+  private void insertRange(String input, long first, long last) throws SQLException {
+    if (rangeInsert == null) {
+      rangeInsert = connection.prepareStatement("INSERT INTO " + LINES + " VALUES (?, ?, ?)");
+    }
+    try {
+      rangeInsert.setString(1, input);
+      rangeInsert.setLong(2, first);
+      rangeInsert.setLong(3, last);
+      rangeInsert.executeUpdate();
+    } catch (SQLException e) {
+      // DuckDB closes a statement whose execution failed.
+      rangeInsert = null;
+      throw e;
+    }
+  }
+
   /** Work on this sink's connection. */
   interface ConnectionWork<T> {
     T apply(Connection connection) throws SQLException;
@@ -122,10 +252,16 @@ public final class DuckDbRowSink implements RowSink {
     if (closed) {
       throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
     }
+    if (fatal != null) {
+      throw fatal;
+    }
     try {
       return work.apply(connection);
     } catch (SQLException e) {
       rollback();
+      if (isFatal(e)) {
+        throw fatal(e);
+      }
       throw SinkException.permanentFailure(
           what + " in " + location + " failed: " + firstLine(e.getMessage()), e);
     }
@@ -135,6 +271,9 @@ public final class DuckDbRowSink implements RowSink {
   public synchronized WriteResult write(WriteBatch batch) throws SinkException {
     if (closed) {
       throw SinkException.permanentFailure("the DuckDB sink for " + location + " is closed", null);
+    }
+    if (fatal != null) {
+      throw fatal;
     }
     Insert insert = prepare(batch.table(), batch.schema());
     try {
@@ -146,11 +285,15 @@ public final class DuckDbRowSink implements RowSink {
         offset += insert.columns();
       }
       statement.executeUpdate();
+      recordLines(batch.messageIds());
       connection.commit();
       return WriteResult.allWritten();
     } catch (SQLException batchFailure) {
       rollback();
       insert.reset();
+      if (isFatal(batchFailure)) {
+        throw fatal(batchFailure);
+      }
       LOG.debug(
           "batch insert into {} failed, retrying row by row: {}",
           batch.table(),
@@ -166,16 +309,33 @@ public final class DuckDbRowSink implements RowSink {
    */
   private WriteResult writeRowByRow(Insert insert, WriteBatch batch) throws SinkException {
     List<RowError> errors = new ArrayList<>();
+    List<String> ids = batch.messageIds();
+    boolean messageFailed = false;
     for (int i = 0; i < batch.rows().size(); i++) {
+      boolean firstOfMessage = ids.isEmpty() || i == 0 || !ids.get(i).equals(ids.get(i - 1));
+      boolean lastOfMessage =
+          !ids.isEmpty() && (i == ids.size() - 1 || !ids.get(i).equals(ids.get(i + 1)));
+      if (firstOfMessage) {
+        messageFailed = false;
+      }
       try {
         PreparedStatement statement = insert.statement(1);
         insert.bind(statement, 0, batch.rows().get(i));
         statement.executeUpdate();
+        if (lastOfMessage && !messageFailed) {
+          // A message with a refused row is recorded with its dead letter instead.
+          recordLines(List.of(ids.get(i)));
+        }
         connection.commit();
       } catch (SQLException rowFailure) {
         rollback();
         // DuckDB closes a statement whose execution failed.
         insert.reset();
+        if (isFatal(rowFailure)) {
+          // Rows committed before it stay committed; the rest of the batch is not written.
+          throw fatal(rowFailure);
+        }
+        messageFailed = true;
         errors.add(new RowError(i, firstLine(rowFailure.getMessage())));
       }
     }
@@ -250,7 +410,34 @@ public final class DuckDbRowSink implements RowSink {
     }
   }
 
+  /** Whether DuckDB can write nothing more: its disk is full or the database was invalidated. */
+  private static boolean isFatal(SQLException e) {
+    String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    return message.contains("no space left on device")
+        || message.contains("disk quota exceeded")
+        || message.contains("database has been invalidated");
+  }
+
+  private SinkException fatal(SQLException e) {
+    if (fatal != null) {
+      return fatal;
+    }
+    fatal =
+        SinkException.fatalFailure(
+            "DuckDB file "
+                + location
+                + " cannot be written: "
+                + firstLine(e.getMessage())
+                + ". Free space on its disk (or move sink.duckdb.path), then run the same command"
+                + " again: what was committed stays, and a file run resumes after it",
+            e);
+    return fatal;
+  }
+
   private SinkException classify(TableId table, SQLException e) {
+    if (isFatal(e)) {
+      return fatal(e);
+    }
     String message =
         "writing to DuckDB table "
             + table.table()
@@ -269,7 +456,8 @@ public final class DuckDbRowSink implements RowSink {
     try {
       connection.rollback();
     } catch (SQLException e) {
-      LOG.warn("DuckDB rollback failed: {}", e.getMessage());
+      // After a failed commit there is no transaction left to roll back.
+      LOG.debug("DuckDB rollback failed: {}", e.getMessage());
     }
   }
 
@@ -288,6 +476,13 @@ public final class DuckDbRowSink implements RowSink {
     }
     closed = true;
     inserts.values().forEach(Insert::reset);
+    if (rangeInsert != null) {
+      try {
+        rangeInsert.close();
+      } catch (SQLException e) {
+        LOG.debug("closing a statement failed", e);
+      }
+    }
     try {
       connection.close();
     } catch (SQLException e) {

@@ -63,6 +63,13 @@ final class DuckDbTableAdmin implements TableAdmin {
     return fields.isEmpty() ? Optional.empty() : Optional.of(new TableSchema(fields));
   }
 
+  /** The column DuckDB makes for {@code field}, read back: BIGNUMERIC and GEOGRAPHY are text. */
+  @Override
+  public Field asStored(Field field) {
+    Field stored = new TypeReader(DuckDbTypes.columnType(field)).field(field.name());
+    return field.mode() == FieldMode.REQUIRED ? stored.withMode(FieldMode.REQUIRED) : stored;
+  }
+
   @Override
   public void create(TableId table, TableSchema schema, TableOptions options) throws SinkException {
     sink.withConnection(

@@ -26,8 +26,11 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -42,21 +45,60 @@ import org.slf4j.LoggerFactory;
 /**
  * An HTTP endpoint that speaks Pub/Sub's REST publish call, so any HTTP client or Pub/Sub REST
  * producer can feed the local pipeline: {@code POST /v1/projects/{p}/topics/{t}:publish} with
- * {@code {"messages":[{"data":"<base64>","attributes":{...},"orderingKey":"..."}]}}.
+ * {@code {"messages":[{"data":"<base64>","attributes":{...},"orderingKey":"..."}]}}, and {@code GET
+ * /v1/projects/{p}/topics/{t}} ({@code topics.get}, which clients call first).
  *
- * <p>It answers {@code 200 {"messageIds":[...]}} only once every message of the request was acked
- * by the pipeline (its row or dead letter committed); if one was nacked, or the wait passed, it
- * answers 503 in Google's error shape so the client retries. 400 for a malformed body, 401 for a
- * missing or wrong bearer token when one is configured, 404, 405, 413 past the request size limit,
- * 503 when the pipeline is full. Binds to loopback unless told otherwise.
+ * <p>It accepts what Pub/Sub accepts: attributes without data, standard or URL-safe base64, the
+ * proto names ({@code ordering_key}) as well as the JSON ones; and refuses what it refuses, with
+ * its status codes and error shape: no messages, over 1,000 messages, over 10 MiB of decoded
+ * message data, a message with neither data nor attributes (400); a topic not configured (404). It
+ * answers {@code 200 {"messageIds":[...]}} only once every message of the request was acked by the
+ * pipeline (its row or dead letter committed); 503 when one was nacked or the pipeline is full or
+ * stopping (nothing of the request is stored: retry); 504 when the wait passed {@code ackTimeout}
+ * before every outcome was known (the messages may still be stored: a retry can store them twice,
+ * under new ids). 401 for a missing or wrong bearer token when one is configured, 405, 413 past the
+ * body limit. A request body must arrive within {@link #READ_TIMEOUT_SECONDS}, so slow clients
+ * cannot hold the threads others need. Binds to loopback unless told otherwise.
  */
 public final class HttpPublishSource implements MessageSource {
   private static final Logger LOG = LoggerFactory.getLogger(HttpPublishSource.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern PATH =
+  private static final Pattern PUBLISH =
       Pattern.compile("/v1/projects/([^/]+)/topics/([^/:]+):publish");
+  private static final Pattern TOPIC = Pattern.compile("/v1/projects/([^/]+)/topics/([^/:]+)");
+
+  /** The fields of a PubsubMessage, as JSON and as proto names; ids and times are the service's. */
+  private static final Set<String> MESSAGE_FIELDS =
+      Set.of(
+          "data",
+          "attributes",
+          "orderingKey",
+          "ordering_key",
+          "messageId",
+          "message_id",
+          "publishTime",
+          "publish_time");
+
+  /** Pub/Sub's limits on one publish request. */
+  static final int MAX_MESSAGES = 1_000;
+
+  static final long MAX_DATA_BYTES = 10L * 1024 * 1024;
+
+  /**
+   * How long a client may take to send a request: the JDK server closes a connection whose request
+   * has not arrived whole by then. The JDK reads it once per process, from a system property set
+   * here unless the process set it itself.
+   */
+  static final long READ_TIMEOUT_SECONDS = 30;
+
+  private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+
+  /** Threads serving requests; each one waiting for a commit or a slow body holds one. */
+  private static final int THREADS = 64;
 
   private final String host;
+  private final Set<String> topics;
+  private final Set<CompletableFuture<Boolean>> waiting = ConcurrentHashMap.newKeySet();
   private final int port;
   private final long maxRequestBytes;
   private final byte[] token;
@@ -74,7 +116,10 @@ public final class HttpPublishSource implements MessageSource {
   /**
    * @param host the address to bind; 127.0.0.1 keeps the endpoint private to the machine
    * @param port the port, 0 for any free one (see {@link #port()})
-   * @param maxRequestBytes larger request bodies get 413
+   * @param topics the topic names (the last part of {@code projects/P/topics/T}) it publishes to,
+   *     in any project; others get 404
+   * @param maxRequestBytes request bodies larger than this, as base64 text, get 413; Pub/Sub's own
+   *     limit of 10 MiB of decoded data applies besides
    * @param token the bearer token requests must carry, or empty for none
    * @param maxPending messages accepted and not yet settled before requests get 503
    * @param ackTimeout how long a request waits for its messages to be committed
@@ -82,12 +127,17 @@ public final class HttpPublishSource implements MessageSource {
   public HttpPublishSource(
       String host,
       int port,
+      Set<String> topics,
       long maxRequestBytes,
       String token,
       int maxPending,
       Duration ackTimeout,
       Clock clock) {
     this.host = requireNonNull(host, "host");
+    this.topics = Set.copyOf(topics);
+    if (this.topics.isEmpty()) {
+      throw new IllegalArgumentException("topics: name at least one topic");
+    }
     this.port = port;
     this.maxRequestBytes = maxRequestBytes;
     this.token = requireNonNull(token, "token").getBytes(StandardCharsets.UTF_8);
@@ -99,6 +149,9 @@ public final class HttpPublishSource implements MessageSource {
   @Override
   public void start(MessageReceiver messageReceiver) throws SourceException {
     this.receiver = requireNonNull(messageReceiver, "receiver");
+    if (System.getProperty(MAX_REQUEST_TIME) == null) {
+      System.setProperty(MAX_REQUEST_TIME, Long.toString(READ_TIMEOUT_SECONDS));
+    }
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 128);
     } catch (IOException e) {
@@ -114,7 +167,7 @@ public final class HttpPublishSource implements MessageSource {
     }
     threads =
         Executors.newFixedThreadPool(
-            16,
+            THREADS,
             r -> {
               Thread t = new Thread(r, "dcp-http");
               t.setDaemon(true);
@@ -123,7 +176,11 @@ public final class HttpPublishSource implements MessageSource {
     server.setExecutor(threads);
     server.createContext("/", this::handle);
     server.start();
-    LOG.info("publish endpoint on http://{}:{}/v1/projects/*/topics/*:publish", host, port());
+    LOG.info(
+        "publish endpoint on http://{}:{}/v1/projects/*/topics/{{}}:publish",
+        host,
+        port(),
+        String.join(",", new TreeSet<>(topics)));
   }
 
   /** The bound port, useful when 0 was asked for. */
@@ -133,8 +190,11 @@ public final class HttpPublishSource implements MessageSource {
 
   private void handle(HttpExchange exchange) {
     try (exchange) {
-      Matcher path = PATH.matcher(exchange.getRequestURI().getPath());
-      if (!path.matches()) {
+      String uri = exchange.getRequestURI().getPath();
+      Matcher path = PUBLISH.matcher(uri);
+      Matcher topicPath = TOPIC.matcher(uri);
+      boolean publishing = path.matches();
+      if (!publishing && !topicPath.matches()) {
         error(
             exchange,
             404,
@@ -142,13 +202,29 @@ public final class HttpPublishSource implements MessageSource {
             "no such resource; POST to /v1/projects/{project}/topics/{topic}:publish");
         return;
       }
+      Matcher named = publishing ? path : topicPath;
+      if (token.length > 0 && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+        error(exchange, 401, "UNAUTHENTICATED", "missing or wrong bearer token");
+        return;
+      }
+      if (!topics.contains(named.group(2))) {
+        error(exchange, 404, "NOT_FOUND", "Topic not found");
+        return;
+      }
+      if (!publishing) {
+        if (!exchange.getRequestMethod().equals("GET")) {
+          exchange.getResponseHeaders().set("Allow", "GET");
+          error(exchange, 405, "METHOD_NOT_ALLOWED", "use GET");
+          return;
+        }
+        ObjectNode topic = JSON.createObjectNode();
+        topic.put("name", "projects/" + named.group(1) + "/topics/" + named.group(2));
+        send(exchange, 200, JSON.writeValueAsBytes(topic));
+        return;
+      }
       if (!exchange.getRequestMethod().equals("POST")) {
         exchange.getResponseHeaders().set("Allow", "POST");
         error(exchange, 405, "METHOD_NOT_ALLOWED", "use POST");
-        return;
-      }
-      if (token.length > 0 && !authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        error(exchange, 401, "UNAUTHENTICATED", "missing or wrong bearer token");
         return;
       }
       if (stopped) {
@@ -186,19 +262,36 @@ public final class HttpPublishSource implements MessageSource {
       return;
     }
     List<CompletableFuture<Boolean>> settled = new ArrayList<>(messages.size());
+    CompletableFuture<Boolean> closing = new CompletableFuture<>();
+    waiting.add(closing);
     try {
       for (Message message : messages) {
         CompletableFuture<Boolean> outcome = new CompletableFuture<>();
         settled.add(outcome);
         receiver.receive(message, settling(outcome));
       }
-      CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
+      CompletableFuture.anyOf(
+              CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)), closing)
           .get(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-      error(exchange, 503, "UNAVAILABLE", "the messages were not committed in time; retry");
+      unknownOutcome(exchange, settled);
       return;
     } finally {
+      waiting.remove(closing);
       room.release(messages.size());
+    }
+    if (!settled.stream().allMatch(CompletableFuture::isDone)) {
+      if (settled.stream().anyMatch(f -> f.isDone() && !f.join())) {
+        error(exchange, 503, "UNAVAILABLE", "some messages could not be stored; retry the request");
+      } else {
+        error(
+            exchange,
+            503,
+            "UNAVAILABLE",
+            "the pipeline stopped before every message of the request was confirmed; some may"
+                + " have been stored: a retry can store them twice");
+      }
+      return;
     }
     if (settled.stream().anyMatch(f -> !f.join())) {
       error(exchange, 503, "UNAVAILABLE", "some messages could not be stored; retry the request");
@@ -207,6 +300,27 @@ public final class HttpPublishSource implements MessageSource {
     ObjectNode response = JSON.createObjectNode();
     messages.forEach(m -> response.withArray("messageIds").add(m.id()));
     send(exchange, 200, JSON.writeValueAsBytes(response));
+  }
+
+  /** 504: the wait ended before every outcome was known; says what is known, never "not stored". */
+  private void unknownOutcome(HttpExchange exchange, List<CompletableFuture<Boolean>> settled)
+      throws IOException {
+    if (settled.stream().anyMatch(f -> f.isDone() && !f.join())) {
+      error(exchange, 503, "UNAVAILABLE", "some messages could not be stored; retry the request");
+      return;
+    }
+    long confirmed = settled.stream().filter(CompletableFuture::isDone).count();
+    error(
+        exchange,
+        504,
+        "DEADLINE_EXCEEDED",
+        confirmed
+            + " of "
+            + settled.size()
+            + " messages were confirmed within source.http.ackTimeout ("
+            + ackTimeout.toMillis()
+            + " ms); the others are still being stored and may land: a retry can store them"
+            + " twice, under new message ids");
   }
 
   private static Acknowledger settling(CompletableFuture<Boolean> outcome) {
@@ -232,41 +346,39 @@ public final class HttpPublishSource implements MessageSource {
     } catch (IOException e) {
       throw new IllegalArgumentException("the body is unreadable: " + e.getMessage());
     }
-    JsonNode list = root == null ? null : root.get("messages");
-    if (list == null || !list.isArray() || list.isEmpty()) {
-      throw new IllegalArgumentException("the body needs a non-empty \"messages\" array");
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("Payload isn't valid for request.");
+    }
+    unknownFields(root, Set.of("messages"), "the body");
+    JsonNode list = root.get("messages");
+    if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
+      throw new IllegalArgumentException("No messages to publish");
+    }
+    if (!list.isArray()) {
+      throw new IllegalArgumentException("\"messages\" must be an array");
+    }
+    if (list.size() > MAX_MESSAGES) {
+      throw new IllegalArgumentException("Too many messages to publish");
     }
     List<Message> messages = new ArrayList<>(list.size());
+    long dataBytes = 0;
     for (int i = 0; i < list.size(); i++) {
       JsonNode item = list.get(i);
-      JsonNode data = item.get("data");
-      if (data == null || !data.isTextual()) {
-        throw new IllegalArgumentException("messages[" + i + "].data is missing: a base64 string");
+      if (!item.isObject()) {
+        throw new IllegalArgumentException("messages[" + i + "] must be an object");
       }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(data.textValue());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("messages[" + i + "].data is not valid base64");
+      unknownFields(item, MESSAGE_FIELDS, "messages[" + i + "]");
+      byte[] bytes = data(item.get("data"), i);
+      dataBytes += bytes.length;
+      if (dataBytes > MAX_DATA_BYTES) {
+        throw new IllegalArgumentException(
+            "Request payload size exceeds the limit: " + MAX_DATA_BYTES + " bytes.");
       }
-      Map<String, String> attributes = new HashMap<>();
-      JsonNode attrs = item.get("attributes");
-      if (attrs != null && !attrs.isNull()) {
-        if (!attrs.isObject()) {
-          throw new IllegalArgumentException(
-              "messages[" + i + "].attributes must be an object of strings");
-        }
-        Iterator<Map.Entry<String, JsonNode>> it = attrs.fields();
-        while (it.hasNext()) {
-          Map.Entry<String, JsonNode> e = it.next();
-          if (!e.getValue().isTextual()) {
-            throw new IllegalArgumentException(
-                "messages[" + i + "].attributes." + e.getKey() + " must be a string");
-          }
-          attributes.put(e.getKey(), e.getValue().textValue());
-        }
+      Map<String, String> attributes = attributes(item.get("attributes"), i);
+      if (bytes.length == 0 && attributes.isEmpty()) {
+        throw new IllegalArgumentException("Some messages are empty");
       }
-      JsonNode key = item.get("orderingKey");
+      JsonNode key = item.has("orderingKey") ? item.get("orderingKey") : item.get("ordering_key");
       messages.add(
           new Message(
               idPrefix + ids.incrementAndGet(),
@@ -277,6 +389,57 @@ public final class HttpPublishSource implements MessageSource {
               1));
     }
     return messages;
+  }
+
+  /** Pub/Sub refuses a field it does not know, in either spelling. */
+  private static void unknownFields(JsonNode node, Set<String> known, String where) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String name = names.next();
+      if (!known.contains(name)) {
+        throw new IllegalArgumentException(
+            "Invalid JSON payload received. Unknown name \"" + name + "\" in " + where);
+      }
+    }
+  }
+
+  /** Pub/Sub's JSON takes standard and URL-safe base64, padded or not. */
+  private static byte[] data(JsonNode data, int i) {
+    if (data == null || data.isNull()) {
+      return new byte[0];
+    }
+    if (!data.isTextual()) {
+      throw new IllegalArgumentException("messages[" + i + "].data must be a base64 string");
+    }
+    String text = data.textValue();
+    try {
+      return text.indexOf('-') >= 0 || text.indexOf('_') >= 0
+          ? Base64.getUrlDecoder().decode(text)
+          : Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("messages[" + i + "].data is not valid base64");
+    }
+  }
+
+  private static Map<String, String> attributes(JsonNode attrs, int i) {
+    Map<String, String> attributes = new HashMap<>();
+    if (attrs == null || attrs.isNull()) {
+      return attributes;
+    }
+    if (!attrs.isObject()) {
+      throw new IllegalArgumentException(
+          "messages[" + i + "].attributes must be an object of strings");
+    }
+    Iterator<Map.Entry<String, JsonNode>> it = attrs.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        throw new IllegalArgumentException(
+            "messages[" + i + "].attributes." + e.getKey() + " must be a string");
+      }
+      attributes.put(e.getKey(), e.getValue().asText());
+    }
+    return attributes;
   }
 
   private boolean authorized(String header) {
@@ -322,8 +485,11 @@ public final class HttpPublishSource implements MessageSource {
   @Override
   public void close() {
     stopped = true;
+    // Requests still waiting are answered 503 before the server goes.
+    waiting.forEach(w -> w.complete(false));
     if (server != null) {
-      server.stop(0);
+      // Up to a second for those answers to be written.
+      server.stop(1);
       threads.shutdownNow();
     }
   }

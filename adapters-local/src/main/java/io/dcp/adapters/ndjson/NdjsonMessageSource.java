@@ -14,8 +14,12 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -24,6 +28,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,21 +37,38 @@ import org.slf4j.LoggerFactory;
  * Reads newline-delimited JSON from files (glob patterns) or standard input: one message per
  * non-blank line, bytes passed on untouched (invalid UTF-8 included: the mapper dead-letters it).
  *
- * <p>A message's id is {@code <file name>:<line number>}, stable across runs, so a re-run of the
- * same files redelivers the same ids and the dedup window can drop them. A file cannot be asked to
- * redeliver, so the source does it itself: a nacked line is delivered again (its delivery attempt
- * counted) until {@code maxAttempts}; past that it is logged as lost to this run and the run ends
- * with a failure, so the operator knows to run the file again. The input is exhausted once every
- * line was handed over and none is waiting for redelivery.
+ * <p>A message's id is {@code <name>:<line number>}, where the name of a file matched by a glob is
+ * its path below the glob's base ({@code data/**}{@code /*.ndjson} names {@code data/a/x.ndjson}
+ * {@code a/x.ndjson}), of a file named without a glob its file name, and of two inputs that would
+ * share a name their paths as given; stdin is {@code stdin}. Ids are stable across runs of the same
+ * paths, so a re-run redelivers the same ids and the dedup window can drop them.
+ *
+ * <p>With an {@link NdjsonProgress} (a DuckDB sink), lines an earlier run committed are skipped: a
+ * rerun after a stop or a crash continues where the last commit ended. A line longer than {@code
+ * maxLineBytes} is never held whole: its first {@code maxLineBytes + 1} bytes are delivered (so the
+ * mapper dead-letters it as too large) with attribute {@value #CUT_ATTRIBUTE} giving its length.
+ *
+ * <p>A file cannot be asked to redeliver, so the source does it itself: a nacked line is delivered
+ * again (its delivery attempt counted) until {@code maxAttempts}; past that it is logged as lost to
+ * this run and the run ends with a failure, so the operator knows to run the file again. The input
+ * is exhausted once every line was handed over and none is waiting for redelivery.
  */
 public final class NdjsonMessageSource implements MessageSource {
   private static final Logger LOG = LoggerFactory.getLogger(NdjsonMessageSource.class);
   private static final int NEWLINE = '\n';
+  private static final int FINGERPRINT_BYTES = 4096;
+
+  /** The attribute of a message cut from a longer line: the line's length in bytes. */
+  public static final String CUT_ATTRIBUTE = "dcp_line_bytes";
 
   private final List<String> patterns;
   private final InputStream stdin;
   private final Clock clock;
   private final int maxAttempts;
+  private final int maxLineBytes;
+  private final NdjsonProgress progress;
+  private final AtomicLong skipped = new AtomicLong();
+  private volatile boolean finishedReading;
   private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
   private final BlockingQueue<Message> redeliveries = new LinkedBlockingQueue<>();
   private final AtomicInteger unsettled = new AtomicInteger();
@@ -62,21 +84,56 @@ public final class NdjsonMessageSource implements MessageSource {
    */
   public NdjsonMessageSource(
       List<String> patterns, InputStream stdin, Clock clock, int maxAttempts) {
+    this(patterns, stdin, clock, maxAttempts, Integer.MAX_VALUE - 8, NdjsonProgress.none());
+  }
+
+  /**
+   * @param maxLineBytes longer lines are cut to their first {@code maxLineBytes + 1} bytes
+   * @param progress what earlier runs committed, to skip
+   */
+  public NdjsonMessageSource(
+      List<String> patterns,
+      InputStream stdin,
+      Clock clock,
+      int maxAttempts,
+      int maxLineBytes,
+      NdjsonProgress progress) {
     this.patterns = List.copyOf(patterns);
     this.stdin = requireNonNull(stdin, "stdin");
     this.clock = requireNonNull(clock, "clock");
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
     }
+    if (maxLineBytes < 1 || maxLineBytes > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("maxLineBytes out of range: " + maxLineBytes);
+    }
     this.maxAttempts = maxAttempts;
+    this.maxLineBytes = maxLineBytes;
+    this.progress = requireNonNull(progress, "progress");
   }
 
-  /** Expands the patterns to files, sorted; stdin stays {@code -}. */
-  static List<String> expand(List<String> patterns) throws SourceException {
-    List<String> inputs = new ArrayList<>();
+  /** One input: the file to read ({@code -} for stdin) and the name its message ids start with. */
+  record Input(String path, String name) {}
+
+  /** Lines skipped because an earlier run committed them. */
+  public long skippedLines() {
+    return skipped.get();
+  }
+
+  /** Whether every input was read to its end (false after a stop, or before the end). */
+  public boolean finishedReading() {
+    return finishedReading;
+  }
+
+  /**
+   * Expands the patterns to files, sorted, each with its name (see the class comment); stdin stays
+   * {@code -}.
+   */
+  static List<Input> expand(List<String> patterns) throws SourceException {
+    List<Input> inputs = new ArrayList<>();
     for (String pattern : patterns) {
       if (pattern.equals("-")) {
-        inputs.add("-");
+        inputs.add(new Input("-", "stdin"));
         continue;
       }
       if (!pattern.contains("*") && !pattern.contains("?") && !pattern.contains("[")) {
@@ -84,19 +141,19 @@ public final class NdjsonMessageSource implements MessageSource {
           throw new SourceException(
               "source.ndjson.paths: cannot read " + pattern + ": check the path");
         }
-        inputs.add(pattern);
+        inputs.add(new Input(pattern, Path.of(pattern).getFileName().toString()));
         continue;
       }
       Path base = globBase(pattern);
       PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
       try (Stream<Path> files = Files.walk(base)) {
-        List<String> matched =
+        List<Input> matched =
             files
                 .filter(Files::isRegularFile)
                 .map(p -> base.toString().equals(".") ? base.relativize(p) : p)
                 .filter(matcher::matches)
-                .map(Path::toString)
                 .sorted()
+                .map(p -> new Input(p.toString(), relativeName(base, p)))
                 .toList();
         if (matched.isEmpty()) {
           throw new SourceException("source.ndjson.paths: no file matches " + pattern);
@@ -107,7 +164,24 @@ public final class NdjsonMessageSource implements MessageSource {
             "source.ndjson.paths: cannot list " + base + ": " + e.getMessage(), e);
       }
     }
-    return inputs;
+    Map<String, Long> names =
+        inputs.stream()
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    Input::name, java.util.stream.Collectors.counting()));
+    List<Input> unique = new ArrayList<>(inputs.size());
+    for (Input input : inputs) {
+      unique.add(
+          names.get(input.name()) > 1 && !input.path().equals("-")
+              ? new Input(input.path(), Path.of(input.path()).normalize().toString())
+              : input);
+    }
+    return unique;
+  }
+
+  private static String relativeName(Path base, Path file) {
+    Path relative = base.toString().equals(".") ? file : base.relativize(file);
+    return relative.normalize().toString().replace('\\', '/');
   }
 
   /** The directory before the first segment with a glob character. */
@@ -126,23 +200,30 @@ public final class NdjsonMessageSource implements MessageSource {
 
   @Override
   public void start(MessageReceiver receiver) throws SourceException {
-    List<String> inputs = expand(patterns);
+    List<Input> inputs = expand(patterns);
+    Map<String, BitSet> committed = new java.util.HashMap<>();
+    for (Input input : inputs) {
+      if (!input.path().equals("-")) {
+        committed.put(input.name(), progress.committedLines(input.name(), fingerprint(input)));
+      }
+    }
     reader =
         new Thread(
             () -> {
               try {
-                for (String input : inputs) {
+                for (Input input : inputs) {
                   if (stopped) {
                     break;
                   }
-                  if (input.equals("-")) {
-                    read("stdin", stdin, receiver);
+                  if (input.path().equals("-")) {
+                    read(input.name(), stdin, new BitSet(), receiver);
                   } else {
-                    try (InputStream in = Files.newInputStream(Path.of(input))) {
-                      read(Path.of(input).getFileName().toString(), in, receiver);
+                    try (InputStream in = Files.newInputStream(Path.of(input.path()))) {
+                      read(input.name(), in, committed.get(input.name()), receiver);
                     }
                   }
                 }
+                finishedReading = !stopped;
                 drainRedeliveries(receiver);
                 if (givenUp.get() > 0) {
                   exhausted.completeExceptionally(
@@ -166,42 +247,100 @@ public final class NdjsonMessageSource implements MessageSource {
     reader.start();
   }
 
-  private void read(String name, InputStream in, MessageReceiver receiver)
+  /** The first bytes of the file, hashed: a file replaced under the same name is not resumed. */
+  private static String fingerprint(Input input) throws SourceException {
+    try (InputStream in = Files.newInputStream(Path.of(input.path()))) {
+      byte[] head = in.readNBytes(FINGERPRINT_BYTES);
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(head);
+      return head.length + ":" + HexFormat.of().formatHex(digest);
+    } catch (IOException e) {
+      throw new SourceException(
+          "source.ndjson.paths: cannot read " + input.path() + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private void read(String name, InputStream in, BitSet committed, MessageReceiver receiver)
       throws IOException, InterruptedException {
     ByteArrayOutputStream line = new ByteArrayOutputStream(512);
     byte[] buffer = new byte[64 * 1024];
     int lineNumber = 0;
+    long lineBytes = 0;
+    int keep = maxLineBytes + 1;
     int n;
     while ((n = in.read(buffer)) > 0 && !stopped) {
       int start = 0;
       for (int i = 0; i < n; i++) {
         if (buffer[i] == NEWLINE) {
-          line.write(buffer, start, i - start);
+          lineBytes += i - start;
+          append(line, buffer, start, i - start, keep, committed, lineNumber + 1);
           lineNumber++;
-          deliverLine(name, lineNumber, line.toByteArray(), receiver);
+          if (!committed.get(lineNumber)) {
+            deliverLine(name, lineNumber, line.toByteArray(), lineBytes, receiver);
+          } else {
+            skipped.incrementAndGet();
+          }
           line.reset();
+          lineBytes = 0;
           start = i + 1;
         }
       }
-      line.write(buffer, start, n - start);
+      lineBytes += n - start;
+      append(line, buffer, start, n - start, keep, committed, lineNumber + 1);
       drainReady(receiver);
     }
-    if (line.size() > 0 && !stopped) {
-      deliverLine(name, ++lineNumber, line.toByteArray(), receiver);
+    if (lineBytes > 0 && !stopped) {
+      lineNumber++;
+      if (!committed.get(lineNumber)) {
+        deliverLine(name, lineNumber, line.toByteArray(), lineBytes, receiver);
+      } else {
+        skipped.incrementAndGet();
+      }
     }
   }
 
-  private void deliverLine(String name, int number, byte[] bytes, MessageReceiver receiver)
+  /** Appends what the line may still hold; nothing of a line that is skipped anyway. */
+  private static void append(
+      ByteArrayOutputStream line,
+      byte[] buffer,
+      int start,
+      int length,
+      int keep,
+      BitSet committed,
+      int lineNumber) {
+    if (committed.get(lineNumber)) {
+      return;
+    }
+    int room = Math.min(length, keep - line.size());
+    if (room > 0) {
+      line.write(buffer, start, room);
+    }
+  }
+
+  private void deliverLine(
+      String name, int number, byte[] bytes, long lineBytes, MessageReceiver receiver)
       throws InterruptedException {
     int length = bytes.length;
-    if (length > 0 && bytes[length - 1] == '\r') {
+    boolean cut = lineBytes > bytes.length;
+    if (!cut && length > 0 && bytes[length - 1] == '\r') {
       length--;
     }
-    if (isBlank(bytes, length)) {
+    if (!cut && isBlank(bytes, length)) {
       return;
     }
     byte[] data = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
-    deliver(new Message(name + ":" + number, data, Map.of(), clock.instant(), "", 1), receiver);
+    Map<String, String> attributes =
+        cut ? Map.of(CUT_ATTRIBUTE, Long.toString(lineBytes)) : Map.of();
+    if (cut) {
+      LOG.warn(
+          "{}:{} is {} bytes, over mapping.maxPayloadBytes: only its first {} bytes are kept",
+          name,
+          number,
+          lineBytes,
+          bytes.length);
+    }
+    deliver(new Message(name + ":" + number, data, attributes, clock.instant(), "", 1), receiver);
   }
 
   private void deliver(Message message, MessageReceiver receiver) throws InterruptedException {
@@ -216,6 +355,11 @@ public final class NdjsonMessageSource implements MessageSource {
 
           @Override
           public void nack() {
+            if (stopped) {
+              // Not stored in this run: a rerun reads it again (with DuckDB, it resumes here).
+              unsettled.decrementAndGet();
+              return;
+            }
             if (message.deliveryAttempt() >= maxAttempts) {
               LOG.error(
                   "{} was not stored after {} attempts; giving it up for this run",

@@ -179,6 +179,38 @@ class DuckDbRowSinkTest {
   }
 
   @Test
+  void recordsTheLinesOfATrackedFileInTheTransactionOfTheirRowsAndForgetsThemForAnotherFile()
+      throws Exception {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("id", FieldType.STRING, FieldMode.REQUIRED), Field.of("v", FieldType.INT64));
+    List<Row> rows =
+        List.of(
+            Row.builder().set("id", "a").set("v", 1L).build(),
+            Row.builder().set("id", "a2").set("v", 1L).build(),
+            Row.builder().set("v", 2L).build(),
+            Row.builder().set("id", "c").set("v", 3L).build(),
+            Row.builder().set("id", "p").set("v", 4L).build());
+    List<String> ids = List.of("in.ndjson:1", "in.ndjson:1", "in.ndjson:2", "in.ndjson:3", "42");
+
+    java.util.BitSet first;
+    java.util.BitSet second;
+    java.util.BitSet replaced;
+    try (DuckDbRowSink sink = open()) {
+      first = sink.committedLines("in.ndjson", "f1");
+      sink.write(new WriteBatch(TableId.local("t"), schema, rows.subList(0, 2), ids.subList(0, 2)));
+      // The batch fails as a whole (a NULL id), so rows are committed one by one.
+      sink.write(new WriteBatch(TableId.local("t"), schema, rows.subList(2, 5), ids.subList(2, 5)));
+      second = sink.committedLines("in.ndjson", "f1");
+      replaced = sink.committedLines("in.ndjson", "f2");
+    }
+
+    assertThat(first.cardinality()).isZero();
+    assertThat(second.stream().boxed().toList()).containsExactly(1, 3);
+    assertThat(replaced.cardinality()).isZero();
+  }
+
+  @Test
   void refusesAnExistingTableThatLacksAColumnNamingTheFix() throws Exception {
     try (Connection c = DriverManager.getConnection(url())) {
       c.createStatement().execute("CREATE TABLE t (id VARCHAR)");

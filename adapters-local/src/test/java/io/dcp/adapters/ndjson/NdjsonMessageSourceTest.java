@@ -124,6 +124,90 @@ class NdjsonMessageSourceTest {
         .hasMessage("source.ndjson.paths: no file matches " + dir + "/*.json");
   }
 
+  private List<Message> readAll(NdjsonMessageSource source) throws Exception {
+    List<Message> received = new CopyOnWriteArrayList<>();
+    source.start(
+        (m, ack) -> {
+          received.add(m);
+          ack.ack();
+        });
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return received;
+  }
+
+  @Test
+  void filesOfOneNameInTwoDirectoriesGetIdsOfTheirPathBelowTheGlobBase() throws Exception {
+    Files.createDirectories(dir.resolve("a"));
+    Files.createDirectories(dir.resolve("b"));
+    Files.writeString(dir.resolve("a/x.ndjson"), "{\"n\":1}\n");
+    Files.writeString(dir.resolve("b/x.ndjson"), "{\"n\":2}\n");
+
+    List<Message> globbed =
+        readAll(
+            new NdjsonMessageSource(
+                List.of(dir + "/*/x.ndjson"), InputStreamOf.empty(), Clock.systemUTC(), 3));
+    List<Message> named =
+        readAll(
+            new NdjsonMessageSource(
+                List.of(dir.resolve("a/x.ndjson").toString(), dir.resolve("b/x.ndjson").toString()),
+                InputStreamOf.empty(),
+                Clock.systemUTC(),
+                3));
+
+    assertThat(globbed).extracting(Message::id).containsExactly("a/x.ndjson:1", "b/x.ndjson:1");
+    assertThat(named)
+        .extracting(Message::id)
+        .containsExactly(dir.resolve("a/x.ndjson") + ":1", dir.resolve("b/x.ndjson") + ":1");
+  }
+
+  @Test
+  void skipsTheLinesAnEarlierRunCommittedOfTheSameFile() throws Exception {
+    Path file = dir.resolve("in.ndjson");
+    Files.writeString(file, "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n");
+    List<String> asked = new CopyOnWriteArrayList<>();
+    NdjsonProgress progress =
+        (input, fingerprint) -> {
+          asked.add(input + " " + fingerprint.substring(0, fingerprint.indexOf(':')));
+          java.util.BitSet done = new java.util.BitSet();
+          done.set(1);
+          done.set(3);
+          return done;
+        };
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(file.toString()), InputStreamOf.empty(), Clock.systemUTC(), 3, 1000, progress);
+
+    List<Message> received = readAll(source);
+
+    assertThat(received).extracting(Message::id).containsExactly("in.ndjson:2", "in.ndjson:4");
+    assertThat(source.skippedLines()).isEqualTo(2);
+    assertThat(source.finishedReading()).isTrue();
+    assertThat(asked).containsExactly("in.ndjson 32");
+  }
+
+  @Test
+  void aLineOverTheLimitIsCutToTheLimitPlusOneByteWithItsLengthInAnAttribute() throws Exception {
+    Path file = dir.resolve("in.ndjson");
+    Files.writeString(file, "{\"s\":\"" + "x".repeat(200_000) + "\"}\n{\"n\":2}\n");
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(file.toString()),
+            InputStreamOf.empty(),
+            Clock.systemUTC(),
+            3,
+            100,
+            NdjsonProgress.none());
+
+    List<Message> received = readAll(source);
+
+    assertThat(received).hasSize(2);
+    assertThat(received.get(0).data()).hasSize(101);
+    assertThat(received.get(0).attributes())
+        .containsExactly(java.util.Map.entry(NdjsonMessageSource.CUT_ATTRIBUTE, "200008"));
+    assertThat(received.get(1).data()).isEqualTo("{\"n\":2}".getBytes(StandardCharsets.UTF_8));
+    assertThat(received.get(1).attributes()).isEmpty();
+  }
+
   private static final class InputStreamOf {
     static ByteArrayInputStream empty() {
       return new ByteArrayInputStream(new byte[0]);

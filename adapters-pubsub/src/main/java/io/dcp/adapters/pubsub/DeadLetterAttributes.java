@@ -3,6 +3,7 @@ package io.dcp.adapters.pubsub;
 import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.PubSubDeadLetterFormat;
 import io.dcp.core.model.Stage;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -12,21 +13,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The attributes {@link PubSubDeadLetterSink} adds to a dead letter it publishes, and how {@link
- * PubSubDeadLetterStore} reads the dead letter back from a pulled message.
+ * The attributes {@link PubSubDeadLetterSink} adds to a dead letter it publishes (core's {@link
+ * PubSubDeadLetterFormat}, which the Beam job publishes too), and how {@link PubSubDeadLetterStore}
+ * reads the dead letter back from a pulled message.
  */
 final class DeadLetterAttributes {
-  static final String STAGE = "dcp_stage";
-  static final String ERROR = "dcp_error";
-  static final String MESSAGE_ID = "dcp_message_id";
-  static final String SUBSCRIPTION = "dcp_subscription";
-  static final String PUBLISH_TIME = "dcp_publish_time";
-  static final String FAILED_AT = "dcp_failed_at";
-  static final String STACKTRACE = "dcp_stacktrace";
+  static final String STAGE = PubSubDeadLetterFormat.STAGE;
+  static final String ERROR = PubSubDeadLetterFormat.ERROR;
+  static final String MESSAGE_ID = PubSubDeadLetterFormat.MESSAGE_ID;
+  static final String SUBSCRIPTION = PubSubDeadLetterFormat.SUBSCRIPTION;
+  static final String PUBLISH_TIME = PubSubDeadLetterFormat.PUBLISH_TIME;
+  static final String FAILED_AT = PubSubDeadLetterFormat.FAILED_AT;
+  static final String STACKTRACE = PubSubDeadLetterFormat.STACKTRACE;
 
   /** Every attribute the sink adds; the others are the original message's. */
-  static final Set<String> ALL =
-      Set.of(STAGE, ERROR, MESSAGE_ID, SUBSCRIPTION, PUBLISH_TIME, FAILED_AT, STACKTRACE);
+  static final Set<String> ALL = PubSubDeadLetterFormat.ALL;
 
   private DeadLetterAttributes() {}
 

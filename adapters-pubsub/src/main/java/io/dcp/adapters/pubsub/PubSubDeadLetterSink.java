@@ -14,10 +14,10 @@ import com.google.cloud.pubsub.v1.TopicAdminSettings;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.core.model.DeadLetter;
+import io.dcp.core.model.PubSubDeadLetterFormat;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.SinkException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PubSubDeadLetterSink implements DeadLetterSink {
   private static final Logger LOG = LoggerFactory.getLogger(PubSubDeadLetterSink.class);
-  static final int MAX_ATTRIBUTE_BYTES = 1024;
-  static final int MAX_ATTRIBUTES = 100;
 
   private final PubSubDeadLetterSettings settings;
   private final String subscription;
@@ -111,34 +109,20 @@ public final class PubSubDeadLetterSink implements DeadLetterSink {
     }
   }
 
-  /** Builds the published message: the original payload and attributes, plus the reason. */
+  /**
+   * Builds the published message in core's {@link PubSubDeadLetterFormat}: the original payload and
+   * attributes, plus the reason.
+   */
   PubsubMessage toPubsubMessage(DeadLetter deadLetter) throws SinkException {
-    var message = deadLetter.message();
-    PubsubMessage.Builder builder =
-        PubsubMessage.newBuilder()
-            .setData(ByteString.copyFrom(message.dataUnsafe()))
-            .putAllAttributes(message.attributes())
-            .putAttributes(DeadLetterAttributes.STAGE, deadLetter.stage().label())
-            .putAttributes(DeadLetterAttributes.ERROR, truncate(deadLetter.errorMessage()))
-            .putAttributes(DeadLetterAttributes.MESSAGE_ID, truncate(message.id()))
-            .putAttributes(DeadLetterAttributes.SUBSCRIPTION, truncate(subscription))
-            .putAttributes(DeadLetterAttributes.PUBLISH_TIME, message.publishTime().toString())
-            .putAttributes(DeadLetterAttributes.FAILED_AT, deadLetter.failedAt().toString());
-    if (!deadLetter.stackTrace().isEmpty()) {
-      builder.putAttributes(DeadLetterAttributes.STACKTRACE, truncate(deadLetter.stackTrace()));
+    Map<String, String> attributes = PubSubDeadLetterFormat.attributes(deadLetter, subscription);
+    String tooMany = PubSubDeadLetterFormat.tooManyAttributes(deadLetter, attributes);
+    if (tooMany != null) {
+      throw SinkException.permanentFailure(tooMany, null);
     }
-    if (builder.getAttributesCount() > MAX_ATTRIBUTES) {
-      throw SinkException.permanentFailure(
-          "message "
-              + message.id()
-              + " has "
-              + message.attributes().size()
-              + " attributes: with the dead-letter attributes it passes Pub/Sub's limit of "
-              + MAX_ATTRIBUTES
-              + "; use a dead-letter table for such messages",
-          null);
-    }
-    return builder.build();
+    return PubsubMessage.newBuilder()
+        .setData(ByteString.copyFrom(deadLetter.message().dataUnsafe()))
+        .putAllAttributes(attributes)
+        .build();
   }
 
   @Override
@@ -155,24 +139,7 @@ public final class PubSubDeadLetterSink implements DeadLetterSink {
 
   /** Cuts a value to Pub/Sub's attribute limit without splitting a character. */
   static String truncate(String value) {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= MAX_ATTRIBUTE_BYTES) {
-      return value;
-    }
-    String ellipsis = "…";
-    int budget = MAX_ATTRIBUTE_BYTES - ellipsis.getBytes(StandardCharsets.UTF_8).length;
-    int end = 0;
-    int used = 0;
-    while (end < value.length()) {
-      int cp = value.codePointAt(end);
-      int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
-      if (used + size > budget) {
-        break;
-      }
-      used += size;
-      end += Character.charCount(cp);
-    }
-    return value.substring(0, end) + ellipsis;
+    return PubSubDeadLetterFormat.truncate(value);
   }
 
   private void checkTopic() throws IOException, SinkException {

@@ -56,6 +56,9 @@ public final class PubSubMessageSource implements MessageSource {
   /** Attributes the client library adds on receipt; they are not the publisher's. */
   private static final String CLIENT_ATTRIBUTE_PREFIX = "googclient_";
 
+  /** How far each lease extension reaches: bounds how long a dead client's messages stay held. */
+  private static final java.time.Duration LEASE_EXTENSION = java.time.Duration.ofSeconds(10);
+
   private final PubSubSourceSettings settings;
   private final Map<String, String> environment;
   private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
@@ -96,7 +99,12 @@ public final class PubSubMessageSource implements MessageSource {
                     .setMaxOutstandingRequestBytes(settings.maxOutstandingBytes())
                     .setLimitExceededBehavior(LimitExceededBehavior.Block)
                     .build())
-            .setMaxAckExtensionPeriodDuration(settings.maxAckExtension());
+            .setMaxAckExtensionPeriodDuration(settings.maxAckExtension())
+            // Leases are extended 10 s at a time. A stopping client nacks what it holds on its
+            // open stream, and Pub/Sub (the emulator alike) hands a nacked message straight back
+            // to that stream, so what a stopped or killed dcp held returns when its lease runs
+            // out: within 10 s, not the client's default of up to 60 s per extension.
+            .setMaxDurationPerAckExtensionDuration(LEASE_EXTENSION);
     endpoint.channelProvider().ifPresent(builder::setChannelProvider);
     endpoint.credentialsProvider().ifPresent(builder::setCredentialsProvider);
     subscriber = builder.build();

@@ -213,7 +213,8 @@ public final class ConfigLoader {
       }
       set(tree, key, assignment.substring(eq + 1));
     }
-    return bind(new Reader(tree, problems));
+    String emulatorHost = environment.getOrDefault("PUBSUB_EMULATOR_HOST", "");
+    return bind(new Reader(tree, problems, !emulatorHost.isBlank()));
   }
 
   /**
@@ -255,12 +256,33 @@ public final class ConfigLoader {
       throw new ConfigException(
           List.of(new ConfigProblem("", "not YAML: " + firstLine(e.getMessage()))));
     }
-    MappingConfig config = mapping(new Reader(tree, problems));
+    MappingConfig config = mapping(new Reader(tree, problems, false));
     if (!problems.isEmpty()) {
       problems.sort(Comparator.comparing(ConfigProblem::key));
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  /**
+   * The keys a dcp config file sets, as key paths in file order ({@code mapping.columns} and the
+   * other open maps as one key each): how the Beam runner names the keys only {@code dcp run}
+   * reads. A value that is not a section, or text that is not YAML, sets no key; {@link #load}
+   * reports those.
+   */
+  public static Set<String> keysIn(Path file) throws ConfigException {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ConfigException(
+          List.of(new ConfigProblem("", "cannot read " + file + ": " + firstLine(e.getMessage()))));
+    }
+    Map<String, String> keys = new LinkedHashMap<>();
+    if (tree != null && tree.isObject()) {
+      leaves(tree, "", keys);
+    }
+    return keys.keySet();
   }
 
   private static DcpConfig bind(Reader r) {
@@ -271,6 +293,7 @@ public final class ConfigLoader {
             r.positiveInt("source.ndjson.maxAttempts"),
             r.string("source.http.host"),
             r.port("source.http.port"),
+            r.strings("source.http.topics"),
             r.positiveLong("source.http.maxRequestBytes"),
             r.string("source.http.token"),
             r.duration("source.http.ackTimeout"),
@@ -286,7 +309,16 @@ public final class ConfigLoader {
           "required: list the NDJSON files to read, or \"-\" for standard input");
     }
     if (source.type().equals("pubsub")) {
-      r.pubsubName("source.pubsub.subscription", "subscriptions");
+      r.pubsubName("source.pubsub.subscription", "subscriptions", "source.pubsub.endpoint");
+    }
+    Duration ackTimeout = source.httpAckTimeout();
+    if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || ackTimeout.compareTo(Duration.ofHours(1)) > 0) {
+      r.problem(
+          "source.http.ackTimeout",
+          "'"
+              + r.string("source.http.ackTimeout")
+              + "' is outside 1s to 1h: a request waits this long for its messages to be committed");
     }
     DcpConfig.Sink sink =
         new DcpConfig.Sink(
@@ -471,7 +503,7 @@ public final class ConfigLoader {
       type = "table";
       r.tableId("deadLetter.table", r.string("deadLetter.table"));
     } else {
-      r.pubsubName("deadLetter.pubsub.topic", "topics");
+      r.pubsubName("deadLetter.pubsub.topic", "topics", "deadLetter.pubsub.endpoint");
     }
     return new DcpConfig.DeadLetter(
         type,
@@ -822,9 +854,17 @@ public final class ConfigLoader {
     private final ObjectNode tree;
     private final List<ConfigProblem> problems;
 
-    Reader(ObjectNode tree, List<ConfigProblem> problems) {
+    private final boolean emulatorHost;
+
+    Reader(ObjectNode tree, List<ConfigProblem> problems, boolean emulatorHost) {
       this.tree = tree;
       this.problems = problems;
+      this.emulatorHost = emulatorHost;
+    }
+
+    /** Whether Pub/Sub calls go to an emulator: {@code endpointKey} or PUBSUB_EMULATOR_HOST set. */
+    boolean emulated(String endpointKey) {
+      return emulatorHost || !string(endpointKey).isBlank();
     }
 
     void problem(String key, String message) {
@@ -962,7 +1002,11 @@ public final class ConfigLoader {
     }
 
     /** Checks a full Pub/Sub name: {@code projects/P/<kind>/NAME} with Pub/Sub's naming rules. */
-    void pubsubName(String key, String kind) {
+    /**
+     * Checks a full Pub/Sub name; with an endpoint (the key's, or {@code PUBSUB_EMULATOR_HOST}) any
+     * project id the emulator takes ({@code local}) passes.
+     */
+    void pubsubName(String key, String kind, String endpointKey) {
       String name = string(key);
       String example = "projects/PROJECT/" + kind + "/NAME";
       if (name.isEmpty()) {
@@ -972,8 +1016,16 @@ public final class ConfigLoader {
       String[] parts = name.split("/", -1);
       if (parts.length != 4 || !parts[0].equals("projects") || !parts[2].equals(kind)) {
         problem(key, "'" + name + "' is not a full name: write " + example);
-      } else if (!PUBSUB_PROJECT.matcher(parts[1]).matches()) {
-        problem(key, "'" + parts[1] + "' is not a Google Cloud project id");
+      } else if (!PUBSUB_PROJECT.matcher(parts[1]).matches() && !emulated(endpointKey)) {
+        problem(
+            key,
+            "'"
+                + parts[1]
+                + "' is not a Google Cloud project id (any id works with an emulator: set "
+                + endpointKey
+                + " or PUBSUB_EMULATOR_HOST)");
+      } else if (parts[1].isEmpty()) {
+        problem(key, "'" + name + "' has no project id");
       } else if (!PUBSUB_RESOURCE.matcher(parts[3]).matches()) {
         problem(
             key,

@@ -72,6 +72,7 @@ public record DcpConfig(
       int ndjsonMaxAttempts,
       String httpHost,
       int httpPort,
+      List<String> httpTopics,
       long httpMaxRequestBytes,
       String httpToken,
       Duration httpAckTimeout,
@@ -80,6 +81,7 @@ public record DcpConfig(
       requireNonNull(type, "type");
       ndjsonPaths = List.copyOf(ndjsonPaths);
       requireNonNull(httpHost, "httpHost");
+      httpTopics = List.copyOf(httpTopics);
       requireNonNull(httpToken, "httpToken");
       requireNonNull(httpAckTimeout, "httpAckTimeout");
       requireNonNull(pubsub, "pubsub");

@@ -35,6 +35,11 @@ final class Batcher<E> {
   }
 
   void add(E entry, long bytes) {
+    addAll(List.of(entry), bytes);
+  }
+
+  /** Adds {@code entries} to the same batch, which may grow past its size limit to take them. */
+  void addAll(List<E> entries, long bytes) {
     List<E> full = null;
     synchronized (this) {
       if (open.isEmpty()) {
@@ -44,7 +49,7 @@ final class Batcher<E> {
             maxLatency.toNanos(),
             TimeUnit.NANOSECONDS);
       }
-      open.add(entry);
+      open.addAll(entries);
       openBytes += bytes;
       if (open.size() >= maxEntries || openBytes >= maxBytes) {
         full = take();

@@ -70,7 +70,8 @@ public final class Destinations {
    * @param route the template that names a table per message
    * @param maxTables the most tables the route may open, the default one included
    * @param mappers makes the mapper for a schema (one that reports new columns under evolution)
-   * @param admin reads and changes tables: needed for evolution
+   * @param admin reads and changes tables: needed for evolution; without a setup, it checks each
+   *     existing table's column types against its schema on first sight
    * @param setup prepares each table on first sight (creates it, adds the schema file's columns)
    * @param addColumns {@code schema.evolution: add-columns}
    */
@@ -213,6 +214,14 @@ public final class Destinations {
     }
   }
 
+  /**
+   * Returns the live schema of {@code table} as the warehouse has it now, or empty when there is no
+   * table admin or no such table: what a dry run checks rows against.
+   */
+  public Optional<TableSchema> liveSchema(TableId table) throws SinkException {
+    return admin.isPresent() ? admin.get().schema(table) : Optional.empty();
+  }
+
   /** The tables opened so far, the default one first. */
   public List<TableId> tables() {
     List<TableId> tables = new ArrayList<>();
@@ -229,6 +238,11 @@ public final class Destinations {
     if (setup.isPresent()) {
       // The table admin logs each change it makes.
       setup.get().prepare(table, schema, Optional.empty());
+    } else if (admin.isPresent()) {
+      Optional<TableSchema> live = admin.get().schema(table);
+      if (live.isPresent()) {
+        TableSetup.checkTypes(admin.get(), table, schema, live.get());
+      }
     }
     if (addColumns) {
       TableAdmin tableAdmin = admin.orElseThrow();

@@ -55,7 +55,8 @@ import java.util.random.RandomGenerator;
  * and on permanent failures, the messages are nacked for redelivery, never dropped. A row the sink
  * rejects dead-letters its message (stage {@code write}, the sink's reason); the message's other
  * rows, already committed, stay. In-flight messages and bytes are bounded: the source blocks when
- * the pipeline is full.
+ * the pipeline is full. A fatal sink failure (its disk is full) ends the run: {@link #finished}
+ * completes exceptionally with it, once, and further messages are nacked.
  *
  * <p>Lifecycle: {@link #start} once, then {@link #stop} (or {@link #close}) once.
  */
@@ -84,10 +85,12 @@ public final class IngestPipeline implements AutoCloseable {
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final AtomicReference<String> lastPermanentFailure = new AtomicReference<>();
+  private final AtomicReference<SinkException> fatal = new AtomicReference<>();
   private volatile boolean stopping;
   private volatile boolean exhausted;
 
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
@@ -248,10 +251,16 @@ public final class IngestPipeline implements AutoCloseable {
     stop(settings.drainTimeout());
   }
 
+  /** Whether a bounded source delivered all it had (false after a stop that cut it short). */
+  public boolean sourceExhausted() {
+    return exhausted;
+  }
+
   /** Returns counts since start. */
   public PipelineStats stats() {
     return new PipelineStats(
         received.get(),
+        redelivered.get(),
         rowsWritten.get(),
         deadLettered.get(),
         acked.get(),
@@ -268,11 +277,14 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   private void receive(Message message, Acknowledger acknowledger) throws InterruptedException {
-    if (stopping) {
+    if (stopping || fatal.get() != null) {
       acknowledger.nack();
       return;
     }
     received.incrementAndGet();
+    if (message.deliveryAttempt() > 1) {
+      redelivered.incrementAndGet();
+    }
     metrics.messageReceived(message.size());
     if (committedIds != null && committedIds.contains(message.id())) {
       acknowledger.ack();
@@ -320,11 +332,12 @@ public final class IngestPipeline implements AutoCloseable {
       return;
     }
     p.expectRows(rows.size());
-    long share = Math.max(1, message.size() / rows.size());
-    Batcher<RowEntry> batcher = rowBatcher(destination);
+    // A message's rows go in one batch, so they commit together (and with its ledger mark).
+    List<RowEntry> entries = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      batcher.add(new RowEntry(p, row), share);
+      entries.add(new RowEntry(p, row));
     }
+    rowBatcher(destination).addAll(entries, Math.max(1, message.size()));
   }
 
   /**
@@ -387,15 +400,17 @@ public final class IngestPipeline implements AutoCloseable {
   private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
     TableId table = destination.table();
     List<Row> rows = new ArrayList<>(entries.size());
+    List<String> ids = new ArrayList<>(entries.size());
     long bytes = 0;
     for (RowEntry e : entries) {
       rows.add(e.row());
+      ids.add(e.pending().message.id());
     }
     for (RowEntry e : entries) {
       bytes += Math.max(1, e.pending().message.size());
     }
     // The newest schema: rows mapped before a column was added have no value for it.
-    WriteBatch batch = new WriteBatch(table, destination.schema(), rows);
+    WriteBatch batch = new WriteBatch(table, destination.schema(), rows, ids);
     long startNanos = System.nanoTime();
     WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table, table);
     if (result == null) {
@@ -467,6 +482,19 @@ public final class IngestPipeline implements AutoCloseable {
       try {
         return call.call();
       } catch (SinkException e) {
+        if (e.isFatal()) {
+          lastPermanentFailure.set(e.getMessage());
+          // The source stops first, so that what is nacked from now on is not redelivered.
+          source.stop();
+          stopping = true;
+          if (fatal.compareAndSet(null, e)) {
+            // Once: every write after it fails the same way.
+            LOG.log(
+                Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
+            finished.completeExceptionally(e);
+          }
+          return null;
+        }
         if (!e.isTransient()) {
           lastPermanentFailure.set(e.getMessage());
           LOG.log(

@@ -3,7 +3,9 @@ package io.dcp.core.pipeline;
 /**
  * A snapshot of what the pipeline has done since it started.
  *
- * @param received messages taken from the source
+ * @param received deliveries taken from the source, redeliveries included
+ * @param redelivered of those, redeliveries of a message delivered before (delivery attempt above
+ *     1)
  * @param rowsWritten rows committed by the row sink
  * @param deadLettered messages committed as dead letters
  * @param acked messages acked
@@ -15,6 +17,7 @@ package io.dcp.core.pipeline;
  */
 public record PipelineStats(
     long received,
+    long redelivered,
     long rowsWritten,
     long deadLettered,
     long acked,
@@ -22,4 +25,10 @@ public record PipelineStats(
     long duplicatesDropped,
     long retries,
     long inFlightMessages,
-    long inFlightBytes) {}
+    long inFlightBytes) {
+
+  /** Distinct messages: deliveries less redeliveries. */
+  public long messages() {
+    return received - redelivered;
+  }
+}

@@ -16,19 +16,23 @@ import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.TableSchema;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * Sends stored dead letters through the current mapping again: the ones that now map are written to
  * their table and then removed from the dead-letter store (a table, or a subscription of the
  * dead-letter topic); the others stay where they are. Tables are chosen, and with schema evolution
- * widened, as {@code dcp run} does ({@link Destinations}); a dry run adds no column, and counts a
+ * widened, as {@code dcp run} does ({@link Destinations}); a dry run adds no column, counts as
+ * still rejected the rows the live table would refuse (a REQUIRED column left empty), and counts a
  * message that needs new columns as one that would land once they are added.
  *
  * <p>Rows are committed before their dead letters are removed, so a crash in between leaves a dead
@@ -82,8 +86,6 @@ public final class Replay {
     List<DeadLetterStore.Stored> selected = store.find(query);
     Map<String, Integer> stillRejected = new TreeMap<>();
     Map<Destinations.Destination, List<Landing>> landing = new LinkedHashMap<>();
-    int landingCount = 0;
-    int rowCount = 0;
     for (DeadLetterStore.Stored stored : selected) {
       Message message = stored.deadLetter().message();
       Destinations.Routed routed = destinations.route(message);
@@ -106,14 +108,12 @@ public final class Replay {
         landing
             .computeIfAbsent(destination, d -> new ArrayList<>())
             .add(new Landing(stored, mapped.rows()));
-        landingCount++;
-        rowCount += mapped.rows().size();
       } else if (result instanceof MappingResult.Rejected rejected) {
         stillRejected.merge(rejected.deadLetter().errorMessage(), 1, Integer::sum);
       }
     }
     if (dryRun) {
-      return new Report(selected.size(), landingCount, rowCount, stillRejected);
+      return dryRunReport(selected.size(), landing, stillRejected);
     }
     List<DeadLetterStore.Stored> landed = new ArrayList<>();
     int written = 0;
@@ -122,6 +122,57 @@ public final class Replay {
     }
     store.remove(landed);
     return new Report(selected.size(), landed.size(), written, stillRejected);
+  }
+
+  /**
+   * What a dry run reports: the messages that map, less those whose rows the live table would
+   * refuse for a REQUIRED (NOT NULL) column they leave empty, as the write would.
+   */
+  private Report dryRunReport(
+      int selected,
+      Map<Destinations.Destination, List<Landing>> landing,
+      Map<String, Integer> stillRejected)
+      throws SinkException {
+    int landed = 0;
+    int rowCount = 0;
+    for (Map.Entry<Destinations.Destination, List<Landing>> e : landing.entrySet()) {
+      TableId table = e.getKey().table();
+      Optional<TableSchema> live = destinations.liveSchema(table);
+      for (Landing l : e.getValue()) {
+        Optional<String> refusal =
+            live.flatMap(schema -> refusal(table, schema, e.getKey().schema(), l.rows()));
+        if (refusal.isPresent()) {
+          stillRejected.merge("write: " + refusal.get(), 1, Integer::sum);
+        } else {
+          landed++;
+          rowCount += l.rows().size();
+        }
+      }
+    }
+    return new Report(selected, landed, rowCount, stillRejected);
+  }
+
+  /** Why the live table would refuse one of {@code rows}, if it would. */
+  private static Optional<String> refusal(
+      TableId table, TableSchema live, TableSchema mapped, List<Row> rows) {
+    for (Field column : live.fields()) {
+      if (column.mode() != FieldMode.REQUIRED) {
+        continue;
+      }
+      Optional<Field> ours = TableSchema.find(mapped.fields(), column.name());
+      for (Row row : rows) {
+        if (ours.isEmpty() || row.get(ours.get().name()) == null) {
+          return Optional.of(
+              "column "
+                  + column.name()
+                  + " of table "
+                  + table
+                  + " is REQUIRED (NOT NULL) and the"
+                  + " row has no value for it");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static MappingResult evolve(

@@ -32,7 +32,7 @@ public final class TableDeadLetterSink implements DeadLetterSink {
   private static final Logger LOG = Logger.getLogger(TableDeadLetterSink.class.getName());
 
   /** What a payload is cut to when even its bytes alone do not fit a row of the table. */
-  static final int CUT_PAYLOAD_BYTES = 1 << 20;
+  public static final int CUT_PAYLOAD_BYTES = 1 << 20;
 
   private final RowSink rows;
   private final TableId table;
@@ -68,10 +68,12 @@ public final class TableDeadLetterSink implements DeadLetterSink {
     }
     for (int shape = 0; ; shape++) {
       List<Row> batch = new ArrayList<>(pending.size());
+      List<String> ids = new ArrayList<>(pending.size());
       for (int i : pending) {
         batch.add(shapes.get(shape).apply(deadLetters.get(i)));
+        ids.add(deadLetters.get(i).message().id());
       }
-      WriteResult result = rows.write(new WriteBatch(table, DeadLetterTable.SCHEMA, batch));
+      WriteResult result = rows.write(new WriteBatch(table, DeadLetterTable.SCHEMA, batch, ids));
       if (result.isComplete()) {
         return;
       }

@@ -52,6 +52,7 @@ public final class TableSetup {
     if (live.isEmpty()) {
       createOrFail(table, schema, options, "table.id", changes);
     } else {
+      checkTypes(admin, table, schema, live.get());
       List<Field> missing = missing(schema.fields(), live.get().fields());
       if (!missing.isEmpty()) {
         if (!addMissingColumns) {
@@ -71,6 +72,59 @@ public final class TableSetup {
       changes.addAll(prepareDeadLetterTable(deadLetterTable.get()));
     }
     return changes;
+  }
+
+  /**
+   * Refuses a live table whose column types differ from the schema file's: a FLOAT64 in the schema
+   * written into an INT64 column would store 1.5 as 2, a TIMESTAMP into a DATETIME would drop the
+   * zone. Columns only one side has are not compared (they are missing columns, or extra ones).
+   *
+   * @throws SinkException (permanent) naming every differing column, both types and the fix
+   */
+  public static void checkTypes(
+      TableAdmin admin, TableId table, TableSchema schema, TableSchema live) throws SinkException {
+    List<String> conflicts = new ArrayList<>();
+    conflicts("", schema.fields().stream().map(admin::asStored).toList(), live.fields(), conflicts);
+    if (!conflicts.isEmpty()) {
+      throw SinkException.permanentFailure(
+          "table "
+              + table
+              + " does not have the schema file's column types: "
+              + String.join("; ", conflicts)
+              + ". Rows would be converted to the table's types and lose what those cannot hold"
+              + " (1.5 into INT64 is stored as 2). Make table.schema say the table's types, or"
+              + " write to a table that has the schema's (a new table.id, or the table dropped"
+              + " and created again)",
+          null);
+    }
+  }
+
+  private static void conflicts(
+      String prefix, List<Field> wanted, List<Field> live, List<String> out) {
+    for (Field field : wanted) {
+      Optional<Field> existing = TableSchema.find(live, field.name());
+      if (existing.isEmpty()) {
+        continue;
+      }
+      Field have = existing.get();
+      String name = prefix + field.name();
+      if (field.type() != have.type() || field.isRepeated() != have.isRepeated()) {
+        out.add(
+            "column "
+                + name
+                + " is "
+                + describe(have)
+                + " in the table but "
+                + describe(field)
+                + " in the schema file");
+      } else if (field.type() == FieldType.STRUCT) {
+        conflicts(name + ".", field.fields(), have.fields(), out);
+      }
+    }
+  }
+
+  private static String describe(Field field) {
+    return field.isRepeated() ? "REPEATED " + field.type().name() : field.type().name();
   }
 
   /**

@@ -25,4 +25,13 @@ public interface TableAdmin {
    * carries the STRUCT's name with its new sub-fields).
    */
   void addColumns(TableId table, List<Field> columns) throws SinkException;
+
+  /**
+   * Returns {@code field} as {@link #schema} would report a column created for it: a warehouse that
+   * stores a type as another (DuckDB keeps BIGNUMERIC as text) says so here, so that comparing a
+   * schema file with the live table flags only real differences.
+   */
+  default Field asStored(Field field) {
+    return field;
+  }
 }

@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -399,7 +401,53 @@ class ConfigLoaderTest {
                 "deadLetter.pubsub.topic: 'goog-x' breaks Pub/Sub's naming rules: 3 to 255"
                     + " characters from letters, digits and - _ . ~ + %, starting with a letter"
                     + " and not with goog",
-                "source.pubsub.subscription: 'x' is not a Google Cloud project id"));
+                "source.pubsub.subscription: 'x' is not a Google Cloud project id (any id works"
+                    + " with an emulator: set source.pubsub.endpoint or PUBSUB_EMULATOR_HOST)"));
+  }
+
+  @Test
+  void emulatorProjectIdsPassWithAnEndpointOrPubsubEmulatorHost() throws ConfigException {
+    List<String> flags =
+        List.of(
+            "source.type=pubsub",
+            "source.pubsub.subscription=projects/local/subscriptions/quotes-dcp",
+            "table.id=quotes",
+            "table.schema=q.json");
+    List<String> withEndpoint = new java.util.ArrayList<>(flags);
+    withEndpoint.add("source.pubsub.endpoint=127.0.0.1:8681");
+
+    assertThat(new ConfigLoader(Map.of()).load(null, withEndpoint).source().pubsub().subscription())
+        .isEqualTo("projects/local/subscriptions/quotes-dcp");
+    assertThat(
+            new ConfigLoader(Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:8681"))
+                .load(null, flags)
+                .source()
+                .pubsub()
+                .subscription())
+        .isEqualTo("projects/local/subscriptions/quotes-dcp");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1ms", "0s", "PT-1S", "2h"})
+  void anHttpAckTimeoutOutsideOneSecondToOneHourIsAProblem(String timeout) {
+    assertThatThrownBy(
+            () ->
+                new ConfigLoader(Map.of())
+                    .load(
+                        null,
+                        List.of(
+                            "source.type=http",
+                            "source.http.ackTimeout=" + timeout,
+                            "table.id=quotes",
+                            "table.schema=q.json")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "source.http.ackTimeout: '"
+                    + timeout
+                    + "' is outside 1s to 1h: a request waits this long for its messages to be"
+                    + " committed"));
   }
 
   @Test

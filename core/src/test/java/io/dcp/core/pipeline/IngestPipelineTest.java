@@ -1,6 +1,7 @@
 package io.dcp.core.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.mapping.MessageMapper;
@@ -10,6 +11,7 @@ import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
@@ -180,6 +182,32 @@ class IngestPipelineTest {
     assertThat(source.totalAcks()).isZero();
     assertThat(pipeline.lastPermanentFailure()).hasValue("NOT_FOUND: table events");
     assertThat(rowSink.writeCalls()).as("a permanent failure is not retried").isEqualTo(1);
+  }
+
+  @Test
+  void aFatalSinkFailureEndsTheRunWithItOnceStopsTheSourceAndAcksNothing() throws Exception {
+    rowSink.failFatally();
+    ListMessageSource source = new ListMessageSource(messages(50, "q"), 3, events);
+
+    pipeline(source, FAST);
+
+    assertThatThrownBy(() -> pipeline.finished().toCompletableFuture().get(20, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(SinkException.class)
+        .hasMessageContaining("DISK_FULL: no space left on device");
+    assertThat(source.isStopped()).isTrue();
+    assertThat(rowSink.writeCalls()).as("a fatal failure is not retried").isLessThanOrEqualTo(5);
+    assertThat(source.totalAcks()).isZero();
+    assertThat(pipeline.lastPermanentFailure()).hasValue("DISK_FULL: no space left on device");
+  }
+
+  @Test
+  void countsRedeliveriesApartFromDistinctMessages() throws Exception {
+    Message first = message("m0", "q0");
+    runToEnd(List.of(first, first.withDeliveryAttempt(2), message("m1", "q1")), FAST);
+
+    assertThat(pipeline.stats().received()).isEqualTo(3);
+    assertThat(pipeline.stats().redelivered()).isEqualTo(1);
+    assertThat(pipeline.stats().messages()).isEqualTo(2);
   }
 
   @Test

@@ -94,6 +94,29 @@ class TableSetupTest {
   }
 
   @Test
+  void aLiveColumnOfAnotherTypeIsRefusedNamingTheColumnAndBothTypes() {
+    admin.tables.put(
+        TABLE,
+        TableSchema.of(
+            Field.of("symbol", FieldType.STRING, FieldMode.REQUIRED),
+            Field.of("venue", FieldType.STRING, FieldMode.REPEATED),
+            Field.struct(
+                "quote",
+                FieldMode.NULLABLE,
+                List.of(Field.of("bid", FieldType.INT64), Field.of("ask", FieldType.NUMERIC)))));
+
+    assertThatThrownBy(
+            () -> new TableSetup(admin, true, DAILY, true).prepare(TABLE, SCHEMA, Optional.empty()))
+        .isInstanceOf(SinkException.class)
+        .hasMessageStartingWith(
+            "table demo-project.market.quotes does not have the schema file's column types:"
+                + " column venue is REPEATED STRING in the table but STRING in the schema file;"
+                + " column quote.bid is INT64 in the table but NUMERIC in the schema file.")
+        .hasMessageContaining("Make table.schema say the table's types");
+    assertThat(admin.added).isEmpty();
+  }
+
+  @Test
   void anUpToDateTableIsLeftAlone() throws Exception {
     admin.tables.put(TABLE, SCHEMA);
     assertThat(new TableSetup(admin, true, DAILY, true).prepare(TABLE, SCHEMA, Optional.empty()))

@@ -33,6 +33,8 @@ public final class InMemoryRowSink implements RowSink {
   private volatile boolean closed;
 
   /** A sink that records its commits into {@code events}, to check order against acks. */
+  private volatile boolean fatal;
+
   public InMemoryRowSink(EventLog events) {
     this.events = events;
   }
@@ -50,6 +52,12 @@ public final class InMemoryRowSink implements RowSink {
   /** The next {@code n} writes fail with a permanent SinkException. */
   public InMemoryRowSink failPermanently(int n) {
     permanentFailures.set(n);
+    return this;
+  }
+
+  /** From now on every write fails with a fatal SinkException (a full disk). */
+  public InMemoryRowSink failFatally() {
+    fatal = true;
     return this;
   }
 
@@ -82,6 +90,9 @@ public final class InMemoryRowSink implements RowSink {
     }
     if (transientFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw SinkException.transientFailure("UNAVAILABLE: injected outage", null);
+    }
+    if (fatal) {
+      throw SinkException.fatalFailure("DISK_FULL: no space left on device", null);
     }
     if (permanentFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw SinkException.permanentFailure("NOT_FOUND: table " + batch.table(), null);

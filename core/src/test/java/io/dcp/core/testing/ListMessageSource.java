@@ -97,6 +97,11 @@ public final class ListMessageSource implements MessageSource {
     closed = true;
   }
 
+  /** Whether {@link #stop} was called. */
+  public boolean isStopped() {
+    return stopped;
+  }
+
   /** How many times the message was acked. */
   public int acks(String id) {
     AtomicInteger n = acks.get(id);

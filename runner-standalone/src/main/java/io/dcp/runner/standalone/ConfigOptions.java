@@ -3,7 +3,6 @@ package io.dcp.runner.standalone;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
-import io.dcp.core.config.DcpConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,17 +30,6 @@ final class ConfigOptions {
   CheckedConfig loadWithSchemas(PrintWriter err) {
     try {
       return new ConfigLoader(System.getenv()).loadWithSchemas(config, sets);
-    } catch (ConfigException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return null;
-    }
-  }
-
-  /** Loads the config, or prints every problem to {@code err} and returns null. */
-  DcpConfig load(PrintWriter err) {
-    try {
-      return new ConfigLoader(System.getenv()).load(config, sets);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();

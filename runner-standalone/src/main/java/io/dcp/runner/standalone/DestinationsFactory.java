@@ -56,6 +56,32 @@ final class DestinationsFactory {
       boolean changeTables,
       UnaryOperator<MessageMapper> transformStep)
       throws SinkException, SchemaException {
+    return open(config, schema, Optional.of(rows), clock, changeTables, transformStep);
+  }
+
+  /**
+   * The destinations with no warehouse at all, for {@code dcp validate}: routed and, with
+   * evolution, reporting new fields as {@code dcp run} would, but reading and changing no table;
+   * {@code transformStep} is put around each table's mapper as {@code dcp run} does.
+   */
+  static Destinations offline(
+      DcpConfig config, TableSchema schema, Clock clock, UnaryOperator<MessageMapper> transformStep)
+      throws SchemaException {
+    try {
+      return open(config, schema, Optional.empty(), clock, false, transformStep);
+    } catch (SinkException e) {
+      throw new IllegalStateException("destinations without a warehouse call none", e);
+    }
+  }
+
+  private static Destinations open(
+      DcpConfig config,
+      TableSchema schema,
+      Optional<RowSink> rowSink,
+      Clock clock,
+      boolean changeTables,
+      UnaryOperator<MessageMapper> transformStep)
+      throws SinkException, SchemaException {
     DcpConfig.Table table = config.table();
     Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : table.schemas().entrySet()) {
@@ -73,13 +99,20 @@ final class DestinationsFactory {
     schemas.values().forEach(mappers::apply);
     Optional<TableAdmin> admin = Optional.empty();
     Optional<TableSetup> setup = Optional.empty();
-    if (changeTables && rows instanceof DuckDbRowSink duckdb) {
+    RowSink rows = rowSink.orElse(null);
+    if (rows == null) {
+      // Offline: no table is read.
+    } else if (rows instanceof DuckDbRowSink duckdb) {
+      // Reads live column types even in a dry run; only evolution changes the tables.
       admin = Optional.of(duckdb.tableAdmin());
-    } else if (changeTables) {
+    } else {
+      // A dry run reads the live tables too (their column types, their REQUIRED columns).
       admin =
           Optional.of(
               BigQueryTableAdmin.connect(
                   config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()));
+    }
+    if (changeTables && rows != null && !(rows instanceof DuckDbRowSink)) {
       setup =
           Optional.of(
               new TableSetup(

@@ -22,10 +22,35 @@ public final class Main {
   /** Exit status of a configuration problem. */
   static final int CONFIG_ERROR = 2;
 
+  /** Exit status when the heap ran out: the process ends rather than live on half-dead. */
+  static final int OUT_OF_MEMORY = 3;
+
   public static void main(String[] args) {
+    Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     System.exit(commandLine().execute(args));
+  }
+
+  /**
+   * Ends the process on an {@link OutOfMemoryError} in any thread: a writer thread that died of it
+   * would leave a process that reports progress and moves nothing. Nothing unsettled is lost: what
+   * was not acked is redelivered (a file run resumes where its last commit ended).
+   */
+  private static void uncaught(Thread thread, Throwable error) {
+    if (error instanceof OutOfMemoryError || error.getCause() instanceof OutOfMemoryError) {
+      System.err.println(
+          "dcp ran out of memory in thread "
+              + thread.getName()
+              + " ("
+              + error.getMessage()
+              + "): stopping. Give the JVM more heap (-Xmx), or lower mapping.maxPayloadBytes"
+              + " and pipeline.maxInFlightBytes");
+      System.err.flush();
+      Runtime.getRuntime().halt(OUT_OF_MEMORY);
+    }
+    System.err.println("Exception in thread \"" + thread.getName() + "\" " + error);
+    error.printStackTrace();
   }
 
   static CommandLine commandLine() {

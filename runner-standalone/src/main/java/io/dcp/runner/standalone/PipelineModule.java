@@ -3,8 +3,10 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
@@ -20,11 +22,14 @@ import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.SourceException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Wires a run from its config: the source, sink and dead-letter sink the config names, the mapper
@@ -73,7 +78,7 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  MessageSource source(Clock clock) {
+  MessageSource source(Clock clock, RowSink rows) {
     DcpConfig.Source source = config.source();
     return switch (source.type()) {
       case "pubsub" -> {
@@ -93,6 +98,7 @@ final class PipelineModule extends AbstractModule {
           new HttpPublishSource(
               source.httpHost(),
               source.httpPort(),
+              httpTopics(),
               source.httpMaxRequestBytes(),
               source.httpToken(),
               config.pipeline().maxInFlightMessages(),
@@ -100,7 +106,26 @@ final class PipelineModule extends AbstractModule {
               clock);
       default ->
           new NdjsonMessageSource(
-              source.ndjsonPaths(), System.in, clock, source.ndjsonMaxAttempts());
+              source.ndjsonPaths(),
+              System.in,
+              clock,
+              source.ndjsonMaxAttempts(),
+              config.mapping().maxPayloadBytes(),
+              progress(rows));
+    };
+  }
+
+  /** A DuckDB sink records the lines it commits, so a rerun of a file resumes; others do not. */
+  private static NdjsonProgress progress(RowSink rows) {
+    if (!(rows instanceof DuckDbRowSink duckdb)) {
+      return NdjsonProgress.none();
+    }
+    return (input, fingerprint) -> {
+      try {
+        return duckdb.committedLines(input, fingerprint);
+      } catch (SinkException e) {
+        throw new SourceException(e.getMessage(), e);
+      }
     };
   }
 
@@ -141,6 +166,16 @@ final class PipelineModule extends AbstractModule {
       Clock clock) {
     return new IngestPipeline(
         source, destinations, rowSink, deadLetterSink, config.pipeline(), metrics, clock);
+  }
+
+  /** The topics the HTTP endpoint takes: configured, or one named like the table. */
+  private Set<String> httpTopics() {
+    List<String> topics = config.source().httpTopics();
+    if (!topics.isEmpty()) {
+      return Set.copyOf(topics);
+    }
+    String table = config.table().id();
+    return Set.of(table.substring(table.lastIndexOf('.') + 1));
   }
 
   private String sourceName() {

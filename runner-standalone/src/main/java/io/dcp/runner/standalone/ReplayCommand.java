@@ -4,6 +4,7 @@ import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
 import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
+import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.model.Stage;
@@ -15,7 +16,6 @@ import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
-import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "replay",
+    mixinStandardHelpOptions = true,
     description =
         "Replays dead letters through the current mapping; what now lands leaves the DuckDB"
             + " dead-letter table or the dead-letter topic's subscription (--subscription), or is"
@@ -96,20 +97,20 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    DcpConfig config = options.load(err);
-    if (config == null) {
+    CheckedConfig checked = options.loadWithSchemas(err);
+    if (checked == null) {
       return Main.CONFIG_ERROR;
     }
+    DcpConfig config = checked.config();
+    TableSchema schema = checked.schema();
     boolean fromTopic = config.deadLetter().type().equals("pubsub-topic");
     Optional<String> problem = sourceProblem(config, fromTopic);
     if (problem.isPresent()) {
       return configError(err, problem.get());
     }
-    TableSchema schema;
     Pattern pattern;
     PubSubDeadLetterStoreSettings storeSettings = null;
     try {
-      schema = SchemaJson.read(Path.of(config.table().schema()));
       pattern = reason == null ? null : Pattern.compile(reason);
       if (fromTopic) {
         storeSettings =
@@ -117,7 +118,7 @@ final class ReplayCommand implements Callable<Integer> {
                 .withEndpoint(config.deadLetter().pubsub().endpoint())
                 .withMaxMessages(maxMessages);
       }
-    } catch (SchemaException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return configError(err, e.getMessage());
     }
     try {
@@ -155,7 +156,16 @@ final class ReplayCommand implements Callable<Integer> {
       } else if (config.sink().type().equals("bigquery")) {
         replayBigQueryTable(config, schema, query, out);
       } else {
-        try (DuckDbRowSink sink = DuckDbRowSink.open(config.sink().duckdbPath())) {
+        String path = config.sink().duckdbPath();
+        if (!":memory:".equals(path) && !java.nio.file.Files.isRegularFile(Path.of(path))) {
+          // Opening it would create an empty database: there is nothing to replay.
+          return configError(
+              err,
+              "sink.duckdb.path: no DuckDB file "
+                  + path
+                  + ", so no dead letters to replay: check the path (replay never creates one)");
+        }
+        try (DuckDbRowSink sink = DuckDbRowSink.open(path)) {
           Replay.Report report =
               new Replay(
                       sink.deadLetterStore(TableId.parse(config.deadLetter().table())),

@@ -16,11 +16,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Schema tools. */
-@Command(name = "schema", description = "Schema tools.", subcommands = SchemaCommand.Infer.class)
+@Command(
+    name = "schema",
+    mixinStandardHelpOptions = true,
+    description = "Schema tools.",
+    subcommands = SchemaCommand.Infer.class)
 final class SchemaCommand {
 
   /** Infers a BigQuery JSON schema from NDJSON samples and prints it on stdout. */
-  @Command(name = "infer", description = "Infers a BigQuery JSON schema from an NDJSON sample.")
+  @Command(
+      name = "infer",
+      mixinStandardHelpOptions = true,
+      description = "Infers a BigQuery JSON schema from an NDJSON sample.")
   static final class Infer implements Callable<Integer> {
     @Parameters(paramLabel = "SAMPLE", description = "An NDJSON file of sample messages.")
     Path sample;
@@ -29,6 +36,12 @@ final class SchemaCommand {
 
     @Override
     public Integer call() throws IOException {
+      if (!Files.isReadable(sample)) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("schema infer: cannot read " + sample + ": check the path");
+        err.flush();
+        return Main.CONFIG_ERROR;
+      }
       SchemaInference.Inferred inferred;
       // Lenient decoding: a sample line with invalid UTF-8 must not stop inference.
       try (BufferedReader lines =

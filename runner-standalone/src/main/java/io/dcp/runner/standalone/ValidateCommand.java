@@ -3,14 +3,18 @@ package io.dcp.runner.standalone;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
-import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.mapping.TransformingMapper;
+import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.Stage;
+import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TransformResult;
+import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,12 +38,18 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "validate",
+    mixinStandardHelpOptions = true,
     description = "Checks the config, the schema and sample messages; writes nothing.")
 final class ValidateCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
   @Option(names = "--sample", description = "An NDJSON file of sample messages to map.")
   Path sample;
+
+  @Option(
+      names = "--fail-on-dead-letters",
+      description = "Exit 1 when any sample message would be dead-lettered (for CI).")
+  boolean failOnDeadLetters;
 
   @Spec CommandSpec spec;
 
@@ -53,22 +63,32 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    MessageMapper mapper;
-    try {
-      mapper = JsonMessageMapper.create(schema, config.mapping(), "validate", Clock.systemUTC());
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.flush();
-      return Main.CONFIG_ERROR;
-    }
     try (TransformStep step = TransformStep.open(config.transform())) {
       Optional<MessageTransform> transform = step.transform().map(t -> shown(t, out));
-      if (transform.isPresent()) {
-        mapper =
-            new TransformingMapper(
-                transform.get(), mapper, PipelineMetrics.NOOP, Clock.systemUTC());
+      Destinations destinations;
+      try {
+        destinations =
+            DestinationsFactory.offline(
+                config,
+                schema,
+                Clock.systemUTC(),
+                mapper ->
+                    transform
+                        .<MessageMapper>map(
+                            t ->
+                                new TransformingMapper(
+                                    t, mapper, PipelineMetrics.NOOP, Clock.systemUTC()))
+                        .orElse(mapper));
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        err.flush();
+        return Main.CONFIG_ERROR;
+      } catch (SchemaException e) {
+        err.println("table.schemas: " + e.getMessage());
+        err.flush();
+        return Main.CONFIG_ERROR;
       }
-      return check(config, schema, mapper, transform.isPresent(), out);
+      return check(config, schema, destinations, transform.isPresent(), out, err);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();
@@ -79,9 +99,16 @@ final class ValidateCommand implements Callable<Integer> {
   /** {@code transform}, printing what it makes of each sample message. */
   private static MessageTransform shown(MessageTransform transform, PrintWriter out) {
     return new MessageTransform() {
+      private String lastShown;
+
       @Override
       public TransformResult transform(Message message, String payload) {
         TransformResult result = transform.transform(message, payload);
+        // A message whose new fields evolution would add is mapped again as a preview: show once.
+        if (message.id().equals(lastShown)) {
+          return result;
+        }
+        lastShown = message.id();
         if (result instanceof TransformResult.Transformed t) {
           out.printf("%s: transformed to %s%n", message.id(), t.payload());
         } else if (result instanceof TransformResult.Dropped) {
@@ -96,7 +123,12 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private Integer check(
-      DcpConfig config, TableSchema schema, MessageMapper mapper, boolean showRows, PrintWriter out)
+      DcpConfig config,
+      TableSchema schema,
+      Destinations destinations,
+      boolean showRows,
+      PrintWriter out,
+      PrintWriter err)
       throws IOException {
     out.printf(
         "Config OK: %s -> table %s (%d columns)%n",
@@ -105,8 +137,14 @@ final class ValidateCommand implements Callable<Integer> {
       out.flush();
       return 0;
     }
+    if (!Files.isReadable(sample)) {
+      err.println("--sample: cannot read " + sample + ": check the path");
+      err.flush();
+      return Main.CONFIG_ERROR;
+    }
     long rows = 0;
     long messages = 0;
+    Map<String, Long> tables = new TreeMap<>();
     Map<String, Integer> reasons = new TreeMap<>();
     byte[] content = Files.readAllBytes(sample);
     int start = 0;
@@ -119,16 +157,15 @@ final class ValidateCommand implements Callable<Integer> {
                 .isBlank()) {
           messages++;
           byte[] line = java.util.Arrays.copyOfRange(content, start, end);
-          MappingResult result =
-              mapper.map(Message.of(sample.getFileName() + ":" + messages, line, Instant.now()));
+          Message message = Message.of(sample.getFileName() + ":" + messages, line, Instant.now());
+          MappingResult result = map(destinations, message, tables);
           if (result instanceof MappingResult.Mapped m) {
             rows += m.rows().size();
             if (showRows) {
               m.rows().forEach(row -> out.printf("  maps to %s%n", row));
             }
-          } else {
-            reasons.merge(
-                ((MappingResult.Rejected) result).deadLetter().errorMessage(), 1, Integer::sum);
+          } else if (result instanceof MappingResult.Rejected r) {
+            reasons.merge(r.deadLetter().errorMessage(), 1, Integer::sum);
           }
         }
         start = i + 1;
@@ -136,8 +173,38 @@ final class ValidateCommand implements Callable<Integer> {
     }
     long dead = reasons.values().stream().mapToLong(Integer::longValue).sum();
     out.printf("%,d messages: %,d rows would land, %,d dead letters%n", messages, rows, dead);
+    if (!config.table().route().isEmpty()) {
+      tables.forEach((table, count) -> out.printf("  %,6d rows in table %s%n", count, table));
+    }
     reasons.forEach((reason, count) -> out.printf("  %,6d  %s%n", count, reason));
     out.flush();
-    return 0;
+    return failOnDeadLetters && dead > 0 ? 1 : 0;
+  }
+
+  /**
+   * Maps {@code message} as {@code dcp run} would: routed to its table (or dead-lettered when no
+   * table takes it), and with evolution as it maps once the columns its new fields need are added.
+   */
+  private static MappingResult map(
+      Destinations destinations, Message message, Map<String, Long> tables) {
+    Destinations.Routed routed;
+    try {
+      routed = destinations.route(message);
+    } catch (SinkException e) {
+      throw new IllegalStateException("offline destinations never call the warehouse", e);
+    }
+    if (routed instanceof Destinations.Routed.Unroutable u) {
+      return new MappingResult.Rejected(
+          DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), Instant.now()));
+    }
+    Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
+    MappingResult result = destination.map(message);
+    if (result instanceof MappingResult.NewColumns added) {
+      result = destination.preview(message, added.columns());
+    }
+    if (result instanceof MappingResult.Mapped m) {
+      tables.merge(destination.table().toString(), (long) m.rows().size(), Long::sum);
+    }
+    return result;
   }
 }

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The dcp command as a user runs it, on the bundled quickstart example. */
@@ -117,8 +119,9 @@ class DcpCommandTest {
         .contains("table.id: required");
   }
 
-  @Test
-  void validateReportsConfigSchemaAndMappingProblemsInOneRun() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"validate", "run", "replay"})
+  void everyCommandReportsConfigSchemaAndMappingProblemsInOneRun(String command) throws Exception {
     Path schema =
         Files.writeString(
             dir.resolve("bad.schema.json"), "[{\"name\":\"1x\",\"type\":\"STRING\"}]");
@@ -129,9 +132,10 @@ class DcpCommandTest {
             + schema
             + "\npipeline:\n  writeThreads: zero\n");
 
-    Result result = dcp("validate", "--config", bad.toString());
+    Result result = dcp(command, "--config", bad.toString());
 
     assertThat(result.status()).isEqualTo(2);
+    assertThat(result.out()).isEmpty();
     assertThat(result.err())
         .isEqualTo(
             "invalid configuration:\n"

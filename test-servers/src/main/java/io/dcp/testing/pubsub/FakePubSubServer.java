@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import com.google.pubsub.v1.AcknowledgeRequest;
+import com.google.pubsub.v1.DeadLetterPolicy;
 import com.google.pubsub.v1.DeleteSubscriptionRequest;
 import com.google.pubsub.v1.GetSubscriptionRequest;
 import com.google.pubsub.v1.GetTopicRequest;
@@ -54,13 +55,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * control limits (max outstanding messages and bytes); a synchronous Pull leases up to its {@code
  * max_messages} ready messages with the subscription's ack deadline, or answers empty once none
  * arrived for a short while (at once with {@code return_immediately}); a lease ends with an ack, a
- * nack (ModifyAckDeadline 0, redelivered at once) or the expiry of its ack deadline (redelivered);
- * every delivery carries its delivery attempt, counted from 1, as on a subscription with a
- * dead-letter policy. Subscriptions can have exactly-once delivery, where acking an expired lease
- * fails with the per-ack-id error the real service sends. Tests read what was published and acked,
- * the peak of outstanding messages, and can expire leases or deny access.
+ * nack (ModifyAckDeadline 0, redelivered at once) or the expiry of its ack deadline (redelivered).
+ * It answers as Google's emulator does wherever both answer ({@code PubSubBehaviourScenarios} runs
+ * the same scenarios on both): empty, over-1,000 and empty-message publishes, negative deadlines,
+ * ack ids it never issued and mismatched StreamingPull lists are {@code INVALID_ARGUMENT}; a
+ * subscription keeps every field it was created with; deliveries carry a delivery attempt only on a
+ * subscription with a dead-letter policy, which forwards a message to its dead-letter topic once it
+ * was delivered {@code max_delivery_attempts} times. Subscriptions can have exactly-once delivery,
+ * where acking an ended lease fails with the per-ack-id error the service sends. Tests read what
+ * was published and acked, the peak of outstanding messages, and can expire leases or deny access
+ * (what the emulator cannot do).
  */
 public final class FakePubSubServer implements AutoCloseable {
+  /** Messages per Publish request, at most. */
+  private static final int MAX_MESSAGES_PER_PUBLISH = 1_000;
+
   /** Messages per StreamingPull or Pull response, at most. */
   private static final int MAX_MESSAGES_PER_RESPONSE = 1_000;
 
@@ -77,6 +86,7 @@ public final class FakePubSubServer implements AutoCloseable {
   private final List<PendingPull> pendingPulls = new ArrayList<>();
   private final AtomicLong messageIds = new AtomicLong();
   private final AtomicLong ackIds = new AtomicLong();
+  private static final String ACK_ID_PREFIX = "ack-";
   private final ScheduledExecutorService dispatcher;
   private final Server server;
   private long lastLeaseScan;
@@ -131,11 +141,20 @@ public final class FakePubSubServer implements AutoCloseable {
       if (t == null) {
         throw new IllegalArgumentException("no topic " + topic);
       }
-      SubscriptionState s =
-          new SubscriptionState(subscription, topic, ackDeadlineSeconds, exactlyOnce);
-      subscriptions.put(subscription, s);
-      t.subscriptions.add(s);
+      addSubscriptionLocked(
+          Subscription.newBuilder()
+              .setName(subscription)
+              .setTopic(topic)
+              .setAckDeadlineSeconds(ackDeadlineSeconds)
+              .setEnableExactlyOnceDelivery(exactlyOnce)
+              .build());
     }
+  }
+
+  private void addSubscriptionLocked(Subscription description) {
+    SubscriptionState s = new SubscriptionState(description);
+    subscriptions.put(description.getName(), s);
+    topics.get(description.getTopic()).subscriptions.add(s);
   }
 
   /** Creates a topic and one at-least-once subscription to it with a 10 s ack deadline. */
@@ -253,6 +272,22 @@ public final class FakePubSubServer implements AutoCloseable {
     return s;
   }
 
+  /** The emulator's answer to a Publish of {@code messages}, or OK. */
+  private static Status checkPublish(List<PubsubMessage> messages) {
+    if (messages.isEmpty()) {
+      return Status.INVALID_ARGUMENT.withDescription("No messages to publish");
+    }
+    if (messages.size() > MAX_MESSAGES_PER_PUBLISH) {
+      return Status.INVALID_ARGUMENT.withDescription("Too many messages to publish");
+    }
+    for (PubsubMessage m : messages) {
+      if (m.getData().isEmpty() && m.getAttributesCount() == 0) {
+        return Status.INVALID_ARGUMENT.withDescription("Some messages are empty");
+      }
+    }
+    return Status.OK;
+  }
+
   private List<String> publishLocked(TopicState topic, List<PubsubMessage> messages) {
     List<String> ids = new ArrayList<>(messages.size());
     Instant now = Instant.now();
@@ -340,16 +375,17 @@ public final class FakePubSubServer implements AutoCloseable {
     s.deliveries++;
     Lease lease =
         new Lease(
-            "ack-" + ackIds.incrementAndGet(),
+            ACK_ID_PREFIX + ackIds.incrementAndGet(),
             d,
             stream,
             now + TimeUnit.SECONDS.toNanos(deadlineSeconds));
     s.leases.put(lease.ackId, lease);
-    return ReceivedMessage.newBuilder()
-        .setAckId(lease.ackId)
-        .setMessage(d.message)
-        .setDeliveryAttempt(d.attempts)
-        .build();
+    ReceivedMessage.Builder received =
+        ReceivedMessage.newBuilder().setAckId(lease.ackId).setMessage(d.message);
+    if (s.description.hasDeadLetterPolicy()) {
+      received.setDeliveryAttempt(d.attempts);
+    }
+    return received.build();
   }
 
   /** Leases up to {@code maxMessages} ready messages of {@code s} to a synchronous Pull. */
@@ -379,7 +415,35 @@ public final class FakePubSubServer implements AutoCloseable {
         "Resource not found (resource=" + name.substring(name.lastIndexOf('/') + 1) + ").");
   }
 
-  /** Settles ack ids; returns the ids that named no live lease. */
+  /**
+   * The emulator's answer to settling {@code ackIdList} with {@code deadlineSeconds} (-1 for an
+   * ack, checked as such), or OK: a negative deadline or an ack id never issued is refused whole.
+   */
+  private Status checkSettle(List<String> ackIdList, int deadlineSeconds, boolean ack) {
+    if (!ack && deadlineSeconds < 0) {
+      return Status.INVALID_ARGUMENT.withDescription("Ack deadline cannot be negative");
+    }
+    for (String ackId : ackIdList) {
+      if (!wasIssued(ackId)) {
+        return Status.INVALID_ARGUMENT.withDescription("Invalid ack id (ack_id=" + ackId + ")");
+      }
+    }
+    return Status.OK;
+  }
+
+  private boolean wasIssued(String ackId) {
+    if (!ackId.startsWith(ACK_ID_PREFIX)) {
+      return false;
+    }
+    try {
+      long n = Long.parseLong(ackId.substring(ACK_ID_PREFIX.length()));
+      return n >= 1 && n <= ackIds.get();
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /** Settles checked ack ids; returns the ids whose lease had ended. */
   private List<String> settle(String subscription, List<String> ackIdList, int deadlineSeconds) {
     List<String> invalid = new ArrayList<>();
     SubscriptionState s = state(subscription);
@@ -402,14 +466,15 @@ public final class FakePubSubServer implements AutoCloseable {
   /** The error an exactly-once subscription answers for ack ids whose lease is gone. */
   private static io.grpc.StatusRuntimeException invalidAckIds(List<String> invalid) {
     ErrorInfo.Builder info =
-        ErrorInfo.newBuilder().setReason("EXACTLY_ONCE_ACKID_FAILURE").setDomain("pubsub");
+        ErrorInfo.newBuilder()
+            .setReason("EXACTLY_ONCE_ACKID_FAILURE")
+            .setDomain("pubsub.googleapis.com");
     for (String ackId : invalid) {
       info.putMetadata(ackId, "PERMANENT_FAILURE_INVALID_ACK_ID");
     }
     return StatusProto.toStatusRuntimeException(
         com.google.rpc.Status.newBuilder()
             .setCode(Code.INVALID_ARGUMENT_VALUE)
-            .setMessage("Some acknowledgement ids in the request were invalid.")
             .addDetails(Any.pack(info.build()))
             .build());
   }
@@ -452,6 +517,11 @@ public final class FakePubSubServer implements AutoCloseable {
           response.onError(notFound(request.getTopic()).asException());
           return;
         }
+        Status refused = checkPublish(request.getMessagesList());
+        if (!refused.isOk()) {
+          response.onError(refused.asException());
+          return;
+        }
         ids = publishLocked(t, request.getMessagesList());
       }
       response.onNext(PublishResponse.newBuilder().addAllMessageIds(ids).build());
@@ -462,6 +532,7 @@ public final class FakePubSubServer implements AutoCloseable {
   private final class SubscriberService extends SubscriberGrpc.SubscriberImplBase {
     @Override
     public void createSubscription(Subscription request, StreamObserver<Subscription> response) {
+      Subscription created;
       synchronized (lock) {
         if (subscriptions.containsKey(request.getName())) {
           response.onError(
@@ -473,13 +544,10 @@ public final class FakePubSubServer implements AutoCloseable {
           return;
         }
         int deadline = request.getAckDeadlineSeconds() == 0 ? 10 : request.getAckDeadlineSeconds();
-        FakePubSubServer.this.createSubscription(
-            request.getName(),
-            request.getTopic(),
-            deadline,
-            request.getEnableExactlyOnceDelivery());
+        addSubscriptionLocked(request.toBuilder().setAckDeadlineSeconds(deadline).build());
+        created = state(request.getName()).description;
       }
-      response.onNext(describe(request.getName()));
+      response.onNext(created);
       response.onCompleted();
     }
 
@@ -493,7 +561,7 @@ public final class FakePubSubServer implements AutoCloseable {
           response.onError(status.asException());
           return;
         }
-        found = describe(request.getSubscription());
+        found = state(request.getSubscription()).description;
       }
       response.onNext(found);
       response.onCompleted();
@@ -515,7 +583,7 @@ public final class FakePubSubServer implements AutoCloseable {
 
     @Override
     public void acknowledge(AcknowledgeRequest request, StreamObserver<Empty> response) {
-      settleUnary(request.getSubscription(), request.getAckIdsList(), -1, response);
+      settleUnary(request.getSubscription(), request.getAckIdsList(), -1, true, response);
     }
 
     @Override
@@ -525,17 +593,27 @@ public final class FakePubSubServer implements AutoCloseable {
           request.getSubscription(),
           request.getAckIdsList(),
           request.getAckDeadlineSeconds(),
+          false,
           response);
     }
 
     private void settleUnary(
-        String subscription, List<String> ackIdList, int deadline, StreamObserver<Empty> response) {
+        String subscription,
+        List<String> ackIdList,
+        int deadline,
+        boolean isAck,
+        StreamObserver<Empty> response) {
       List<String> invalid;
       boolean exactlyOnce;
       synchronized (lock) {
         Status status = checkAccess(subscription);
         if (!status.isOk()) {
           response.onError(status.asException());
+          return;
+        }
+        Status refused = checkSettle(ackIdList, deadline, deadline == -1 && isAck);
+        if (!refused.isOk()) {
+          response.onError(refused.asException());
           return;
         }
         invalid = settle(subscription, ackIdList, deadline);
@@ -560,9 +638,7 @@ public final class FakePubSubServer implements AutoCloseable {
         }
         if (request.getMaxMessages() <= 0) {
           response.onError(
-              Status.INVALID_ARGUMENT
-                  .withDescription("max_messages must be greater than 0")
-                  .asException());
+              Status.INVALID_ARGUMENT.withDescription("No max_messages specified").asException());
           return;
         }
         SubscriptionState s = state(request.getSubscription());
@@ -585,16 +661,6 @@ public final class FakePubSubServer implements AutoCloseable {
     public StreamObserver<StreamingPullRequest> streamingPull(
         StreamObserver<StreamingPullResponse> response) {
       return new PullStream((ServerCallStreamObserver<StreamingPullResponse>) response);
-    }
-
-    private Subscription describe(String name) {
-      SubscriptionState s = state(name);
-      return Subscription.newBuilder()
-          .setName(name)
-          .setTopic(s.topic)
-          .setAckDeadlineSeconds(s.ackDeadlineSeconds)
-          .setEnableExactlyOnceDelivery(s.exactlyOnce)
-          .build();
     }
   }
 
@@ -682,6 +748,12 @@ public final class FakePubSubServer implements AutoCloseable {
         if (request.getStreamAckDeadlineSeconds() > 0) {
           ackDeadlineSeconds = request.getStreamAckDeadlineSeconds();
         }
+        Status refused = checkStreamRequest(request);
+        if (!refused.isOk()) {
+          closed = true;
+          response.onError(refused.asException());
+          return;
+        }
         if (subscriptions.get(subscription.name) == subscription) {
           settle(subscription.name, request.getAckIdsList(), -1);
           for (int i = 0; i < request.getModifyDeadlineAckIdsCount(); i++) {
@@ -692,6 +764,28 @@ public final class FakePubSubServer implements AutoCloseable {
           }
         }
       }
+    }
+
+    private Status checkStreamRequest(StreamingPullRequest request) {
+      if (request.getModifyDeadlineAckIdsCount() != request.getModifyDeadlineSecondsCount()) {
+        return Status.INVALID_ARGUMENT.withDescription(
+            "ack IDs and deadlines must have the same size");
+      }
+      Status acks = checkSettle(request.getAckIdsList(), -1, true);
+      if (!acks.isOk()) {
+        return acks;
+      }
+      for (int i = 0; i < request.getModifyDeadlineAckIdsCount(); i++) {
+        Status modify =
+            checkSettle(
+                List.of(request.getModifyDeadlineAckIds(i)),
+                request.getModifyDeadlineSeconds(i),
+                false);
+        if (!modify.isOk()) {
+          return modify;
+        }
+      }
+      return Status.OK;
     }
 
     @Override
@@ -761,7 +855,8 @@ public final class FakePubSubServer implements AutoCloseable {
     final List<SubscriptionState> subscriptions = new ArrayList<>();
   }
 
-  private static final class SubscriptionState {
+  private final class SubscriptionState {
+    final Subscription description;
     final String name;
     final String topic;
     final int ackDeadlineSeconds;
@@ -774,22 +869,57 @@ public final class FakePubSubServer implements AutoCloseable {
     long deliveries;
     int peakPerStream;
 
-    SubscriptionState(String name, String topic, int ackDeadlineSeconds, boolean exactlyOnce) {
-      this.name = name;
-      this.topic = topic;
-      this.ackDeadlineSeconds = ackDeadlineSeconds;
-      this.exactlyOnce = exactlyOnce;
+    SubscriptionState(Subscription description) {
+      this.description = description;
+      this.name = description.getName();
+      this.topic = description.getTopic();
+      this.ackDeadlineSeconds = description.getAckDeadlineSeconds();
+      this.exactlyOnce = description.getEnableExactlyOnceDelivery();
     }
 
-    /** Ends a lease; a nacked or expired message goes to the front of the queue. */
+    /**
+     * Ends a lease; a nacked or expired message goes to the front of the queue, or to the
+     * dead-letter topic once it was delivered as often as the dead-letter policy allows.
+     */
     void endLease(Lease lease, boolean redeliver) {
       leases.remove(lease.ackId);
       if (lease.stream != null) {
         lease.stream.released(lease);
       }
-      if (redeliver) {
+      if (!redeliver) {
+        return;
+      }
+      DeadLetterPolicy policy = description.getDeadLetterPolicy();
+      TopicState deadLetters = topics.get(policy.getDeadLetterTopic());
+      if (description.hasDeadLetterPolicy()
+          && deadLetters != null
+          && lease.delivery.attempts >= policy.getMaxDeliveryAttempts()) {
+        forward(lease.delivery, deadLetters);
+      } else {
         ready.addFirst(lease.delivery);
       }
+    }
+
+    /** Publishes a message to the dead-letter topic with the attributes Pub/Sub adds. */
+    private void forward(Delivery delivery, TopicState deadLetters) {
+      PubsubMessage m = delivery.message;
+      Instant published =
+          Instant.ofEpochSecond(m.getPublishTime().getSeconds(), m.getPublishTime().getNanos());
+      String[] parts = name.split("/");
+      publishLocked(
+          deadLetters,
+          List.of(
+              m.toBuilder()
+                  .clearMessageId()
+                  .clearPublishTime()
+                  .putAttributes(
+                      "CloudPubSubDeadLetterSourceDeliveryCount",
+                      Integer.toString(delivery.attempts))
+                  .putAttributes("CloudPubSubDeadLetterSourceSubscription", parts[3])
+                  .putAttributes("CloudPubSubDeadLetterSourceSubscriptionProject", parts[1])
+                  .putAttributes(
+                      "CloudPubSubDeadLetterSourceTopicPublishTime", published.toString())
+                  .build()));
     }
   }
 

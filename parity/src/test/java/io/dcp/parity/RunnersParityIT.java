@@ -1,0 +1,355 @@
+package io.dcp.parity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.dcp.core.model.DeadLetterTable;
+import io.dcp.core.model.Row;
+import io.dcp.core.model.TableId;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.SchemaJson;
+import io.dcp.testing.bigquery.FakeBigQueryRestServer;
+import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
+import io.dcp.testing.emulator.PubSubEmulator;
+import io.dcp.testing.emulator.PubSubEmulatorExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Parity on the production paths: one corpus published once to a topic of Google's Pub/Sub emulator
+ * with two subscriptions; (a) {@code dcp run} (the packaged {@code dcp.jar}, source {@code pubsub})
+ * reads one into the BigQuery test servers, (b) the Beam job (runner-beam's {@code ParityHarness}
+ * on DirectRunner, PubsubIO's own client) reads the other into Beam's BigQuery test services. Each
+ * runner is a child process with its own classpath, so the two dependency trees never meet. Rows
+ * and dead letters must be the same, clock columns aside.
+ */
+@ExtendWith(PubSubEmulatorExtension.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
+class RunnersParityIT {
+  static final Path ROOT = Path.of("..");
+  static final Path CORPORA = Path.of("src/test/resources/corpus");
+  static final String PROJECT = "dcp-parity";
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final AtomicInteger NAMES = new AtomicInteger();
+
+  /** Columns that hold the time of a run or a runner's own detail, not the message's. */
+  static final Set<String> ROW_CLOCK_COLUMNS = Set.of("ingested_at");
+
+  static final Set<String> DEAD_LETTER_SKIPPED =
+      Set.of("timestamp", "publish_time", "stacktrace", "delivery_attempt");
+
+  private final PubSubEmulator emulator;
+  @TempDir Path dir;
+
+  RunnersParityIT(PubSubEmulator emulator) {
+    this.emulator = emulator;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"quickstart", "types-and-hostile"})
+  void bothRunnersWriteTheSameRowsAndDeadLetters(String corpus) throws Exception {
+    Path schemaFile;
+    Path mappingFile;
+    List<byte[]> messages;
+    if (corpus.equals("quickstart")) {
+      Path example = ROOT.resolve("examples/quickstart");
+      schemaFile = example.resolve("schema.json");
+      mappingFile = example.resolve("dcp.yaml");
+      messages = lines(example.resolve("events.ndjson"));
+    } else {
+      schemaFile = CORPORA.resolve("types.schema.json");
+      mappingFile = CORPORA.resolve("types.dcp.yaml");
+      messages = lines(CORPORA.resolve("types-and-hostile.ndjson"));
+    }
+    String name = "parity-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
+    String topic = "projects/" + PROJECT + "/topics/" + name;
+    String standaloneSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-dcp";
+    String beamSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-beam";
+    rest("PUT", topic, JSON.createObjectNode());
+    for (String s : List.of(standaloneSubscription, beamSubscription)) {
+      rest("PUT", s, JSON.createObjectNode().put("topic", topic).put("ackDeadlineSeconds", 60));
+    }
+    publish(topic, messages);
+
+    List<Field> fields = SchemaJson.parse(Files.readString(schemaFile), "schema").fields();
+    Side standalone =
+        runStandalone(standaloneSubscription, schemaFile, mappingFile, fields, messages.size());
+    assertThat(standalone.rows().size() + standalone.deadLetters().size())
+        .isEqualTo(messages.size());
+    Side beam =
+        runBeam(
+            beamSubscription,
+            schemaFile,
+            mappingFile,
+            fields,
+            standalone.rows().size(),
+            standalone.deadLetters().size());
+
+    System.out.printf(
+        "parity %s: %d messages; dcp run %d rows, %d dead letters; Beam %d rows, %d dead"
+            + " letters%n",
+        corpus,
+        messages.size(),
+        standalone.rows().size(),
+        standalone.deadLetters().size(),
+        beam.rows().size(),
+        beam.deadLetters().size());
+    // Nothing compares equal by being empty: each row has its id and a value, each dead letter
+    // its stage, reason and payload.
+    assertThat(standalone.rows())
+        .allSatisfy(r -> assertThat(r).containsKey("message_id").hasSizeGreaterThan(1));
+    assertThat(standalone.deadLetters())
+        .allSatisfy(
+            d ->
+                assertThat(d)
+                    .containsKeys("message_id", "stage", "reason", "errorMessage", "payloadBytes"));
+    assertThat(beam.rows()).containsExactlyElementsOf(standalone.rows());
+    assertThat(beam.deadLetters()).containsExactlyElementsOf(standalone.deadLetters());
+  }
+
+  /** Rows and dead letters of one runner, canonical and sorted. */
+  record Side(List<Map<String, Object>> rows, List<Map<String, Object>> deadLetters) {
+    static Side of(List<Map<String, Object>> rows, List<Map<String, Object>> deadLetters) {
+      Comparator<Map<String, Object>> order = Comparator.comparing(Object::toString);
+      List<Map<String, Object>> r = new ArrayList<>(rows);
+      List<Map<String, Object>> d = new ArrayList<>(deadLetters);
+      r.sort(order);
+      d.sort(order);
+      return new Side(r, d);
+    }
+  }
+
+  private Side runStandalone(
+      String subscription, Path schemaFile, Path mappingFile, List<Field> fields, int expected)
+      throws Exception {
+    Path jar = ROOT.resolve("runner-standalone/target/dcp.jar");
+    assertThat(jar)
+        .as("build it first: ./mvnw -pl runner-standalone -am package -DskipTests")
+        .exists();
+    TableId table = TableId.parse(PROJECT + ".parity.events");
+    TableId deadLetterTable = TableId.parse(PROJECT + ".parity.dead_letters");
+    try (FakeBigQueryWriteServer write = FakeBigQueryWriteServer.start();
+        FakeBigQueryRestServer rest = FakeBigQueryRestServer.start(write)) {
+      rest.createDataset(PROJECT, "parity");
+      Path config = dir.resolve("dcp-" + System.nanoTime() + ".yaml");
+      Files.writeString(
+          config,
+          """
+          source:
+            type: pubsub
+            pubsub:
+              subscription: %s
+              endpoint: %s
+          sink:
+            type: bigquery
+            bigquery:
+              project: %s
+              endpoint: %s
+              restEndpoint: %s
+          table:
+            id: %s
+            schema: %s
+            create: true
+          deadLetter:
+            type: bigquery-table
+            table: %s
+          admin:
+            enabled: false
+          """
+                  .formatted(
+                      subscription,
+                      emulator.hostPort(),
+                      PROJECT,
+                      write.endpoint(),
+                      rest.url(),
+                      table,
+                      schemaFile.toAbsolutePath(),
+                      deadLetterTable)
+              + mappingSection(mappingFile));
+      Path log = dir.resolve("dcp.log");
+      Process dcp =
+          new ProcessBuilder(java(), "-jar", jar.toString(), "run", "--config", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      try {
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  assertThat(dcp.isAlive()).as(() -> read(log)).isTrue();
+                  return write.rows(table).size() + write.rows(deadLetterTable).size() >= expected;
+                });
+      } finally {
+        dcp.destroy();
+        if (!dcp.waitFor(60, TimeUnit.SECONDS)) {
+          dcp.destroyForcibly();
+        }
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (Row row : write.rows(table)) {
+        rows.add(Canonical.row(row.values(), fields, ROW_CLOCK_COLUMNS));
+      }
+      List<Map<String, Object>> deadLetters = new ArrayList<>();
+      for (Row row : write.rows(deadLetterTable)) {
+        deadLetters.add(
+            Canonical.row(row.values(), DeadLetterTable.SCHEMA.fields(), DEAD_LETTER_SKIPPED));
+      }
+      return Side.of(rows, deadLetters);
+    }
+  }
+
+  private Side runBeam(
+      String subscription,
+      Path schemaFile,
+      Path mappingFile,
+      List<Field> fields,
+      int rows,
+      int deadLetters)
+      throws Exception {
+    Path beam = ROOT.resolve("runner-beam/target");
+    Path classpathFile = beam.resolve("test-classpath.txt");
+    assertThat(classpathFile)
+        .as("build it first: ./mvnw -pl runner-beam -am test-compile")
+        .exists();
+    String classpath =
+        beam.resolve("test-classes").toAbsolutePath()
+            + java.io.File.pathSeparator
+            + beam.resolve("classes").toAbsolutePath()
+            + java.io.File.pathSeparator
+            + Files.readString(classpathFile).trim();
+    Path out = dir.resolve("beam-" + System.nanoTime());
+    Path log = dir.resolve("beam.log");
+    Process harness =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                classpath,
+                "io.dcp.beam.ParityHarness",
+                emulator.restRoot(),
+                subscription,
+                schemaFile.toAbsolutePath().toString(),
+                mappingFile.toAbsolutePath().toString(),
+                Integer.toString(rows),
+                Integer.toString(deadLetters),
+                out.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!harness.waitFor(5, TimeUnit.MINUTES)) {
+      harness.destroyForcibly();
+    }
+    assertThat(harness.exitValue()).as(() -> read(log)).isZero();
+    return Side.of(
+        readRows(out.resolve("rows.ndjson"), fields, ROW_CLOCK_COLUMNS),
+        readRows(
+            out.resolve("dead_letters.ndjson"),
+            DeadLetterTable.SCHEMA.fields(),
+            DEAD_LETTER_SKIPPED));
+  }
+
+  private static List<Map<String, Object>> readRows(
+      Path file, List<Field> fields, Set<String> skipped) throws IOException {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      Map<String, Object> row = JSON.readValue(line, new TypeReference<>() {});
+      out.add(Canonical.row(row, fields, skipped));
+    }
+    return out;
+  }
+
+  /** The dcp config's mapping section (the quickstart's or the corpus's own file). */
+  private static String mappingSection(Path mappingFile) throws IOException {
+    String text = Files.readString(mappingFile);
+    int start = text.indexOf("\nmapping:");
+    String section = text.substring(start + 1);
+    List<String> out = new ArrayList<>();
+    for (String line : section.split("\n")) {
+      if (!out.isEmpty() && !line.startsWith(" ") && !line.isBlank()) {
+        break;
+      }
+      out.add(line);
+    }
+    return String.join("\n", out) + "\n";
+  }
+
+  private void publish(String topic, List<byte[]> messages) throws Exception {
+    for (int start = 0; start < messages.size(); start += 100) {
+      ArrayNode batch = JSON.createArrayNode();
+      for (byte[] data : messages.subList(start, Math.min(messages.size(), start + 100))) {
+        batch.addObject().put("data", Base64.getEncoder().encodeToString(data));
+      }
+      ObjectNode body = JSON.createObjectNode();
+      body.set("messages", batch);
+      rest("POST", topic + ":publish", body);
+    }
+  }
+
+  private JsonNode rest(String method, String path, ObjectNode body) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(emulator.restRoot() + "/v1/" + path))
+                .header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  /** The non-blank lines of an NDJSON file, as bytes (a line may be invalid UTF-8). */
+  static List<byte[]> lines(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    List<byte[]> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i <= bytes.length; i++) {
+      if (i == bytes.length || bytes[i] == '\n') {
+        byte[] line = Arrays.copyOfRange(bytes, start, i);
+        if (!new String(line, java.nio.charset.StandardCharsets.ISO_8859_1).isBlank()) {
+          out.add(line);
+        }
+        start = i + 1;
+      }
+    }
+    return out;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package io.dcp.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.DistributionResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+
+/** Options, runs and metrics of the production graph on DirectRunner, for the tests. */
+final class BeamJobs {
+  /** The write modes a streaming job runs in, as their options. */
+  enum Mode {
+    EXACTLY_ONCE_FIXED_STREAMS(
+        "--writeMode=EXACTLY_ONCE", "--triggeringFrequencySeconds=1", "--writeStreams=2"),
+    EXACTLY_ONCE_AUTO_SHARDING(
+        "--writeMode=EXACTLY_ONCE", "--triggeringFrequencySeconds=1", "--writeStreams=0"),
+    AT_LEAST_ONCE("--writeMode=AT_LEAST_ONCE");
+
+    final List<String> args;
+
+    Mode(String... args) {
+      this.args = List.of(args);
+    }
+  }
+
+  private BeamJobs() {}
+
+  /**
+   * Streaming options for the production graph: the Pub/Sub subscription, the run's tables, the
+   * mode, and SDF reads (DirectRunner's default unbounded reader acks some test-client messages
+   * twice).
+   */
+  static DcpBeamOptions options(
+      String subscription, FakeBigQuery bigQuery, String schemaFile, Mode mode, String... extra) {
+    List<String> args = new ArrayList<>();
+    args.add("--inputSubscription=" + subscription);
+    args.add("--outputTable=" + bigQuery.table());
+    args.add("--deadLetterTable=" + bigQuery.deadLetterTable());
+    if (schemaFile != null) {
+      args.add("--schemaFile=" + schemaFile);
+    }
+    args.add("--streaming=true");
+    args.add("--experiments=use_sdf_read");
+    args.add("--project=" + FakeBigQuery.PROJECT);
+    args.addAll(mode.args);
+    args.addAll(List.of(extra));
+    PipelineOptionsFactory.register(DcpBeamOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
+  }
+
+  /** Runs {@code pipeline} until it ends by itself, within {@code limit}; asserts it ended DONE. */
+  static PipelineResult runToEnd(Pipeline pipeline, Duration limit) {
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish(limit);
+    assertThat(state).isEqualTo(PipelineResult.State.DONE);
+    return result;
+  }
+
+  /** The committed value of counter {@code name} in namespace {@code dcp}, 0 when never set. */
+  static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> c : query(result, name).getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+
+  /** The distribution {@code name} in namespace {@code dcp}, summed over steps. */
+  static DistributionResult distribution(PipelineResult result, String name) {
+    DistributionResult total = DistributionResult.IDENTITY_ELEMENT;
+    for (MetricResult<DistributionResult> d : query(result, name).getDistributions()) {
+      DistributionResult v = d.getAttempted();
+      total =
+          DistributionResult.create(
+              total.getSum() + v.getSum(),
+              total.getCount() + v.getCount(),
+              Math.min(total.getMin(), v.getMin()),
+              Math.max(total.getMax(), v.getMax()));
+    }
+    return total;
+  }
+
+  private static MetricQueryResults query(PipelineResult result, String name) {
+    return result
+        .metrics()
+        .queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.named("dcp", name)).build());
+  }
+}

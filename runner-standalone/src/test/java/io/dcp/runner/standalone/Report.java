@@ -1,0 +1,27 @@
+package io.dcp.runner.standalone;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** The figures of the process-level scenarios, one line each in {@code target/reliability.txt}. */
+final class Report {
+  private static final Path FILE = Path.of("target/reliability.txt");
+
+  private Report() {}
+
+  static void append(String line) {
+    System.out.println(line);
+    try {
+      Files.writeString(
+          FILE,
+          line + System.lineSeparator(),
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.dcp.runner.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code validate --sample} and {@code replay --dry-run} predict what the real command does. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ValidateAndDryRunTest {
+  private static final Path CONFIG = Path.of("../examples/quickstart/dcp.yaml");
+  private static final String SCHEMA =
+      "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"kind\",\"type\":\"STRING\"},"
+          + "{\"name\":\"message_id\",\"type\":\"STRING\"},"
+          + "{\"name\":\"ingested_at\",\"type\":\"TIMESTAMP\"}]";
+
+  @TempDir Path dir;
+
+  private record Result(int status, String out, String err) {}
+
+  private static Result dcp(List<String> args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out));
+    cli.setErr(new PrintWriter(err));
+    int status = cli.execute(args.toArray(String[]::new));
+    return new Result(status, out.toString(), err.toString());
+  }
+
+  private List<String> command(String name, Path input, String... more) throws Exception {
+    Path schema = Files.writeString(dir.resolve("schema.json"), SCHEMA);
+    List<String> all = new ArrayList<>(List.of(name, "--config", CONFIG.toString()));
+    all.addAll(
+        List.of(
+            "--set", "source.ndjson.paths=" + input,
+            "--set", "table.schema=" + schema,
+            "--set", "sink.duckdb.path=" + dir.resolve("v.duckdb"),
+            "--set", "admin.enabled=false"));
+    all.addAll(List.of(more));
+    return all;
+  }
+
+  @Test
+  void validateRoutesAndEvolvesAsTheRunDoesAndCanFailOnDeadLetters() throws Exception {
+    Path input =
+        Files.writeString(
+            dir.resolve("in.ndjson"),
+            """
+            {"symbol":"A","kind":"quote"}
+            {"symbol":"B","kind":"../x"}
+            {"symbol":"C","kind":"trade","venue":"XNAS"}
+            """);
+    String[] options = {
+      "--set", "table.route=${field:kind}s",
+      "--set", "schema.evolution=add-columns",
+      "--set", "mapping.unknownFields=reject"
+    };
+    List<String> validate = command("validate", input, options);
+    validate.addAll(List.of("--sample", input.toString()));
+    List<String> strict = new ArrayList<>(validate);
+    strict.add("--fail-on-dead-letters");
+
+    Result predicted = dcp(validate);
+    Result failing = dcp(strict);
+    Result run = dcp(command("run", input, options));
+
+    assertThat(predicted.status()).as(predicted.err()).isZero();
+    assertThat(predicted.out())
+        .contains("3 messages: 2 rows would land, 1 dead letters")
+        .contains("1 rows in table quotes")
+        .contains("1 rows in table trades")
+        .contains(
+            "map: $.kind: value '../x' cannot be part of a table name (table.route"
+                + " ${field:kind}s takes letters, digits, _ and -)");
+    assertThat(failing.status()).isEqualTo(1);
+    assertThat(run.out())
+        .as(run.err())
+        .contains("3 messages, 2 rows written")
+        .contains("1 dead letters");
+  }
+
+  @Test
+  void replayDryRunCountsRowsTheLiveTableWouldRefuseAsStaying() throws Exception {
+    Path input = Files.writeString(dir.resolve("in.ndjson"), "{\"symbol\":\"A\",\"x\":1}\n");
+    Result first = dcp(command("run", input, "--set", "mapping.unknownFields=reject"));
+    assertThat(first.out()).as(first.err()).contains("1 messages, 0 rows written");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("v.duckdb"))) {
+      c.createStatement()
+          .execute(
+              "CREATE TABLE quotes (symbol VARCHAR, kind VARCHAR NOT NULL, message_id VARCHAR,"
+                  + " ingested_at TIMESTAMPTZ)");
+    }
+
+    Result dry = dcp(command("replay", input, "--dry-run"));
+    Result replay = dcp(command("replay", input));
+
+    assertThat(dry.status()).as(dry.err()).isZero();
+    assertThat(dry.out())
+        .contains("1 dead letters selected: 0 would land (0 rows), 1 would stay.")
+        .contains(
+            "write: column kind of table quotes is REQUIRED (NOT NULL) and the row has no value"
+                + " for it");
+    assertThat(replay.out()).contains("1 dead letters selected: 0 landed");
+  }
+
+  @Test
+  void replayOfAMissingDuckDbFileSaysSoAndCreatesNothing() throws Exception {
+    Path input = Files.writeString(dir.resolve("in.ndjson"), "{\"symbol\":\"A\"}\n");
+
+    Result dry = dcp(command("replay", input, "--dry-run"));
+
+    assertThat(dry.status()).isEqualTo(2);
+    assertThat(dry.err())
+        .isEqualTo(
+            "sink.duckdb.path: no DuckDB file "
+                + dir.resolve("v.duckdb")
+                + ", so no dead letters to replay: check the path (replay never creates one)\n");
+    assertThat(Files.exists(dir.resolve("v.duckdb"))).isFalse();
+  }
+}
