@@ -52,6 +52,7 @@ public final class ConfigLoader {
   private static final String SCHEMAS = "table.schemas";
   private static final Set<String> OPEN_MAPS = Set.of(OPEN_MAP, TAGS, SCHEMAS);
   private static final JsonNode DEFAULTS = readDefaults();
+  private static final Pattern JS_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
   /** {@code DCP_} variables that are no config key: the launcher's log level. */
   private static final Set<String> NOT_CONFIG_VARIABLES = Set.of("DCP_LOG_LEVEL");
@@ -344,7 +345,7 @@ public final class ConfigLoader {
               + " their own");
     }
     return new DcpConfig(
-        source, sink, deadLetter, table, mapping(r), pipeline(r), admin, metrics(r));
+        source, sink, deadLetter, table, mapping(r), transform(r), pipeline(r), admin, metrics(r));
   }
 
   /**
@@ -396,6 +397,31 @@ public final class ConfigLoader {
             .equals(b.project().isEmpty() ? project : b.project())
         && a.dataset().equals(b.dataset())
         && a.table().equals(b.table());
+  }
+
+  private static DcpConfig.Transform transform(Reader r) {
+    DcpConfig.Transform transform =
+        new DcpConfig.Transform(
+            r.string("transform.javascript.path"),
+            r.string("transform.javascript.functionName"),
+            r.positiveLong("transform.javascript.maxStatements"));
+    if (!JS_IDENTIFIER.matcher(transform.javascriptFunctionName()).matches()) {
+      r.problem(
+          "transform.javascript.functionName",
+          "'"
+              + transform.javascriptFunctionName()
+              + "' is not a JavaScript function name: write the name the script declares, e.g."
+              + " process");
+    }
+    if (transform.enabled() && !Files.isReadable(Path.of(transform.javascriptPath()))) {
+      r.problem(
+          "transform.javascript.path",
+          "'"
+              + transform.javascriptPath()
+              + "' is not a readable file: give the local path of the UDF script (gs:// paths are"
+              + " not read by dcp; copy the file first)");
+    }
+    return transform;
   }
 
   private static DcpConfig.Metrics metrics(Reader r) {

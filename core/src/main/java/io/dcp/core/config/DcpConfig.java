@@ -17,6 +17,7 @@ import java.util.Map;
  * @param deadLetter where rejected messages go
  * @param table the destination table and its schema
  * @param mapping how messages map to rows
+ * @param transform the message transform run before mapping, if any
  * @param pipeline batching, bounds and retries
  * @param admin the admin HTTP server
  * @param metrics where metrics go
@@ -27,6 +28,7 @@ public record DcpConfig(
     DeadLetter deadLetter,
     Table table,
     MappingConfig mapping,
+    Transform transform,
     PipelineSettings pipeline,
     Admin admin,
     Metrics metrics) {
@@ -37,9 +39,30 @@ public record DcpConfig(
     requireNonNull(deadLetter, "deadLetter");
     requireNonNull(table, "table");
     requireNonNull(mapping, "mapping");
+    requireNonNull(transform, "transform");
     requireNonNull(pipeline, "pipeline");
     requireNonNull(admin, "admin");
     requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * The {@code transform} section: a JavaScript UDF with the Dataflow template's signature.
+   *
+   * @param javascriptPath the script file, or empty for no transform
+   * @param javascriptFunctionName the function called with each message's JSON
+   * @param maxStatements the statements one message may run
+   */
+  public record Transform(
+      String javascriptPath, String javascriptFunctionName, long maxStatements) {
+    public Transform {
+      requireNonNull(javascriptPath, "javascriptPath");
+      requireNonNull(javascriptFunctionName, "javascriptFunctionName");
+    }
+
+    /** Whether a script is configured. */
+    public boolean enabled() {
+      return !javascriptPath.isEmpty();
+    }
   }
 
   /** The {@code source} section: {@code type} and the settings of each type. */

@@ -8,6 +8,8 @@ public enum Stage {
   DECODE,
   /** The payload is not well-formed JSON, not an object, or nested too deep. */
   PARSE,
+  /** The message transform (a JavaScript UDF) threw, returned no JSON, or ran out of budget. */
+  TRANSFORM,
   /** A value does not fit its column: wrong type, out of range, missing when required. */
   MAP,
   /** The sink rejected the row. */

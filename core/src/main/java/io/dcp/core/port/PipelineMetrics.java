@@ -41,6 +41,15 @@ public interface PipelineMetrics {
   /** Registers gauges for the messages and bytes currently in flight. */
   void registerInFlight(LongSupplier messages, LongSupplier bytes);
 
+  /** The message transform returned a payload for the message, which is then mapped. */
+  default void messageTransformed() {}
+
+  /** The message transform dropped the message: it is acked with no row and no dead letter. */
+  default void messageDropped() {}
+
+  /** The message transform failed for the message: it becomes a {@code transform} dead letter. */
+  default void transformFailed() {}
+
   /** A recorder that records nothing. */
   PipelineMetrics NOOP =
       new PipelineMetrics() {

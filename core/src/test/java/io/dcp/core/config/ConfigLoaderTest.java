@@ -53,6 +53,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void transformSectionDefaultsToNoScriptAndNamesEachBadKey() throws Exception {
+    DcpConfig plain = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
+    assertThat(plain.transform()).isEqualTo(new DcpConfig.Transform("", "process", 100_000));
+    assertThat(plain.transform().enabled()).isFalse();
+
+    Path config =
+        file(
+            MINIMAL
+                + "transform:\n  javascript:\n    path: gs://bucket/udf.js\n"
+                + "    functionName: 'my-udf'\n    maxStatements: 0\n");
+    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(config, List.of()))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "transform.javascript.functionName: 'my-udf' is not a JavaScript function name:"
+                    + " write the name the script declares, e.g. process",
+                "transform.javascript.maxStatements: '0' is not a whole number greater than 0",
+                "transform.javascript.path: 'gs://bucket/udf.js' is not a readable file: give the"
+                    + " local path of the UDF script (gs:// paths are not read by dcp; copy the"
+                    + " file first)"));
+  }
+
+  @Test
   void flagsOverrideTheEnvironmentWhichOverridesTheFile() throws Exception {
     Path path = file(MINIMAL + "pipeline:\n  maxBatchRows: 100\n  writeThreads: 2\n");
     ConfigLoader loader =

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The tables of a config, for {@code run} and {@code replay}: {@code table.id}, or those {@code
@@ -40,17 +41,34 @@ final class DestinationsFactory {
   static Destinations open(
       DcpConfig config, TableSchema schema, RowSink rows, Clock clock, boolean changeTables)
       throws SinkException, SchemaException {
-    return open(config, schema, Optional.of(rows), clock, changeTables);
+    return open(config, schema, rows, clock, changeTables, mapper -> mapper);
+  }
+
+  /**
+   * Opens the destinations with {@code transformStep} put around each table's mapper (the message
+   * transform, run before mapping).
+   */
+  static Destinations open(
+      DcpConfig config,
+      TableSchema schema,
+      RowSink rows,
+      Clock clock,
+      boolean changeTables,
+      UnaryOperator<MessageMapper> transformStep)
+      throws SinkException, SchemaException {
+    return open(config, schema, Optional.of(rows), clock, changeTables, transformStep);
   }
 
   /**
    * The destinations with no warehouse at all, for {@code dcp validate}: routed and, with
-   * evolution, reporting new fields as {@code dcp run} would, but reading and changing no table.
+   * evolution, reporting new fields as {@code dcp run} would, but reading and changing no table;
+   * {@code transformStep} is put around each table's mapper as {@code dcp run} does.
    */
-  static Destinations offline(DcpConfig config, TableSchema schema, Clock clock)
+  static Destinations offline(
+      DcpConfig config, TableSchema schema, Clock clock, UnaryOperator<MessageMapper> transformStep)
       throws SchemaException {
     try {
-      return open(config, schema, Optional.empty(), clock, false);
+      return open(config, schema, Optional.empty(), clock, false, transformStep);
     } catch (SinkException e) {
       throw new IllegalStateException("destinations without a warehouse call none", e);
     }
@@ -61,7 +79,8 @@ final class DestinationsFactory {
       TableSchema schema,
       Optional<RowSink> rowSink,
       Clock clock,
-      boolean changeTables)
+      boolean changeTables,
+      UnaryOperator<MessageMapper> transformStep)
       throws SinkException, SchemaException {
     DcpConfig.Table table = config.table();
     Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
@@ -73,7 +92,7 @@ final class DestinationsFactory {
         s -> {
           JsonMessageMapper mapper =
               JsonMessageMapper.create(s, config.mapping(), sourceName, clock);
-          return table.addColumns() ? mapper.reportingNewColumns() : mapper;
+          return transformStep.apply(table.addColumns() ? mapper.reportingNewColumns() : mapper);
         };
     // Every schema must fit the mapping before anything is read.
     mappers.apply(schema);

@@ -46,6 +46,21 @@ final class MicrometerPipelineMetrics implements PipelineMetrics {
   }
 
   @Override
+  public void messageTransformed() {
+    registry.counter("dcp.transform.messages", "outcome", "transformed").increment();
+  }
+
+  @Override
+  public void messageDropped() {
+    registry.counter("dcp.transform.messages", "outcome", "dropped").increment();
+  }
+
+  @Override
+  public void transformFailed() {
+    registry.counter("dcp.transform.messages", "outcome", "failed").increment();
+  }
+
+  @Override
   public void messageReceived(int bytes) {
     received.increment();
     receivedBytes.record(bytes);

@@ -11,6 +11,7 @@ import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
 import io.dcp.adapters.pubsub.PubSubSourceSettings;
+import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
@@ -57,9 +58,22 @@ final class PipelineModule extends AbstractModule {
   /** The tables rows go to, prepared as the config allows; see {@link DestinationsFactory}. */
   @Provides
   @Singleton
-  Destinations destinations(TableSchema schema, RowSink rows, Clock clock)
+  Destinations destinations(
+      TableSchema schema,
+      RowSink rows,
+      Clock clock,
+      TransformStep transform,
+      PipelineMetrics metrics)
       throws SinkException, SchemaException {
-    return DestinationsFactory.open(config, schema, rows, clock, true);
+    return DestinationsFactory.open(
+        config, schema, rows, clock, true, mapper -> transform.around(mapper, metrics, clock));
+  }
+
+  /** The message transform of the {@code transform} section, if any; compiled at start. */
+  @Provides
+  @Singleton
+  TransformStep transform() throws ConfigException {
+    return TransformStep.open(config.transform());
   }
 
   @Provides

@@ -5,12 +5,14 @@ import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
 import io.dcp.core.config.CheckedConfig;
+import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
+import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
@@ -44,6 +46,9 @@ import picocli.CommandLine.Spec;
             + " marked replayed in the BigQuery dead-letter table's <table>_replayed ledger.")
 final class ReplayCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
+
+  /** The run's message transform: dead letters keep the original message, so replay runs it. */
+  private TransformStep transform;
 
   @Option(
       names = "--stage",
@@ -116,6 +121,11 @@ final class ReplayCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       return configError(err, e.getMessage());
     }
+    try {
+      transform = TransformStep.open(config.transform());
+    } catch (ConfigException e) {
+      return configError(err, e.getMessage());
+    }
     DeadLetterQuery query =
         new DeadLetterQuery(
             Optional.ofNullable(stage),
@@ -172,6 +182,8 @@ final class ReplayCommand implements Callable<Integer> {
       err.println("replay failed: " + e.getMessage());
       err.flush();
       return 1;
+    } finally {
+      transform.close();
     }
   }
 
@@ -207,7 +219,14 @@ final class ReplayCommand implements Callable<Integer> {
   private Destinations destinations(DcpConfig config, TableSchema schema, RowSink sink)
       throws SinkException {
     try {
-      return DestinationsFactory.open(config, schema, sink, Clock.systemUTC(), !dryRun);
+      Clock clock = Clock.systemUTC();
+      return DestinationsFactory.open(
+          config,
+          schema,
+          sink,
+          clock,
+          !dryRun,
+          mapper -> transform.around(mapper, PipelineMetrics.NOOP, clock));
     } catch (SchemaException | IllegalArgumentException e) {
       throw SinkException.permanentFailure(e.getMessage(), e);
     }

@@ -144,6 +144,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       }
       // Sends what a push backend (StatsD) still holds.
       registry.close();
+      injector.getInstance(TransformStep.class).close();
       exitStatus.set(status);
       stopped.countDown();
       try {

@@ -1,13 +1,19 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.core.config.CheckedConfig;
+import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.MappingResult;
+import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Stage;
 import io.dcp.core.pipeline.Destinations;
+import io.dcp.core.port.MessageTransform;
+import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TransformResult;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
@@ -17,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,18 +63,73 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    Destinations destinations;
-    try {
-      destinations = DestinationsFactory.offline(config, schema, Clock.systemUTC());
-    } catch (IllegalArgumentException e) {
+    try (TransformStep step = TransformStep.open(config.transform())) {
+      Optional<MessageTransform> transform = step.transform().map(t -> shown(t, out));
+      Destinations destinations;
+      try {
+        destinations =
+            DestinationsFactory.offline(
+                config,
+                schema,
+                Clock.systemUTC(),
+                mapper ->
+                    transform
+                        .<MessageMapper>map(
+                            t ->
+                                new TransformingMapper(
+                                    t, mapper, PipelineMetrics.NOOP, Clock.systemUTC()))
+                        .orElse(mapper));
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        err.flush();
+        return Main.CONFIG_ERROR;
+      } catch (SchemaException e) {
+        err.println("table.schemas: " + e.getMessage());
+        err.flush();
+        return Main.CONFIG_ERROR;
+      }
+      return check(config, schema, destinations, transform.isPresent(), out, err);
+    } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();
       return Main.CONFIG_ERROR;
-    } catch (SchemaException e) {
-      err.println("table.schemas: " + e.getMessage());
-      err.flush();
-      return Main.CONFIG_ERROR;
     }
+  }
+
+  /** {@code transform}, printing what it makes of each sample message. */
+  private static MessageTransform shown(MessageTransform transform, PrintWriter out) {
+    return new MessageTransform() {
+      private String lastShown;
+
+      @Override
+      public TransformResult transform(Message message, String payload) {
+        TransformResult result = transform.transform(message, payload);
+        // A message whose new fields evolution would add is mapped again as a preview: show once.
+        if (message.id().equals(lastShown)) {
+          return result;
+        }
+        lastShown = message.id();
+        if (result instanceof TransformResult.Transformed t) {
+          out.printf("%s: transformed to %s%n", message.id(), t.payload());
+        } else if (result instanceof TransformResult.Dropped) {
+          out.printf("%s: dropped by the transform%n", message.id());
+        }
+        return result;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private Integer check(
+      DcpConfig config,
+      TableSchema schema,
+      Destinations destinations,
+      boolean showRows,
+      PrintWriter out,
+      PrintWriter err)
+      throws IOException {
     out.printf(
         "Config OK: %s -> table %s (%d columns)%n",
         config.source().type(), config.table().id(), schema.fields().size());
@@ -99,6 +161,9 @@ final class ValidateCommand implements Callable<Integer> {
           MappingResult result = map(destinations, message, tables);
           if (result instanceof MappingResult.Mapped m) {
             rows += m.rows().size();
+            if (showRows) {
+              m.rows().forEach(row -> out.printf("  maps to %s%n", row));
+            }
           } else if (result instanceof MappingResult.Rejected r) {
             reasons.merge(r.deadLetter().errorMessage(), 1, Integer::sum);
           }

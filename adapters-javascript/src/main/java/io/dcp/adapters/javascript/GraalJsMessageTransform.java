@@ -1,0 +1,250 @@
+package io.dcp.adapters.javascript;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.dcp.core.config.ConfigException;
+import io.dcp.core.config.ConfigProblem;
+import io.dcp.core.model.Message;
+import io.dcp.core.port.MessageTransform;
+import io.dcp.core.port.TransformResult;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.ResourceLimits;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * Runs a Dataflow-template UDF in GraalJS: the function gets the payload as a JSON string and
+ * returns a JSON string, or null/undefined to drop the message. Attributes pass through unchanged,
+ * as in the template.
+ *
+ * <p>Sandbox: no host (Java) access or class lookup, no I/O, threads, processes, native code,
+ * environment or other languages; {@code load}, {@code print} and {@code console} output go
+ * nowhere. Each message may run {@code maxStatements} statements; past that it fails and its
+ * context is replaced. Strings and typed arrays are capped at {@link #MAX_STRING_LENGTH} elements.
+ *
+ * <p>Thread-safe: a context is single-threaded, so each calling thread borrows one from a pool
+ * sharing one engine (and its parsed code).
+ */
+public final class GraalJsMessageTransform implements MessageTransform {
+  /** The longest string (and typed array) a script may build, in UTF-16 units (and elements). */
+  public static final int MAX_STRING_LENGTH = 32 * 1024 * 1024;
+
+  private static final JsonFactory JSON = new JsonFactory();
+  private final Engine engine;
+  private final Source source;
+  private final String functionName;
+  private final ResourceLimits limits;
+  private final Queue<Worker> idle = new ConcurrentLinkedQueue<>();
+
+  private GraalJsMessageTransform(
+      Engine engine, Source source, String functionName, long maxStatements) {
+    this.engine = engine;
+    this.source = source;
+    this.functionName = functionName;
+    this.limits = ResourceLimits.newBuilder().statementLimit(maxStatements, null).build();
+  }
+
+  /**
+   * Compiles the script and finds its function.
+   *
+   * @throws ConfigException naming {@code transform.javascript.path} when the file is unreadable or
+   *     does not compile (with the line), or {@code transform.javascript.functionName} when the
+   *     script defines no such function
+   */
+  public static GraalJsMessageTransform open(Path script, String functionName, long maxStatements)
+      throws ConfigException {
+    requireNonNull(script, "script");
+    requireNonNull(functionName, "functionName");
+    if (maxStatements <= 0) {
+      throw new IllegalArgumentException("maxStatements must be > 0: " + maxStatements);
+    }
+    String text;
+    try {
+      text = Files.readString(script);
+    } catch (IOException e) {
+      throw problem("transform.javascript.path", script + " is unreadable: " + e.getMessage());
+    }
+    Source source =
+        Source.newBuilder("js", text, script.getFileName().toString()).cached(true).buildLiteral();
+    Engine engine =
+        Engine.newBuilder("js")
+            .option("engine.WarnInterpreterOnly", "false")
+            .out(OutputStream.nullOutputStream())
+            .err(OutputStream.nullOutputStream())
+            .build();
+    GraalJsMessageTransform transform =
+        new GraalJsMessageTransform(engine, source, functionName, maxStatements);
+    try {
+      transform.idle.add(transform.newWorker());
+    } catch (PolyglotException e) {
+      engine.close(true);
+      throw problem(
+          "transform.javascript.path",
+          script + " does not compile: " + e.getMessage() + " at " + where(e));
+    } catch (MissingFunction e) {
+      engine.close(true);
+      throw problem(
+          "transform.javascript.functionName",
+          script
+              + " defines no function '"
+              + functionName
+              + "': set transform.javascript.functionName to the UDF's name");
+    }
+    return transform;
+  }
+
+  @Override
+  public TransformResult transform(Message message, String payload) {
+    Worker worker = idle.poll();
+    if (worker == null) {
+      worker = newWorker();
+    }
+    boolean reusable = true;
+    try {
+      Value out = worker.function.execute(payload);
+      if (out.isNull()) {
+        return new TransformResult.Dropped();
+      }
+      if (!out.isString()) {
+        return new TransformResult.Failed(
+            functionName + " returned " + describe(out) + ", not a JSON string");
+      }
+      String json = out.asString();
+      String problem = jsonProblem(json);
+      return problem == null
+          ? new TransformResult.Transformed(json, message.attributes())
+          : new TransformResult.Failed(
+              functionName + " returned a string that is not JSON: " + problem);
+    } catch (PolyglotException e) {
+      if (e.isResourceExhausted() || e.isCancelled() || e.isInternalError() || e.isExit()) {
+        reusable = false;
+      }
+      if (e.isResourceExhausted()) {
+        return new TransformResult.Failed(
+            functionName + " ran out of its budget (" + e.getMessage() + ")");
+      }
+      return new TransformResult.Failed(
+          functionName + " threw " + e.getMessage() + " at " + where(e));
+    } finally {
+      if (reusable) {
+        worker.context.resetLimits();
+        idle.offer(worker);
+      } else {
+        worker.context.close(true);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Worker w; (w = idle.poll()) != null; ) {
+      w.context.close(true);
+    }
+    engine.close(true);
+  }
+
+  private Worker newWorker() {
+    Context context =
+        Context.newBuilder("js")
+            .engine(engine)
+            .allowHostAccess(HostAccess.NONE)
+            .allowHostClassLookup(name -> false)
+            .allowHostClassLoading(false)
+            .allowIO(IOAccess.NONE)
+            .allowCreateThread(false)
+            .allowCreateProcess(false)
+            .allowNativeAccess(false)
+            .allowEnvironmentAccess(EnvironmentAccess.NONE)
+            .allowPolyglotAccess(PolyglotAccess.NONE)
+            .allowExperimentalOptions(true)
+            .option("js.load", "false")
+            .option("js.print", "false")
+            .option("js.console", "false")
+            .option("js.string-length-limit", Integer.toString(MAX_STRING_LENGTH))
+            .option("js.max-typed-array-length", Integer.toString(MAX_STRING_LENGTH))
+            .resourceLimits(limits)
+            .build();
+    try {
+      context.eval(source);
+      Value function = context.getBindings("js").getMember(functionName);
+      if (function == null || !function.canExecute()) {
+        throw new MissingFunction();
+      }
+      context.resetLimits();
+      return new Worker(context, function);
+    } catch (RuntimeException e) {
+      context.close(true);
+      throw e;
+    }
+  }
+
+  private static String where(PolyglotException e) {
+    SourceSection at = e.getSourceLocation();
+    if (at == null) {
+      for (PolyglotException.StackFrame frame : e.getPolyglotStackTrace()) {
+        if (frame.isGuestFrame() && frame.getSourceLocation() != null) {
+          at = frame.getSourceLocation();
+          break;
+        }
+      }
+    }
+    return at == null ? "an unknown line" : at.getSource().getName() + ":" + at.getStartLine();
+  }
+
+  private static String describe(Value value) {
+    if (value.isBoolean()) {
+      return "a boolean";
+    }
+    if (value.isNumber()) {
+      return "a number";
+    }
+    return value.hasArrayElements() ? "an array" : "an object";
+  }
+
+  /** Why {@code text} is not one JSON value, or null when it is. */
+  private static String jsonProblem(String text) {
+    try (JsonParser parser = JSON.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return "it is empty";
+      }
+      parser.skipChildren();
+      JsonToken after = parser.nextToken();
+      return after == null ? null : "more than one JSON value";
+    } catch (JsonProcessingException e) {
+      return e.getOriginalMessage();
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static ConfigException problem(String key, String message) {
+    return new ConfigException(List.of(new ConfigProblem(key, message)));
+  }
+
+  private record Worker(Context context, Value function) {}
+
+  /** The script evaluated but defines no function of the configured name. */
+  private static final class MissingFunction extends RuntimeException {
+    MissingFunction() {
+      super(null, null, false, false);
+    }
+  }
+}

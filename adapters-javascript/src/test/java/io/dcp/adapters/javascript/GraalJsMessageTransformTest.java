@@ -1,0 +1,182 @@
+package io.dcp.adapters.javascript;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dcp.core.config.ConfigException;
+import io.dcp.core.model.Message;
+import io.dcp.core.port.TransformResult;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class GraalJsMessageTransformTest {
+  private static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
+
+  private static Path udf(String name) throws URISyntaxException {
+    Path sample = Path.of("../examples/transforms", name);
+    if (Files.exists(sample)) {
+      return sample;
+    }
+    return Path.of(GraalJsMessageTransformTest.class.getResource("/udf/" + name).toURI());
+  }
+
+  private static TransformResult run(GraalJsMessageTransform t, String json) {
+    Message m = new Message("m1", json.getBytes(), Map.of("k", "v"), T, "", 1);
+    return t.transform(m, json);
+  }
+
+  @Test
+  void reshapeSampleFlattensRenamesAndRemovesFieldsKeepingAttributes() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("reshape.js"), "process", 10_000)) {
+      assertThat(
+              run(
+                  t,
+                  "{\"id\":1,\"name\":\"Ada\",\"ssn\":\"123\",\"location\":{\"city\":\"Oslo\",\"country\":\"NO\"}}"))
+          .isEqualTo(
+              new TransformResult.Transformed(
+                  "{\"id\":1,\"city\":\"Oslo\",\"country\":\"NO\",\"user_name\":\"Ada\"}",
+                  Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void filterSampleDropsDebugAndPassesOthersUnchanged() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("filter.js"), "process", 10_000)) {
+      assertThat(run(t, "{\"severity\":\"DEBUG\",\"msg\":\"x\"}"))
+          .isEqualTo(new TransformResult.Dropped());
+      assertThat(run(t, "{\"severity\":\"ERROR\",\"msg\":\"x\"}"))
+          .isEqualTo(
+              new TransformResult.Transformed(
+                  "{\"severity\":\"ERROR\",\"msg\":\"x\"}", Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void enrichSampleAddsConstantAndComputedField() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("enrich.js"), "process", 10_000)) {
+      assertThat(run(t, "{\"price\":2.5,\"quantity\":4}"))
+          .isEqualTo(
+              new TransformResult.Transformed(
+                  "{\"price\":2.5,\"quantity\":4,\"dataFeed\":\"Real-time Transactions\",\"total\":10}",
+                  Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void throwingScriptFailsWithItsErrorAndLineThenTheNextMessagePasses() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+      assertThat(run(t, "{\"kind\":\"throw\"}"))
+          .isEqualTo(
+              new TransformResult.Failed("process threw Error: no kind throw at hostile.js:4"));
+      assertThat(run(t, "{\"kind\":\"ok\"}")).isInstanceOf(TransformResult.Transformed.class);
+    }
+  }
+
+  @Test
+  void nonJsonStringAndNonStringReturnsFail() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+      assertThat(run(t, "{\"kind\":\"text\"}"))
+          .isEqualTo(
+              new TransformResult.Failed(
+                  "process returned a string that is not JSON: Unrecognized token 'not': was"
+                      + " expecting (JSON String, Number, Array, Object or token 'null', 'true' or"
+                      + " 'false')"));
+      assertThat(run(t, "{\"kind\":\"object\"}"))
+          .isEqualTo(new TransformResult.Failed("process returned an object, not a JSON string"));
+    }
+  }
+
+  @Test
+  void endlessLoopRunsOutOfBudgetThenTheNextMessagePasses() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+      TransformResult loop = run(t, "{\"kind\":\"loop\"}");
+      assertThat(loop).isInstanceOf(TransformResult.Failed.class);
+      assertThat(((TransformResult.Failed) loop).reason())
+          .startsWith("process ran out of its budget (")
+          .contains("10000");
+      assertThat(run(t, "{\"kind\":\"ok\"}"))
+          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void javaLangSystemIsOutOfReach() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+      assertThat(run(t, "{\"kind\":\"java\"}"))
+          .isEqualTo(
+              new TransformResult.Failed(
+                  "process threw TypeError: Access to host class java.lang.System is not allowed"
+                      + " or does not exist. at hostile.js:16"));
+    }
+  }
+
+  @Test
+  void hugeStringIsRefusedNotAllocated() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+      TransformResult huge = run(t, "{\"kind\":\"huge\"}");
+      assertThat(huge).isInstanceOf(TransformResult.Failed.class);
+      assertThat(((TransformResult.Failed) huge).reason()).startsWith("process threw RangeError");
+      assertThat(run(t, "{\"kind\":\"ok\"}")).isInstanceOf(TransformResult.Transformed.class);
+    }
+  }
+
+  @Test
+  void scriptThatDoesNotCompileIsAConfigErrorWithItsLine() {
+    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("broken.js"), "process", 10_000))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transform.javascript.path")
+        .hasMessageContaining("broken.js:2");
+  }
+
+  @Test
+  void missingFunctionIsAConfigErrorNamingTheKey() {
+    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("enrich.js"), "transform", 10_000))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transform.javascript.functionName")
+        .hasMessageContaining("no function 'transform'");
+  }
+
+  @Test
+  void concurrentCallersEachGetTheirOwnResult() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(udf("enrich.js"), "process", 10_000)) {
+      List<Future<TransformResult>> results = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        int q = i;
+        results.add(pool.submit(() -> run(t, "{\"price\":1,\"quantity\":" + q + "}")));
+      }
+      for (int i = 0; i < 200; i++) {
+        assertThat(((TransformResult.Transformed) results.get(i).get()).payload())
+            .isEqualTo(
+                "{\"price\":1,\"quantity\":"
+                    + i
+                    + ",\"dataFeed\":\"Real-time Transactions\",\"total\":"
+                    + i
+                    + "}");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

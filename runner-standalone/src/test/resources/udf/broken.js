@@ -1,0 +1,4 @@
+function process(inJson) {
+  var x = ;
+  return inJson;
+}
