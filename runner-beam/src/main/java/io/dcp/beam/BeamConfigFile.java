@@ -60,7 +60,7 @@ final class BeamConfigFile {
           "deadLetter",
           "the job publishes dead letters with PubsubIO's own client and batching",
           "schema",
-          "the job writes a fixed schema");
+          "the job reads schema.evolution only");
 
   private final String path;
   private final String yaml;
@@ -78,11 +78,14 @@ final class BeamConfigFile {
   }
 
   /**
-   * The routing of {@code table.route}, or null without one; each {@code table.schemas} file read
-   * through Beam's file systems. Call after {@link #applyTo}, which sets the output table.
+   * The routing of {@code table.route} and the evolution of {@code schema.evolution}, or null with
+   * neither; each {@code table.schemas} file read through Beam's file systems. Call after {@link
+   * #applyTo}, which sets the output table.
    */
   RouteSpec routes(DcpBeamOptions options) {
-    if (config == null || config.table().route().isEmpty()) {
+    if (config == null
+        || (config.table().route().isEmpty() && !config.table().addColumns())
+        || options.getOutputTable() == null) {
       return null;
     }
     Map<String, String> schemas = new java.util.TreeMap<>();
@@ -93,7 +96,8 @@ final class BeamConfigFile {
         config.table().route(),
         config.table().routeMaxTables(),
         TableId.parse(options.getOutputTable()).toString(),
-        schemas);
+        schemas,
+        config.table().addColumns());
   }
 
   /** The YAML text, for the mapping section. */
@@ -206,14 +210,14 @@ final class BeamConfigFile {
               + config.sink().type()
               + ": the Beam job writes BigQuery (or NDJSON files in local mode); use bigquery");
     }
-    if (keys.contains("schema.evolution") && config.table().addColumns()) {
+    boolean local = options.getOutputDirectory() != null;
+    if (local && config.table().addColumns()) {
       out.add(
           "--configFile "
               + path
-              + ": schema.evolution add-columns: the Beam job writes a fixed schema; use none,"
-              + " or dcp run");
+              + ": schema.evolution add-columns applies to BigQuery output (--outputTable), not"
+              + " to local mode");
     }
-    boolean local = options.getOutputDirectory() != null;
     if (local && !config.table().route().isEmpty()) {
       out.add(
           "--configFile "

@@ -26,8 +26,6 @@ import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryIO;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryStorageApiInsertError;
-import org.apache.beam.sdk.io.gcp.bigquery.DynamicDestinations;
-import org.apache.beam.sdk.io.gcp.bigquery.TableDestination;
 import org.apache.beam.sdk.io.gcp.bigquery.TableRowJsonCoder;
 import org.apache.beam.sdk.io.gcp.bigquery.WriteResult;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubIO;
@@ -44,7 +42,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.beam.sdk.values.ValueInSingleWindow;
 import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,9 +110,13 @@ public final class DcpBeamPipeline {
     String source =
         firstSet(options.getInputSubscription(), options.getInputTopic(), options.getInputFiles());
     MapMessagesFn mapFn =
-        mapperFactory == null
-            ? new MapMessagesFn(schemaJson, mappingYaml, source, MapMessagesFn.CORE, routes)
-            : new MapMessagesFn(schemaJson, mappingYaml, source, mapperFactory, routes);
+        new MapMessagesFn(
+            schemaJson,
+            mappingYaml,
+            source,
+            mapperFactory == null ? MapMessagesFn.CORE : mapperFactory,
+            routes,
+            BeamTableAdmin.Factory.of(options, io));
     PCollectionTuple mapped =
         messages.apply(
             "Map to rows",
@@ -229,6 +230,11 @@ public final class DcpBeamPipeline {
       write = write.to(options.getOutputTable()).withSchema(tableSchema(schemaJson));
     } else {
       write = write.to(new RoutedTables(routes, schemaJson, options.getOutputTable()));
+      if (routes.addColumns()) {
+        // Core adds the columns before the rows leave the map step; the writer takes them up from
+        // BigQuery's updated schema, which Beam allows only with ignoreUnknownValues.
+        write = write.withAutoSchemaUpdate(true).ignoreUnknownValues();
+      }
     }
     write =
         write
@@ -378,40 +384,6 @@ public final class DcpBeamPipeline {
           shape.description(),
           error.getErrorMessage());
       out.output(error.getRow());
-    }
-  }
-
-  /**
-   * The table of each routed row, named by its message ({@link MapMessagesFn#TABLE}), with that
-   * table's own schema or the default one. A routed name without a project takes the output
-   * table's.
-   */
-  static final class RoutedTables extends DynamicDestinations<KV<TableRow, TableRow>, String> {
-    private final RouteSpec routes;
-    private final String defaultSchemaJson;
-    private final String project;
-
-    RoutedTables(RouteSpec routes, String defaultSchemaJson, String outputTable) {
-      this.routes = routes;
-      this.defaultSchemaJson = defaultSchemaJson;
-      this.project = BigQueryHelpers.parseTableSpec(outputTable).getProjectId();
-    }
-
-    @Override
-    public String getDestination(ValueInSingleWindow<KV<TableRow, TableRow>> element) {
-      return (String) element.getValue().getValue().get(MapMessagesFn.TABLE);
-    }
-
-    @Override
-    public TableDestination getTable(String table) {
-      io.dcp.core.model.TableId id = io.dcp.core.model.TableId.parse(table);
-      String tableProject = id.project().isEmpty() ? project : id.project();
-      return new TableDestination(tableProject + ":" + id.dataset() + "." + id.table(), null);
-    }
-
-    @Override
-    public TableSchema getSchema(String table) {
-      return tableSchema(routes.schemas().getOrDefault(table, defaultSchemaJson));
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.io.gcp.pubsub.PubsubMessage;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
@@ -59,8 +60,11 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
   private final String source;
   private final MapperFactory mapperFactory;
   private final RouteSpec routes;
+  private final BeamTableAdmin.Factory admins;
   private transient MessageMapper mapper;
+  private transient MappingConfig mapping;
   private transient Destinations destinations;
+  private transient BeamTableAdmin admin;
   private transient TableSchema schema;
   private transient BeamPipelineMetrics metrics;
 
@@ -75,56 +79,90 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
 
   /** As above, with the mapper made by {@code mapperFactory}: for tests of the guard. */
   MapMessagesFn(String schemaJson, String mappingYaml, String source, MapperFactory mapperFactory) {
-    this(schemaJson, mappingYaml, source, mapperFactory, null);
+    this(schemaJson, mappingYaml, source, mapperFactory, null, null);
   }
 
   /**
    * As above, each message routed to its table by core's {@link Destinations} when {@code routes}
-   * is not null: the row's message then carries its table under {@link #TABLE}.
+   * is not null: the row's message then carries its table under {@link #TABLE}. With {@code
+   * schema.evolution: add-columns} ({@link RouteSpec#addColumns}) the tables are read and widened
+   * through a table admin of {@code admins}, before the rows that need the new columns are output.
    */
   MapMessagesFn(
       String schemaJson,
       String mappingYaml,
       String source,
       MapperFactory mapperFactory,
-      RouteSpec routes) {
+      RouteSpec routes,
+      BeamTableAdmin.Factory admins) {
     this.schemaJson = schemaJson;
     this.mappingYaml = mappingYaml;
     this.source = source;
     this.mapperFactory = mapperFactory;
     this.routes = routes;
+    this.admins = admins;
   }
 
   /** The key of a routed row's message that names its table (core's table id). */
   static final String TABLE = "dcp_table";
 
   @Setup
-  public void setup() throws SchemaException, ConfigException, SinkException {
+  public void setup() throws SchemaException, ConfigException {
     schema = SchemaJson.parse(schemaJson, "the schema");
-    MappingConfig mapping =
-        mappingYaml.isEmpty() ? MappingConfig.typed() : ConfigLoader.loadMapping(mappingYaml);
+    mapping = mappingYaml.isEmpty() ? MappingConfig.typed() : ConfigLoader.loadMapping(mappingYaml);
     mapper = mapperFactory.create(schema, mapping, source);
-    if (routes != null) {
-      Map<TableId, TableSchema> schemas = new HashMap<>();
-      for (Map.Entry<String, String> own : routes.schemas().entrySet()) {
-        schemas.put(
-            TableId.parse(own.getKey()),
-            SchemaJson.parse(own.getValue(), "the schema of " + own.getKey()));
-      }
-      destinations =
-          Destinations.open(
-              new Destinations.Settings(
-                  TableId.parse(routes.defaultTable()),
-                  schema,
-                  schemas,
-                  Optional.of(TableRoute.parse(routes.route())),
-                  routes.maxTables(),
-                  s -> mapperFactory.create(s, mapping, source),
-                  Optional.empty(),
-                  Optional.empty(),
-                  false));
-    }
     metrics = new BeamPipelineMetrics();
+  }
+
+  /**
+   * Opens the tables on the first bundle, where the pipeline options are at hand: with evolution,
+   * core reads each table's live columns, which fails the bundle (to be retried) when BigQuery
+   * cannot answer for now.
+   */
+  @StartBundle
+  public void startBundle(PipelineOptions options) throws SchemaException, SinkException {
+    if (routes == null || destinations != null) {
+      return;
+    }
+    Map<TableId, TableSchema> schemas = new HashMap<>();
+    for (Map.Entry<String, String> own : routes.schemas().entrySet()) {
+      schemas.put(
+          TableId.parse(own.getKey()),
+          SchemaJson.parse(own.getValue(), "the schema of " + own.getKey()));
+    }
+    if (routes.addColumns() && admin == null) {
+      admin = admins.open(options);
+    }
+    destinations =
+        Destinations.open(
+            new Destinations.Settings(
+                TableId.parse(routes.defaultTable()),
+                schema,
+                schemas,
+                routes.route().isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(TableRoute.parse(routes.route())),
+                routes.maxTables(),
+                this::mapperFor,
+                Optional.ofNullable(admin),
+                Optional.empty(),
+                routes.addColumns()));
+  }
+
+  /** The mapper of a table's schema: under evolution, one that reports new fields as columns. */
+  private MessageMapper mapperFor(TableSchema tableSchema) {
+    MessageMapper made = mapperFactory.create(tableSchema, mapping, source);
+    return routes.addColumns() && made instanceof JsonMessageMapper json
+        ? json.reportingNewColumns()
+        : made;
+  }
+
+  @Teardown
+  public void teardown() throws Exception {
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
   }
 
   @ProcessElement
@@ -138,7 +176,6 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
     List<TableRow> rows = new ArrayList<>();
     String table = null;
     try {
-      MessageMapper to = mapper;
       TableSchema tableSchema = schema;
       if (destinations != null) {
         Destinations.Routed routed = destinations.route(message);
@@ -155,18 +192,21 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
           return;
         }
         Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
-        to = destination::map;
+        // Under evolution the columns are added here, before the rows that need them leave.
+        result = destination.mapEvolving(message, Clock.systemUTC());
+        // The schema the rows were made with: wider than before if columns were just added.
         tableSchema = destination.schema();
         table = destination.table().toString();
+      } else {
+        result = mapper.map(message);
       }
-      result = to.map(message);
       if (result instanceof MappingResult.Mapped mapped) {
         for (Row row : mapped.rows()) {
           rows.add(TableRows.of(row, tableSchema.fields()));
         }
       }
       if (result instanceof MappingResult.NewColumns columns) {
-        // Only a mapping with schema evolution asks for columns, which this job does not add.
+        // Only a mapper made for schema evolution asks for columns, and core adds them there.
         result =
             new MappingResult.Rejected(
                 DeadLetter.of(
@@ -175,11 +215,11 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
                     "",
                     "fields "
                         + columns.columns().stream().map(f -> f.name()).toList()
-                        + " have no column, and the Beam job does not add columns",
+                        + " have no column, and schema.evolution is not add-columns",
                     java.time.Instant.now()));
       }
     } catch (SinkException e) {
-      // Without table setup core's routing never calls the warehouse; keep the message for a retry.
+      // BigQuery could not open a table or add columns for now: keep the message for a retry.
       throw new IllegalStateException("routing message " + message.id() + " failed", e);
     } catch (RuntimeException e) {
       rows.clear();

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.mapping.MessageMapper;
+import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
+import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableAdmin;
@@ -12,6 +14,7 @@ import io.dcp.core.port.TableOptions;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.TableSchema;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -318,6 +321,56 @@ public final class Destinations {
         }
       }
       return current.mapper().map(message);
+    }
+
+    /**
+     * Maps {@code message} as {@code dcp run} does: under schema evolution, a message with new
+     * fields first gets their columns ({@link #evolve}). A change the warehouse refuses for good,
+     * or fields still without a column after it, reject the message at the {@code map} stage with
+     * the reason that says so.
+     *
+     * @param clock the time of the dead letter
+     * @throws SinkException (transient) when the columns could not be added for now: map the
+     *     message again later
+     */
+    public MappingResult mapEvolving(Message message, Clock clock) throws SinkException {
+      MappingResult result = map(message);
+      if (!(result instanceof MappingResult.NewColumns added)) {
+        return result;
+      }
+      try {
+        result = evolve(message, added.columns());
+      } catch (SinkException e) {
+        if (e.isTransient()) {
+          throw e;
+        }
+        return new MappingResult.Rejected(
+            DeadLetter.of(
+                message,
+                Stage.MAP,
+                "",
+                "schema.evolution could not add columns "
+                    + TableSetup.names(added.columns())
+                    + " to table "
+                    + table
+                    + ": "
+                    + e.getMessage(),
+                clock.instant()));
+      }
+      if (result instanceof MappingResult.NewColumns still) {
+        return new MappingResult.Rejected(
+            DeadLetter.of(
+                message,
+                Stage.MAP,
+                "",
+                "fields "
+                    + TableSetup.names(still.columns())
+                    + " still have no column in table "
+                    + table
+                    + " after schema.evolution added them",
+                clock.instant()));
+      }
+      return result;
     }
 
     /**

@@ -346,44 +346,12 @@ public final class IngestPipeline implements AutoCloseable {
    */
   private MappingResult map(Destinations.Destination destination, Message message) {
     try {
-      MappingResult result = destination.map(message);
-      if (!(result instanceof MappingResult.NewColumns added)) {
-        return result;
-      }
       try {
-        result = destination.evolve(message, added.columns());
+        return destination.mapEvolving(message, clock);
       } catch (SinkException e) {
-        if (e.isTransient()) {
-          LOG.log(Level.WARNING, "adding columns to {0} failed for now: {1}", destination, e);
-          return null;
-        }
-        return new MappingResult.Rejected(
-            DeadLetter.of(
-                message,
-                Stage.MAP,
-                "",
-                "schema.evolution could not add columns "
-                    + TableSetup.names(added.columns())
-                    + " to table "
-                    + destination
-                    + ": "
-                    + e.getMessage(),
-                clock.instant()));
+        LOG.log(Level.WARNING, "adding columns to {0} failed for now: {1}", destination, e);
+        return null;
       }
-      if (result instanceof MappingResult.NewColumns still) {
-        return new MappingResult.Rejected(
-            DeadLetter.of(
-                message,
-                Stage.MAP,
-                "",
-                "fields "
-                    + TableSetup.names(still.columns())
-                    + " still have no column in table "
-                    + destination
-                    + " after schema.evolution added them",
-                clock.instant()));
-      }
-      return result;
     } catch (RuntimeException e) {
       // Mappers promise not to throw; if one does, the message is kept, not lost.
       return new MappingResult.Rejected(

@@ -1,0 +1,182 @@
+package io.dcp.beam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.api.services.bigquery.model.Table;
+import com.google.api.services.bigquery.model.TableFieldSchema;
+import com.google.api.services.bigquery.model.TableReference;
+import com.google.api.services.bigquery.model.TableRow;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Schema evolution ({@code schema.evolution: add-columns} of {@code --configFile}) on the
+ * production graph: core's {@code Destinations} add the columns through the job's table admin
+ * before the rows leave the map step, BigQueryIO's Storage Write sink takes them up from the
+ * updated schema; Beam's {@code PubsubTestClient} in, Beam's BigQuery test services out, the schema
+ * changed with {@link FakeDatasetService#updateTableSchema}, which hands the new schema to the
+ * write streams of the table as BigQuery's append responses do.
+ */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class EvolutionJobTest {
+  static final Duration LIMIT = Duration.standardMinutes(3);
+  static final String SCHEMA =
+      "[{\"name\":\"symbol\",\"type\":\"STRING\"},"
+          + "{\"name\":\"quote\",\"type\":\"RECORD\",\"fields\":"
+          + "[{\"name\":\"bid\",\"type\":\"FLOAT64\"}]},"
+          + "{\"name\":\"legs\",\"type\":\"RECORD\",\"mode\":\"REPEATED\",\"fields\":"
+          + "[{\"name\":\"qty\",\"type\":\"INT64\"}]}]";
+
+  @TempDir Path dir;
+
+  @Test
+  void newTopLevelNestedAndRepeatedNestedFieldsBecomeColumnsAndTheirRowsLandWithThem()
+      throws Exception {
+    FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
+
+    run(
+        bigQuery,
+        List.of(
+            published("m0", "{\"symbol\":\"A\",\"quote\":{\"bid\":1.5},\"legs\":[{\"qty\":1}]}"),
+            published(
+                "m1",
+                "{\"symbol\":\"B\",\"venue\":\"XNAS\",\"quote\":{\"bid\":2,\"ask\":2.5},"
+                    + "\"legs\":[{\"qty\":2,\"side\":\"buy\"}]}")));
+
+    assertThat(columns(bigQuery))
+        .containsExactly(
+            "symbol STRING NULLABLE",
+            "quote RECORD NULLABLE (bid FLOAT NULLABLE, ask FLOAT NULLABLE)",
+            "legs RECORD REPEATED (qty INTEGER NULLABLE, side STRING NULLABLE)",
+            "venue STRING NULLABLE");
+    assertThat(bigQuery.rows())
+        .extracting(TableRows::json)
+        .containsExactlyInAnyOrder(
+            "{\"symbol\":\"A\",\"quote\":{\"bid\":\"1.5\"},\"legs\":[{\"qty\":\"1\"}]}",
+            "{\"symbol\":\"B\",\"quote\":{\"bid\":\"2.0\",\"ask\":\"2.5\"},"
+                + "\"legs\":[{\"qty\":\"2\",\"side\":\"buy\"}],\"venue\":\"XNAS\"}");
+    assertThat(bigQuery.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void aValueThatDoesNotFitAnAddedColumnIsADeadLetterWithCoresReason() throws Exception {
+    // The table as an earlier run left it: quote.ask and venue added beyond the schema file.
+    FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
+    String widened =
+        "[{\"name\":\"symbol\",\"type\":\"STRING\"},"
+            + "{\"name\":\"quote\",\"type\":\"RECORD\",\"fields\":"
+            + "[{\"name\":\"bid\",\"type\":\"FLOAT64\"},{\"name\":\"ask\",\"type\":\"FLOAT64\"}]},"
+            + "{\"name\":\"legs\",\"type\":\"RECORD\",\"mode\":\"REPEATED\",\"fields\":"
+            + "[{\"name\":\"qty\",\"type\":\"INT64\"}]},"
+            + "{\"name\":\"venue\",\"type\":\"STRING\"}]";
+    bigQuery.datasets.updateTableSchema(reference(bigQuery), DcpBeamPipeline.tableSchema(widened));
+
+    run(
+        bigQuery,
+        List.of(
+            published("m2", "{\"symbol\":\"C\",\"venue\":\"XLON\",\"quote\":{\"ask\":3}}"),
+            published("m3", "{\"symbol\":\"D\",\"quote\":{\"ask\":\"high\"}}")));
+
+    assertThat(bigQuery.rows())
+        .extracting(TableRows::json)
+        .containsExactly("{\"symbol\":\"C\",\"quote\":{\"ask\":\"3.0\"},\"venue\":\"XLON\"}");
+    List<TableRow> deadLetters = bigQuery.deadLetters();
+    assertThat(deadLetters).hasSize(1);
+    assertThat(deadLetters.get(0).get("message_id")).isEqualTo("m3");
+    assertThat(deadLetters.get(0).get("errorMessage"))
+        .isEqualTo("map: $.quote.ask: \"high\" is not a FLOAT64");
+    assertThat(columns(bigQuery)).hasSize(4);
+  }
+
+  /** The live table's columns as {@code name TYPE MODE (sub-fields)}, in order. */
+  private static List<String> columns(FakeBigQuery bigQuery) throws Exception {
+    Table table = bigQuery.datasets.getTable(reference(bigQuery));
+    List<String> out = new ArrayList<>();
+    for (TableFieldSchema field : table.getSchema().getFields()) {
+      out.add(column(field));
+    }
+    return out;
+  }
+
+  private static String column(TableFieldSchema field) {
+    String text =
+        field.getName()
+            + " "
+            + field.getType()
+            + " "
+            + (field.getMode() == null ? "NULLABLE" : field.getMode());
+    if (field.getFields() != null && !field.getFields().isEmpty()) {
+      List<String> fields = new ArrayList<>();
+      for (TableFieldSchema sub : field.getFields()) {
+        fields.add(column(sub));
+      }
+      text += " (" + String.join(", ", fields) + ")";
+    }
+    return text;
+  }
+
+  private static TableReference reference(FakeBigQuery bigQuery) {
+    return new TableReference()
+        .setProjectId(FakeBigQuery.PROJECT)
+        .setDatasetId(bigQuery.dataset)
+        .setTableId("events");
+  }
+
+  private void run(FakeBigQuery bigQuery, List<TestTopics.Published> messages) throws Exception {
+    BeamTableAdmin.SchemaPatch patch =
+        (options, table, schema) -> new FakeDatasetService().updateTableSchema(table, schema);
+    try (TestTopics.SteadyFactory pubsub = TestTopics.delivering(messages)) {
+      BeamJobs.runToEnd(
+          DcpBeamMain.prepare(options(bigQuery), new IoServices(pubsub, bigQuery.services, patch)),
+          LIMIT);
+    }
+  }
+
+  private DcpBeamOptions options(FakeBigQuery bigQuery) throws Exception {
+    String dataset = bigQuery.dataset;
+    Path config =
+        write(
+            "dcp.yaml",
+            "sink:\n  type: bigquery\n  bigquery:\n    project: "
+                + FakeBigQuery.PROJECT
+                + "\ntable:\n  id: "
+                + dataset
+                + ".events\n  schema: "
+                + write("schema.json", SCHEMA)
+                + "\nschema:\n  evolution: add-columns\n"
+                + "deadLetter:\n  type: bigquery-table\n  table: "
+                + dataset
+                + ".dead_letters\n");
+    List<String> args = new ArrayList<>();
+    args.add("--configFile=" + config);
+    args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);
+    args.add("--streaming=true");
+    args.add("--experiments=use_sdf_read");
+    args.add("--project=" + FakeBigQuery.PROJECT);
+    args.add("--writeMode=AT_LEAST_ONCE");
+    PipelineOptionsFactory.register(DcpBeamOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
+  }
+
+  private static TestTopics.Published published(String id, String json) {
+    return new TestTopics.Published(
+        id, json.getBytes(StandardCharsets.UTF_8), Map.of(), "", TestTopics.PUBLISHED_AT);
+  }
+
+  private Path write(String name, String text) throws Exception {
+    Path file = Files.createTempFile(dir, "", name);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+}
