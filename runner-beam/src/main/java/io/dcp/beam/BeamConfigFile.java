@@ -56,7 +56,7 @@ final class BeamConfigFile {
           "metrics",
           "the job's metrics are Beam metrics, read in Dataflow's monitoring",
           "table",
-          "the job never creates or alters tables",
+          "the job creates no tables and alters them only under schema.evolution",
           "deadLetter",
           "the job publishes dead letters with PubsubIO's own client and batching",
           "schema",

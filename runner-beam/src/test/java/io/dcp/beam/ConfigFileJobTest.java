@@ -156,7 +156,10 @@ class ConfigFileJobTest {
                             "source.pubsub.subscription",
                             "the job reads --inputSubscription"),
                         refused(config, "sink.bigquery.endpoint", "the job writes BigQuery"),
-                        refused(config, "table.create", "the job never creates or alters tables"),
+                        refused(
+                            config,
+                            "table.create",
+                            "the job creates no tables and alters them only under schema.evolution"),
                         refused(
                             config, "pipeline.maxBatchRows", "Beam batches, bounds and retries"),
                         refused(config, "admin.enabled", "Dataflow has no admin server")));
