@@ -99,9 +99,35 @@ class EvolutionJobTest {
     assertThat(columns(bigQuery)).hasSize(4);
   }
 
+  @Test
+  void eachRoutedTableEvolvesOnItsOwn() throws Exception {
+    FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
+    bigQuery.addTable("events_click", "[{\"name\":\"symbol\",\"type\":\"STRING\"}]");
+
+    run(
+        bigQuery,
+        "\n  route: " + bigQuery.dataset + ".events_${attr:type}",
+        List.of(
+            published("m4", "{\"symbol\":\"E\",\"x\":7}", Map.of("type", "click")),
+            published("m5", "{\"symbol\":\"F\"}", Map.of())));
+
+    assertThat(columns(bigQuery, "events_click"))
+        .containsExactly("symbol STRING NULLABLE", "x INTEGER NULLABLE");
+    assertThat(columns(bigQuery, "events")).hasSize(3);
+    assertThat(bigQuery.rows("events_click"))
+        .extracting(TableRows::json)
+        .containsExactly("{\"symbol\":\"E\",\"x\":\"7\"}");
+    assertThat(bigQuery.rows()).extracting(TableRows::json).containsExactly("{\"symbol\":\"F\"}");
+    assertThat(bigQuery.deadLetters()).isEmpty();
+  }
+
   /** The live table's columns as {@code name TYPE MODE (sub-fields)}, in order. */
   private static List<String> columns(FakeBigQuery bigQuery) throws Exception {
-    Table table = bigQuery.datasets.getTable(reference(bigQuery));
+    return columns(bigQuery, "events");
+  }
+
+  private static List<String> columns(FakeBigQuery bigQuery, String name) throws Exception {
+    Table table = bigQuery.datasets.getTable(reference(bigQuery).setTableId(name));
     List<String> out = new ArrayList<>();
     for (TableFieldSchema field : table.getSchema().getFields()) {
       out.add(column(field));
@@ -134,16 +160,23 @@ class EvolutionJobTest {
   }
 
   private void run(FakeBigQuery bigQuery, List<TestTopics.Published> messages) throws Exception {
+    run(bigQuery, "", messages);
+  }
+
+  /** Runs the job to its end; {@code tableKeys} are more keys of the config's table section. */
+  private void run(FakeBigQuery bigQuery, String tableKeys, List<TestTopics.Published> messages)
+      throws Exception {
     BeamTableAdmin.SchemaPatch patch =
         (options, table, schema) -> new FakeDatasetService().updateTableSchema(table, schema);
     try (TestTopics.SteadyFactory pubsub = TestTopics.delivering(messages)) {
       BeamJobs.runToEnd(
-          DcpBeamMain.prepare(options(bigQuery), new IoServices(pubsub, bigQuery.services, patch)),
+          DcpBeamMain.prepare(
+              options(bigQuery, tableKeys), new IoServices(pubsub, bigQuery.services, patch)),
           LIMIT);
     }
   }
 
-  private DcpBeamOptions options(FakeBigQuery bigQuery) throws Exception {
+  private DcpBeamOptions options(FakeBigQuery bigQuery, String tableKeys) throws Exception {
     String dataset = bigQuery.dataset;
     Path config =
         write(
@@ -154,6 +187,7 @@ class EvolutionJobTest {
                 + dataset
                 + ".events\n  schema: "
                 + write("schema.json", SCHEMA)
+                + tableKeys
                 + "\nschema:\n  evolution: add-columns\n"
                 + "deadLetter:\n  type: bigquery-table\n  table: "
                 + dataset
@@ -170,8 +204,13 @@ class EvolutionJobTest {
   }
 
   private static TestTopics.Published published(String id, String json) {
+    return published(id, json, Map.of());
+  }
+
+  private static TestTopics.Published published(
+      String id, String json, Map<String, String> attributes) {
     return new TestTopics.Published(
-        id, json.getBytes(StandardCharsets.UTF_8), Map.of(), "", TestTopics.PUBLISHED_AT);
+        id, json.getBytes(StandardCharsets.UTF_8), attributes, "", TestTopics.PUBLISHED_AT);
   }
 
   private Path write(String name, String text) throws Exception {
