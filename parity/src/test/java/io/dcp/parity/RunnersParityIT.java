@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +132,224 @@ class RunnersParityIT {
                     .containsKeys("message_id", "stage", "reason", "errorMessage", "payloadBytes"));
     assertThat(beam.rows()).containsExactlyElementsOf(standalone.rows());
     assertThat(beam.deadLetters()).containsExactlyElementsOf(standalone.deadLetters());
+  }
+
+  /** The tables of the routed and evolving corpus: the default one first. */
+  static final List<String> ROUTED_TABLES = List.of("events", "events_click", "events_view");
+
+  /**
+   * The routed and evolving corpus ({@code corpus/routed}): {@code table.route} by a payload field
+   * to a table with its own schema, one with the default schema and the default table, each widened
+   * by {@code schema.evolution: add-columns} (top-level, nested and repeated-nested fields), with a
+   * type conflict, an unroutable value and a conflict in a routed table. Both runners must land the
+   * same tables with the same columns (names, types, modes, in order), the same rows and the same
+   * dead letters.
+   */
+  @Test
+  void routedAndEvolvingCorpusLandsTheSameTablesSchemasRowsAndDeadLetters() throws Exception {
+    Path corpus = CORPORA.resolve("routed");
+    Path schemaFile = corpus.resolve("events.schema.json").toAbsolutePath();
+    Path clickSchema = corpus.resolve("click.schema.json").toAbsolutePath();
+    List<byte[]> messages = lines(corpus.resolve("routed-evolving.ndjson"));
+    String name = "parity-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
+    String topic = "projects/" + PROJECT + "/topics/" + name;
+    String standaloneSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-dcp";
+    String beamSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-beam";
+    rest("PUT", topic, JSON.createObjectNode());
+    for (String s : List.of(standaloneSubscription, beamSubscription)) {
+      rest("PUT", s, JSON.createObjectNode().put("topic", topic).put("ackDeadlineSeconds", 60));
+    }
+    publish(topic, messages);
+    String tableSection =
+        """
+        table:
+          id: %1$s.events
+          schema: %2$s
+          route: %1$s.events_${field:kind}
+          routeMaxTables: 10%4$s
+          schemas:
+            %1$s.events_click: %3$s
+        schema:
+          evolution: add-columns
+        deadLetter:
+          type: bigquery-table
+          table: %1$s.dead_letters
+        """;
+
+    Map<String, List<String>> standaloneSchemas = new java.util.TreeMap<>();
+    Side standalone;
+    try (FakeBigQueryWriteServer write = FakeBigQueryWriteServer.start();
+        FakeBigQueryRestServer restServer = FakeBigQueryRestServer.start(write)) {
+      restServer.createDataset(PROJECT, "parity");
+      Path config = dir.resolve("dcp-routed.yaml");
+      Files.writeString(
+          config,
+          """
+          source:
+            type: pubsub
+            pubsub:
+              subscription: %s
+              endpoint: %s
+          sink:
+            type: bigquery
+            bigquery:
+              project: %s
+              endpoint: %s
+              restEndpoint: %s
+          admin:
+            enabled: false
+          """
+                  .formatted(
+                      standaloneSubscription,
+                      emulator.hostPort(),
+                      PROJECT,
+                      write.endpoint(),
+                      restServer.url())
+              + tableSection.formatted("parity", schemaFile, clickSchema, "\n  create: true"));
+      Path log = dir.resolve("dcp-routed.log");
+      Process dcp =
+          new ProcessBuilder(
+                  java(),
+                  "-jar",
+                  ROOT.resolve("runner-standalone/target/dcp.jar").toString(),
+                  "run",
+                  "--config",
+                  config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
+      TableId deadLetterTable = TableId.parse(PROJECT + ".parity.dead_letters");
+      try {
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  assertThat(dcp.isAlive()).as(() -> read(log)).isTrue();
+                  int landed = write.rows(deadLetterTable).size();
+                  for (String table : ROUTED_TABLES) {
+                    landed += write.rows(TableId.parse(PROJECT + ".parity." + table)).size();
+                  }
+                  return landed >= messages.size();
+                });
+      } finally {
+        dcp.destroy();
+        if (!dcp.waitFor(60, TimeUnit.SECONDS)) {
+          dcp.destroyForcibly();
+        }
+      }
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (String table : ROUTED_TABLES) {
+        TableId id = TableId.parse(PROJECT + ".parity." + table);
+        List<Field> fields =
+            SchemaJson.parse(
+                    restServer.table(id).orElseThrow().get("schema").get("fields").toString(),
+                    table)
+                .fields();
+        standaloneSchemas.put(table, columns(fields));
+        for (Row row : write.rows(id)) {
+          Map<String, Object> canonical = Canonical.row(row.values(), fields, ROW_CLOCK_COLUMNS);
+          canonical.put("table", table);
+          rows.add(canonical);
+        }
+      }
+      List<Map<String, Object>> deadLetters = new ArrayList<>();
+      for (Row row : write.rows(deadLetterTable)) {
+        deadLetters.add(
+            Canonical.row(row.values(), DeadLetterTable.SCHEMA.fields(), DEAD_LETTER_SKIPPED));
+      }
+      standalone = Side.of(rows, deadLetters);
+    }
+
+    Path beamConfig = dir.resolve("beam-routed.yaml");
+    Files.writeString(
+        beamConfig,
+        "sink:\n  type: bigquery\n  bigquery:\n    project: dcp-test\n"
+            + tableSection.formatted("PARITY_DATASET", schemaFile, clickSchema, ""));
+    Path out = dir.resolve("beam-routed");
+    Path log = dir.resolve("beam-routed.log");
+    Process harness =
+        new ProcessBuilder(
+                java(),
+                "-cp",
+                beamClasspath(),
+                "io.dcp.beam.ConfigParityHarness",
+                emulator.restRoot(),
+                beamSubscription,
+                beamConfig.toString(),
+                Integer.toString(standalone.rows().size()),
+                Integer.toString(standalone.deadLetters().size()),
+                out.toString(),
+                "events=" + schemaFile,
+                "events_click=" + clickSchema,
+                "events_view=" + schemaFile)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!harness.waitFor(5, TimeUnit.MINUTES)) {
+      harness.destroyForcibly();
+    }
+    assertThat(harness.exitValue()).as(() -> read(log)).isZero();
+    Map<String, List<String>> beamSchemas = new java.util.TreeMap<>();
+    List<Map<String, Object>> beamRows = new ArrayList<>();
+    for (String table : ROUTED_TABLES) {
+      List<Field> fields =
+          SchemaJson.parse(Files.readString(out.resolve("schema-" + table + ".json")), table)
+              .fields();
+      beamSchemas.put(table, columns(fields));
+      for (Map<String, Object> row :
+          readRows(out.resolve("rows-" + table + ".ndjson"), fields, ROW_CLOCK_COLUMNS)) {
+        row.put("table", table);
+        beamRows.add(row);
+      }
+    }
+    // A reason that quotes table.route names the dataset, the Beam side's own per run.
+    String dataset = Files.readString(out.resolve("dataset.txt"));
+    List<Map<String, Object>> beamDeadLetters = new ArrayList<>();
+    for (Map<String, Object> deadLetter :
+        readRows(
+            out.resolve("dead_letters.ndjson"),
+            DeadLetterTable.SCHEMA.fields(),
+            DEAD_LETTER_SKIPPED)) {
+      deadLetter.replaceAll(
+          (column, value) ->
+              value instanceof String text
+                      && (column.equals("reason") || column.equals("errorMessage"))
+                  ? text.replace(dataset + ".", "parity.")
+                  : value);
+      beamDeadLetters.add(deadLetter);
+    }
+    Side beam = Side.of(beamRows, beamDeadLetters);
+
+    System.out.printf(
+        "parity routed-evolving: %d messages; dcp run %d rows, %d dead letters; Beam %d rows,"
+            + " %d dead letters; schemas %s%n",
+        messages.size(),
+        standalone.rows().size(),
+        standalone.deadLetters().size(),
+        beam.rows().size(),
+        beam.deadLetters().size(),
+        standaloneSchemas);
+    assertThat(standaloneSchemas.get("events_view"))
+        .as("evolution added columns on the standalone side")
+        .hasSizeGreaterThan(4);
+    assertThat(beamSchemas).isEqualTo(standaloneSchemas);
+    assertThat(beam.rows()).containsExactlyElementsOf(standalone.rows());
+    assertThat(beam.deadLetters()).containsExactlyElementsOf(standalone.deadLetters());
+  }
+
+  /** Each column as {@code path TYPE MODE}, sub-fields after their RECORD, in order. */
+  private static List<String> columns(List<Field> fields) {
+    List<String> out = new ArrayList<>();
+    columns("", fields, out);
+    return out;
+  }
+
+  private static void columns(String prefix, List<Field> fields, List<String> out) {
+    for (Field field : fields) {
+      out.add(prefix + field.name() + " " + field.type().standardName() + " " + field.mode());
+      columns(prefix + field.name() + ".", field.fields(), out);
+    }
   }
 
   /** Rows and dead letters of one runner, canonical and sorted. */
@@ -234,17 +453,7 @@ class RunnersParityIT {
       int rows,
       int deadLetters)
       throws Exception {
-    Path beam = ROOT.resolve("runner-beam/target");
-    Path classpathFile = beam.resolve("test-classpath.txt");
-    assertThat(classpathFile)
-        .as("build it first: ./mvnw -pl runner-beam -am test-compile")
-        .exists();
-    String classpath =
-        beam.resolve("test-classes").toAbsolutePath()
-            + java.io.File.pathSeparator
-            + beam.resolve("classes").toAbsolutePath()
-            + java.io.File.pathSeparator
-            + Files.readString(classpathFile).trim();
+    String classpath = beamClasspath();
     Path out = dir.resolve("beam-" + System.nanoTime());
     Path log = dir.resolve("beam.log");
     Process harness =
@@ -273,6 +482,20 @@ class RunnersParityIT {
             out.resolve("dead_letters.ndjson"),
             DeadLetterTable.SCHEMA.fields(),
             DEAD_LETTER_SKIPPED));
+  }
+
+  /** The Beam job's test classpath, as runner-beam's build wrote it. */
+  private static String beamClasspath() throws IOException {
+    Path beam = ROOT.resolve("runner-beam/target");
+    Path classpathFile = beam.resolve("test-classpath.txt");
+    assertThat(classpathFile)
+        .as("build it first: ./mvnw -pl runner-beam -am test-compile")
+        .exists();
+    return beam.resolve("test-classes").toAbsolutePath()
+        + java.io.File.pathSeparator
+        + beam.resolve("classes").toAbsolutePath()
+        + java.io.File.pathSeparator
+        + Files.readString(classpathFile).trim();
   }
 
   private static List<Map<String, Object>> readRows(

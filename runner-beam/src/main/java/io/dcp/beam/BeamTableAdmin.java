@@ -28,9 +28,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Core's {@link TableAdmin} on BigQuery from a worker of the Beam job: what {@code
- * schema.evolution: add-columns} needs. Tables are read and created through BigQueryIO's own {@link
+ * schema.evolution: add-columns} needs. Tables are read through BigQueryIO's own {@link
  * BigQueryServices.DatasetService}; columns are added by a {@link SchemaPatch}, BigQuery's {@code
- * tables.patch} in production, since the dataset service has no schema change of its own.
+ * tables.patch} in production, since the dataset service has no schema change of its own. It
+ * creates no table, as the job creates none.
  *
  * <p>One instance per worker instance of the mapping step; not thread-safe beyond what core's
  * {@code Destinations} asks of it (changes to one table are serialised there). Close it to release
@@ -112,17 +113,23 @@ final class BeamTableAdmin implements TableAdmin, AutoCloseable {
     }
   }
 
+  /**
+   * Refuses: the job creates no tables (BigQueryIO writes them with {@code CREATE_NEVER}), so a
+   * missing table is a permanent failure that says how to make it.
+   */
   @Override
   public void create(TableId table, TableSchema schema, TableOptions tableOptions)
       throws SinkException {
-    try {
-      datasets.createTable(new Table().setTableReference(reference(table)).setSchema(api(schema)));
-    } catch (IOException e) {
-      throw classified("creating table " + table, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw SinkException.transientFailure("interrupted creating table " + table, e);
-    }
+    TableReference reference = reference(table);
+    String name =
+        reference.getProjectId() + "." + reference.getDatasetId() + "." + reference.getTableId();
+    throw SinkException.permanentFailure(
+        "table "
+            + name
+            + " does not exist, and the Beam job creates no tables: create it (bq mk --table "
+            + name
+            + " SCHEMA.json)",
+        null);
   }
 
   @Override
