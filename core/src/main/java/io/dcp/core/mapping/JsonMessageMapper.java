@@ -207,7 +207,8 @@ public final class JsonMessageMapper implements MessageMapper {
     Set<FieldType> allowed =
         switch (source) {
           case MESSAGE_ID, ORDERING_KEY, SUBSCRIPTION -> Set.of(FieldType.STRING);
-          case PUBLISH_TIME, INGESTED_AT -> Set.of(FieldType.TIMESTAMP, FieldType.STRING);
+          case PUBLISH_TIME, INGESTED_AT ->
+              Set.of(FieldType.TIMESTAMP, FieldType.DATETIME, FieldType.STRING);
           case ATTRIBUTES, PAYLOAD -> Set.of(FieldType.JSON, FieldType.STRING);
           case DELIVERY_ATTEMPT -> Set.of(FieldType.INT64);
         };
@@ -416,11 +417,10 @@ public final class JsonMessageMapper implements MessageMapper {
       return Coercion.text(field.type(), text, "attribute:" + a.name());
     }
     MetadataField metadata = ((ColumnSource.Metadata) column.source).field();
-    boolean asText = field.type() == FieldType.STRING;
     return switch (metadata) {
       case MESSAGE_ID -> message.id();
-      case PUBLISH_TIME -> time(message.publishTime(), asText);
-      case INGESTED_AT -> time(clock.instant(), asText);
+      case PUBLISH_TIME -> time(message.publishTime(), field.type());
+      case INGESTED_AT -> time(clock.instant(), field.type());
       case ATTRIBUTES -> attributesJson(message.attributes());
       case ORDERING_KEY -> message.orderingKey().isEmpty() ? null : message.orderingKey();
       case SUBSCRIPTION -> subscription;
@@ -434,9 +434,14 @@ public final class JsonMessageMapper implements MessageMapper {
     };
   }
 
-  private static Object time(Instant instant, boolean asText) {
+  /** A time for a TIMESTAMP column, as text for STRING, as UTC civil time for DATETIME. */
+  private static Object time(Instant instant, FieldType type) {
     Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
-    return asText ? micros.toString() : micros;
+    return switch (type) {
+      case STRING -> micros.toString();
+      case DATETIME -> java.time.LocalDateTime.ofInstant(micros, java.time.ZoneOffset.UTC);
+      default -> micros;
+    };
   }
 
   private static String attributesJson(Map<String, String> attributes) {

@@ -363,6 +363,23 @@ class JsonMessageMapperTest {
   }
 
   @Test
+  void aDatetimeArrivalColumnTakesTheArrivalTimeAsUtcCivilTime() {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("ARRIVAL_DATE", FieldType.DATETIME), Field.of("data", FieldType.STRING));
+    JsonMessageMapper mapper = mapper(schema, MappingConfig.raw("data", "ARRIVAL_DATE"));
+
+    Row row = mapped(mapper.map(message("{\"a\":1}"))).get(0);
+
+    assertThat(row)
+        .isEqualTo(
+            Row.builder()
+                .set("ARRIVAL_DATE", java.time.LocalDateTime.parse("2026-11-24T12:00:00.123456"))
+                .set("data", "{\"a\":1}")
+                .build());
+  }
+
+  @Test
   void rawModeIntoAJsonColumnRequiresValidJson() {
     TableSchema schema =
         TableSchema.of(Field.of("at", FieldType.TIMESTAMP), Field.of("payload", FieldType.JSON));
@@ -411,7 +428,7 @@ class JsonMessageMapperTest {
     assertThat(JsonMessageMapper.validate(schema, config))
         .containsExactly(
             "mapping.columns.missing: column 'missing' is not in the table schema",
-            "mapping.columns.id: metadata:publish_time goes into a column of type [STRING, TIMESTAMP], not INT64",
+            "mapping.columns.id: metadata:publish_time goes into a column of type [DATETIME, STRING, TIMESTAMP], not INT64",
             "mapping.columns.tags: an attribute is a string; it cannot fill a REPEATED STRING column",
             "mapping.keepColumn: column '_unknown_fields' is not in the table schema; add it as a JSON column");
     assertThat(JsonMessageMapper.validate(schema, MappingConfig.raw("payload", "at")))
