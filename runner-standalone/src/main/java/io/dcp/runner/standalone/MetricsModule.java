@@ -20,7 +20,7 @@ import java.util.Locale;
 /**
  * Wires the metrics backend the {@code metrics} section names: a Prometheus registry scraped at the
  * admin server, or a StatsD registry pushing lines over UDP (Datadog, Etsy or Telegraf flavor),
- * both with the configured common tags.
+ * each line sent as it is recorded ({@link UdpLineSink}), both with the configured common tags.
  */
 final class MetricsModule extends AbstractModule {
   private final DcpConfig.Metrics config;
@@ -34,7 +34,10 @@ final class MetricsModule extends AbstractModule {
   MeterRegistry registry() {
     MeterRegistry registry =
         config.backend().equals("statsd")
-            ? new StatsdMeterRegistry(statsdConfig(), Clock.SYSTEM)
+            ? StatsdMeterRegistry.builder(statsdConfig())
+                .clock(Clock.SYSTEM)
+                .lineSink(new UdpLineSink(config.statsdHost(), config.statsdPort()))
+                .build()
             : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List<Tag> tags =
         config.tags().entrySet().stream()
