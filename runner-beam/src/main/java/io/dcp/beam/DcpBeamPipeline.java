@@ -43,8 +43,6 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Builds the Beam job from its options: read (Pub/Sub, or NDJSON files in local mode), map with
@@ -366,27 +364,6 @@ public final class DcpBeamPipeline {
     }
   }
 
-  /** Passes on a dead letter the table refused in one shape, for the next shape, and says why. */
-  static final class RefusedDeadLetterFn extends DoFn<BigQueryStorageApiInsertError, TableRow> {
-    private static final Logger LOG = LoggerFactory.getLogger(RefusedDeadLetterFn.class);
-    private final DeadLetterRows.Shape shape;
-
-    RefusedDeadLetterFn(DeadLetterRows.Shape shape) {
-      this.shape = shape;
-    }
-
-    @ProcessElement
-    public void process(
-        @Element BigQueryStorageApiInsertError error, OutputReceiver<TableRow> out) {
-      LOG.warn(
-          "the dead-letter table refused the dead letter of message {} {}: {}",
-          error.getRow().get("message_id"),
-          shape.description(),
-          error.getErrorMessage());
-      out.output(error.getRow());
-    }
-  }
-
   /** Copies no column into BigQueryIO's written rows: they only time the commit. */
   static final class NoColumns implements java.util.function.Predicate<String>, Serializable {
     private static final long serialVersionUID = 1L;
@@ -394,22 +371,6 @@ public final class DcpBeamPipeline {
     @Override
     public boolean test(String column) {
       return false;
-    }
-  }
-
-  /**
-   * Fails the bundle of a dead letter the table refused in every shape: only a dead-letter table
-   * whose columns do not match the layout does that, and failing keeps the message for a retry
-   * (Dataflow retries a failed bundle) where going on would acknowledge it and lose it.
-   */
-  static final class RefusedInAllFn extends DoFn<TableRow, Void> {
-    @ProcessElement
-    public void process(@Element TableRow deadLetter) {
-      throw new IllegalStateException(
-          "the dead-letter table refused the dead letter of message "
-              + deadLetter.get("message_id")
-              + " in every shape (whole, without payloadString, payload cut): check that its"
-              + " columns match the dead-letter layout");
     }
   }
 }
