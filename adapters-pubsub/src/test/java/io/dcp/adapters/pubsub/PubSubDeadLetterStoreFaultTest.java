@@ -1,31 +1,17 @@
 package io.dcp.adapters.pubsub;
 
+import static io.dcp.adapters.pubsub.MappingFix.SOURCE;
+import static io.dcp.adapters.pubsub.MappingFix.message;
+import static io.dcp.adapters.pubsub.MappingFix.rejectedByTheOldMapping;
+import static io.dcp.adapters.pubsub.MappingFix.replayWithTheFix;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.core.mapping.ColumnSource;
-import io.dcp.core.mapping.JsonMessageMapper;
-import io.dcp.core.mapping.MappingConfig;
-import io.dcp.core.mapping.MappingResult;
-import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.model.DeadLetter;
-import io.dcp.core.model.Message;
-import io.dcp.core.model.TableId;
-import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
-import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldMode;
-import io.dcp.core.schema.FieldType;
-import io.dcp.core.schema.TableSchema;
 import io.dcp.core.testing.InMemoryRowSink;
 import io.dcp.testing.pubsub.FakePubSubServer;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,23 +30,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class PubSubDeadLetterStoreFaultTest {
   static final String TOPIC = "projects/demo/topics/quotes-dead-letters";
-  static final String SOURCE = "projects/demo/subscriptions/quotes-dcp";
-  static final TableId TABLE = TableId.local("quotes");
-  static final Instant PUBLISHED = Instant.parse("2026-11-24T10:15:30.123456Z");
-  static final Instant FAILED = Instant.parse("2026-11-24T10:15:31Z");
-  static final TableSchema SCHEMA =
-      TableSchema.of(
-          Field.of("symbol", FieldType.STRING, FieldMode.REQUIRED),
-          Field.of("bid", FieldType.FLOAT64),
-          Field.of("message_id", FieldType.STRING),
-          Field.of("published", FieldType.TIMESTAMP),
-          Field.of("origin", FieldType.STRING));
-  static final MappingConfig FIXED =
-      MappingConfig.typed()
-          .withColumn("message_id", ColumnSource.parse("metadata:message_id"))
-          .withColumn("published", ColumnSource.parse("metadata:publish_time"))
-          .withColumn("origin", ColumnSource.parse("attribute:origin"));
-  static final MappingConfig OLD = FIXED.withUnknownFields(UnknownFields.REJECT);
 
   FakePubSubServer server;
   InMemoryRowSink rows = new InMemoryRowSink();
@@ -94,7 +63,8 @@ class PubSubDeadLetterStoreFaultTest {
             100,
             Duration.ofSeconds(1));
     try (PubSubDeadLetterStore store = open(shortLease)) {
-      assertThat(replay(store).run(DeadLetterQuery.all(), false).landed()).isEqualTo(2);
+      assertThat(replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false).landed())
+          .isEqualTo(2);
     }
 
     assertThat(server.deliveries("projects/demo/subscriptions/short-lease")).isEqualTo(2);
@@ -107,15 +77,6 @@ class PubSubDeadLetterStoreFaultTest {
     return new PubSubDeadLetterStore(settings, Map.of());
   }
 
-  private Replay replay(DeadLetterStore store) {
-    return new Replay(
-        store,
-        JsonMessageMapper.create(SCHEMA, FIXED, SOURCE, Clock.systemUTC()),
-        TABLE,
-        SCHEMA,
-        rows);
-  }
-
   /** Publishes through the sink the pipeline uses. */
   private void publish(List<DeadLetter> deadLetters) throws SinkException {
     try (PubSubDeadLetterSink sink =
@@ -125,23 +86,6 @@ class PubSubDeadLetterStoreFaultTest {
             Map.of())) {
       sink.write(deadLetters);
     }
-  }
-
-  /** The dead letters the mapping before the fix (unknown fields rejected) made. */
-  private static List<DeadLetter> rejectedByTheOldMapping(Message... messages) {
-    JsonMessageMapper old =
-        JsonMessageMapper.create(SCHEMA, OLD, SOURCE, Clock.fixed(FAILED, ZoneOffset.UTC));
-    List<DeadLetter> out = new ArrayList<>();
-    for (Message m : messages) {
-      MappingResult result = old.map(m);
-      assertThat(result).isInstanceOf(MappingResult.Rejected.class);
-      out.add(((MappingResult.Rejected) result).deadLetter());
-    }
-    return out;
-  }
-
-  private static Message message(String id, String json, Map<String, String> attributes) {
-    return new Message(id, json.getBytes(StandardCharsets.UTF_8), attributes, PUBLISHED, "", 0);
   }
 
   private static void sleep(Duration duration) {

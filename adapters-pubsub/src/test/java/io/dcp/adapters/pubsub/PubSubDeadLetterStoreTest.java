@@ -1,35 +1,29 @@
 package io.dcp.adapters.pubsub;
 
+import static io.dcp.adapters.pubsub.MappingFix.FAILED;
+import static io.dcp.adapters.pubsub.MappingFix.PUBLISHED;
+import static io.dcp.adapters.pubsub.MappingFix.SOURCE;
+import static io.dcp.adapters.pubsub.MappingFix.TABLE;
+import static io.dcp.adapters.pubsub.MappingFix.message;
+import static io.dcp.adapters.pubsub.MappingFix.rejectedByTheOldMapping;
+import static io.dcp.adapters.pubsub.MappingFix.replayWithTheFix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
-import io.dcp.core.mapping.ColumnSource;
-import io.dcp.core.mapping.JsonMessageMapper;
-import io.dcp.core.mapping.MappingConfig;
-import io.dcp.core.mapping.MappingResult;
-import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
-import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
 import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldMode;
-import io.dcp.core.schema.FieldType;
-import io.dcp.core.schema.TableSchema;
 import io.dcp.core.testing.InMemoryRowSink;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -54,24 +48,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PubSubEmulatorExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PubSubDeadLetterStoreTest {
-  static final String SOURCE = "projects/local/subscriptions/quotes-dcp";
-  static final TableId TABLE = TableId.local("quotes");
-  static final Instant PUBLISHED = Instant.parse("2026-11-24T10:15:30.123456Z");
-  static final Instant FAILED = Instant.parse("2026-11-24T10:15:31Z");
-  static final TableSchema SCHEMA =
-      TableSchema.of(
-          Field.of("symbol", FieldType.STRING, FieldMode.REQUIRED),
-          Field.of("bid", FieldType.FLOAT64),
-          Field.of("message_id", FieldType.STRING),
-          Field.of("published", FieldType.TIMESTAMP),
-          Field.of("origin", FieldType.STRING));
-  static final MappingConfig FIXED =
-      MappingConfig.typed()
-          .withColumn("message_id", ColumnSource.parse("metadata:message_id"))
-          .withColumn("published", ColumnSource.parse("metadata:publish_time"))
-          .withColumn("origin", ColumnSource.parse("attribute:origin"));
-  static final MappingConfig OLD = FIXED.withUnknownFields(UnknownFields.REJECT);
-
   private final PubSubEmulator emulator;
   private final InMemoryRowSink rows = new InMemoryRowSink();
   private EmulatorResources pubsub;
@@ -149,11 +125,11 @@ class PubSubDeadLetterStoreTest {
 
     Replay.Report report;
     try (PubSubDeadLetterStore store = open(settings())) {
-      report = replay(store).run(DeadLetterQuery.all(), false);
+      report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
     }
     Replay.Report again;
     try (PubSubDeadLetterStore store = open(settings())) {
-      again = replay(store).run(DeadLetterQuery.all(), false);
+      again = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
     }
 
     assertThat(report)
@@ -184,7 +160,7 @@ class PubSubDeadLetterStoreTest {
 
     Replay.Report report;
     try (PubSubDeadLetterStore store = open(settings())) {
-      report = replay(store).run(DeadLetterQuery.all(), true);
+      report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), true);
     }
 
     assertThat(report.selected()).isEqualTo(2);
@@ -202,7 +178,7 @@ class PubSubDeadLetterStoreTest {
     rows.rejectRows(r -> r.get("symbol").equals("MSFT") ? "column too long" : null);
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      Replay.Report report = replay(store).run(DeadLetterQuery.all(), false);
+      Replay.Report report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
       assertThat(report.stillRejected()).containsExactly(Map.entry("write: column too long", 1));
     }
 
@@ -245,7 +221,7 @@ class PubSubDeadLetterStoreTest {
             Optional.of(FAILED.plusSeconds(60)));
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      assertThat(replay(store).run(query, false).landed()).isEqualTo(1);
+      assertThat(replayWithTheFix(store, rows).run(query, false).landed()).isEqualTo(1);
     }
 
     assertThat(rows.rows(TABLE)).extracting(r -> r.get("symbol")).containsExactly("A");
@@ -285,7 +261,7 @@ class PubSubDeadLetterStoreTest {
                     .build()));
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      Replay.Report report = replay(store).run(DeadLetterQuery.all(), false);
+      Replay.Report report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
 
       assertThat(report.selected()).isEqualTo(1);
       assertThat(store.foreignMessages()).isEqualTo(2);
@@ -346,15 +322,6 @@ class PubSubDeadLetterStoreTest {
     return new PubSubDeadLetterStore(settings, Map.of());
   }
 
-  private Replay replay(DeadLetterStore store) {
-    return new Replay(
-        store,
-        JsonMessageMapper.create(SCHEMA, FIXED, SOURCE, Clock.systemUTC()),
-        TABLE,
-        SCHEMA,
-        rows);
-  }
-
   /** Publishes through the sink the pipeline uses, and reads back what it published. */
   private void publish(List<DeadLetter> deadLetters) throws SinkException {
     try (PubSubDeadLetterSink sink =
@@ -366,23 +333,6 @@ class PubSubDeadLetterStoreTest {
     }
     published = pubsub.pullAllMessages(reader);
     assertThat(published).hasSize(deadLetters.size());
-  }
-
-  /** The dead letters the mapping before the fix (unknown fields rejected) made. */
-  private static List<DeadLetter> rejectedByTheOldMapping(Message... messages) {
-    JsonMessageMapper old =
-        JsonMessageMapper.create(SCHEMA, OLD, SOURCE, Clock.fixed(FAILED, ZoneOffset.UTC));
-    List<DeadLetter> out = new ArrayList<>();
-    for (Message m : messages) {
-      MappingResult result = old.map(m);
-      assertThat(result).isInstanceOf(MappingResult.Rejected.class);
-      out.add(((MappingResult.Rejected) result).deadLetter());
-    }
-    return out;
-  }
-
-  private static Message message(String id, String json, Map<String, String> attributes) {
-    return new Message(id, json.getBytes(StandardCharsets.UTF_8), attributes, PUBLISHED, "", 0);
   }
 
   /** The ids of the dead letters published to the topic for these dcp message ids, in order. */
