@@ -13,6 +13,7 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.RowSink;
+import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
@@ -27,8 +28,8 @@ import java.util.Map;
 
 /**
  * What the dead-letter store tests replay: quotes a mapping that rejected unknown fields sent to
- * the dead letters, replayed with the fixed mapping (unknown fields ignored) into table {@link
- * #TABLE}.
+ * the dead letters, published through {@link PubSubDeadLetterSink} and replayed with the fixed
+ * mapping (unknown fields ignored) into table {@link #TABLE}.
  */
 final class MappingFix {
   static final String SOURCE = "projects/local/subscriptions/quotes-dcp";
@@ -67,6 +68,19 @@ final class MappingFix {
       out.add(((MappingResult.Rejected) result).deadLetter());
     }
     return out;
+  }
+
+  /**
+   * Publishes {@code deadLetters} to {@code topic} at {@code endpoint} through the sink the
+   * pipeline uses, as rejected on {@link #SOURCE}.
+   */
+  static void publishThroughTheSink(String topic, String endpoint, List<DeadLetter> deadLetters)
+      throws SinkException {
+    try (PubSubDeadLetterSink sink =
+        new PubSubDeadLetterSink(
+            PubSubDeadLetterSettings.defaults(topic).withEndpoint(endpoint), SOURCE, Map.of())) {
+      sink.write(deadLetters);
+    }
   }
 
   /** A replay of {@code store}'s dead letters into {@code rows} with the fixed mapping. */

@@ -1,18 +1,15 @@
 package io.dcp.adapters.pubsub;
 
-import static io.dcp.adapters.pubsub.MappingFix.SOURCE;
 import static io.dcp.adapters.pubsub.MappingFix.message;
+import static io.dcp.adapters.pubsub.MappingFix.publishThroughTheSink;
 import static io.dcp.adapters.pubsub.MappingFix.rejectedByTheOldMapping;
 import static io.dcp.adapters.pubsub.MappingFix.replayWithTheFix;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.core.model.DeadLetter;
 import io.dcp.core.port.DeadLetterQuery;
-import io.dcp.core.port.SinkException;
 import io.dcp.core.testing.InMemoryRowSink;
 import io.dcp.testing.pubsub.FakePubSubServer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -49,7 +46,9 @@ class PubSubDeadLetterStoreFaultTest {
   void leasesAreExtendedWhileTheReplayWorks() throws Exception {
     server.createSubscription(
         "projects/demo/subscriptions/short-lease", TOPIC, 1, /* exactlyOnce= */ true);
-    publish(
+    publishThroughTheSink(
+        TOPIC,
+        server.endpoint(),
         rejectedByTheOldMapping(
             message("m1", "{\"symbol\":\"AAPL\",\"note\":\"x\"}", Map.of()),
             message("m2", "{\"symbol\":\"MSFT\",\"note\":\"y\"}", Map.of())));
@@ -62,7 +61,7 @@ class PubSubDeadLetterStoreFaultTest {
             server.endpoint(),
             100,
             Duration.ofSeconds(1));
-    try (PubSubDeadLetterStore store = open(shortLease)) {
+    try (PubSubDeadLetterStore store = new PubSubDeadLetterStore(shortLease, Map.of())) {
       assertThat(replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false).landed())
           .isEqualTo(2);
     }
@@ -70,22 +69,6 @@ class PubSubDeadLetterStoreFaultTest {
     assertThat(server.deliveries("projects/demo/subscriptions/short-lease")).isEqualTo(2);
     assertThat(server.ackedCount("projects/demo/subscriptions/short-lease")).isEqualTo(2);
     assertThat(server.backlog("projects/demo/subscriptions/short-lease")).isZero();
-  }
-
-  private static PubSubDeadLetterStore open(PubSubDeadLetterStoreSettings settings)
-      throws SinkException {
-    return new PubSubDeadLetterStore(settings, Map.of());
-  }
-
-  /** Publishes through the sink the pipeline uses. */
-  private void publish(List<DeadLetter> deadLetters) throws SinkException {
-    try (PubSubDeadLetterSink sink =
-        new PubSubDeadLetterSink(
-            PubSubDeadLetterSettings.defaults(TOPIC).withEndpoint(server.endpoint()),
-            SOURCE,
-            Map.of())) {
-      sink.write(deadLetters);
-    }
   }
 
   private static void sleep(Duration duration) {

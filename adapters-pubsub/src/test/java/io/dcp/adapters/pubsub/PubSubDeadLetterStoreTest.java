@@ -2,9 +2,9 @@ package io.dcp.adapters.pubsub;
 
 import static io.dcp.adapters.pubsub.MappingFix.FAILED;
 import static io.dcp.adapters.pubsub.MappingFix.PUBLISHED;
-import static io.dcp.adapters.pubsub.MappingFix.SOURCE;
 import static io.dcp.adapters.pubsub.MappingFix.TABLE;
 import static io.dcp.adapters.pubsub.MappingFix.message;
+import static io.dcp.adapters.pubsub.MappingFix.publishThroughTheSink;
 import static io.dcp.adapters.pubsub.MappingFix.rejectedByTheOldMapping;
 import static io.dcp.adapters.pubsub.MappingFix.replayWithTheFix;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -324,13 +324,7 @@ class PubSubDeadLetterStoreTest {
 
   /** Publishes through the sink the pipeline uses, and reads back what it published. */
   private void publish(List<DeadLetter> deadLetters) throws SinkException {
-    try (PubSubDeadLetterSink sink =
-        new PubSubDeadLetterSink(
-            PubSubDeadLetterSettings.defaults(topic).withEndpoint(emulator.hostPort()),
-            SOURCE,
-            Map.of())) {
-      sink.write(deadLetters);
-    }
+    publishThroughTheSink(topic, emulator.hostPort(), deadLetters);
     published = pubsub.pullAllMessages(reader);
     assertThat(published).hasSize(deadLetters.size());
   }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.DuckDbFile;
 import io.dcp.runner.standalone.process.FileToDuckDbConfig;
-import java.io.BufferedWriter;
+import io.dcp.runner.standalone.process.NdjsonInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,13 +54,12 @@ class DiskFullIT {
     mount = Files.createDirectories(dir.resolve("small"));
     assertThat(run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString())).isZero();
     int total = 200_000;
-    Path input = dir.resolve("in.ndjson");
-    try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      for (int i = 1; i <= total; i++) {
-        out.write(
-            "{\"symbol\":\"S" + i + "\",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}\n");
-      }
-    }
+    Path input =
+        NdjsonInput.write(
+            dir.resolve("in.ndjson"),
+            total,
+            i ->
+                "{\"symbol\":\"S" + i + "\",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}");
     Path schema =
         Files.writeString(
             dir.resolve("schema.json"),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.DuckDbFile;
 import io.dcp.runner.standalone.process.FileToDuckDbConfig;
-import java.io.BufferedWriter;
+import io.dcp.runner.standalone.process.NdjsonInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,12 +38,11 @@ class FileResumeIT {
   @Test
   void aFileRunAgainAfterKillNineAndSigtermLandsEveryLineExactlyOnce() throws Exception {
     int total = 1_000_000;
-    Path input = dir.resolve("quotes.ndjson");
-    try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      for (int i = 1; i <= total; i++) {
-        out.write("{\"symbol\":\"S" + (i % 500) + "\",\"seq\":" + i + "}\n");
-      }
-    }
+    Path input =
+        NdjsonInput.write(
+            dir.resolve("quotes.ndjson"),
+            total,
+            i -> "{\"symbol\":\"S" + (i % 500) + "\",\"seq\":" + i + "}");
     Path schema =
         Files.writeString(
             dir.resolve("schema.json"),
