@@ -12,6 +12,7 @@ import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.Topic;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +94,29 @@ final class EmulatorResources implements AutoCloseable {
                 .setReturnImmediately(true)
                 .build())
         .getReceivedMessagesList();
+  }
+
+  /**
+   * Pulls until a pull answers nothing, leasing everything it got: what {@code subscription} held
+   * that was neither acked nor leased elsewhere.
+   */
+  List<ReceivedMessage> pullAll(String subscription) {
+    List<ReceivedMessage> all = new ArrayList<>();
+    List<ReceivedMessage> got;
+    while (!(got = pullNow(subscription, 1_000)).isEmpty()) {
+      all.addAll(got);
+    }
+    return all;
+  }
+
+  /** The messages {@link #pullAll} gets, without their ack ids. */
+  List<PubsubMessage> pullAllMessages(String subscription) {
+    return pullAll(subscription).stream().map(ReceivedMessage::getMessage).toList();
+  }
+
+  /** The ids of the messages {@link #pullAll} gets. */
+  List<String> pullAllIds(String subscription) {
+    return pullAllMessages(subscription).stream().map(PubsubMessage::getMessageId).toList();
   }
 
   private PublisherGrpc.PublisherBlockingStub publisher() {

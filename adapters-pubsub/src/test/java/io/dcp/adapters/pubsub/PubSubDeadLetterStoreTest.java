@@ -1,82 +1,76 @@
 package io.dcp.adapters.pubsub;
 
+import static io.dcp.adapters.pubsub.MappingFix.FAILED;
+import static io.dcp.adapters.pubsub.MappingFix.PUBLISHED;
+import static io.dcp.adapters.pubsub.MappingFix.TABLE;
+import static io.dcp.adapters.pubsub.MappingFix.message;
+import static io.dcp.adapters.pubsub.MappingFix.publishThroughTheSink;
+import static io.dcp.adapters.pubsub.MappingFix.rejectedByTheOldMapping;
+import static io.dcp.adapters.pubsub.MappingFix.replayWithTheFix;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
-import io.dcp.core.mapping.ColumnSource;
-import io.dcp.core.mapping.JsonMessageMapper;
-import io.dcp.core.mapping.MappingConfig;
-import io.dcp.core.mapping.MappingResult;
-import io.dcp.core.mapping.UnknownFields;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
-import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
 import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldMode;
-import io.dcp.core.schema.FieldType;
-import io.dcp.core.schema.TableSchema;
 import io.dcp.core.testing.InMemoryRowSink;
-import io.dcp.testing.pubsub.FakePubSubServer;
+import io.dcp.testing.emulator.PubSubEmulator;
+import io.dcp.testing.emulator.PubSubEmulatorExtension;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Dead letters published by the real {@link PubSubDeadLetterSink}, replayed from a subscription to
- * the dead-letter topic with the real Google client, against the Pub/Sub test server.
+ * the dead-letter topic with the real Google client, against Google's Pub/Sub emulator. The
+ * emulator does not report acks: a second subscription on the topic reads what was published, and
+ * what the replay subscription still holds afterwards (pulled until empty) is what was not acked.
+ * Lease extension under a slow sink is in {@link PubSubDeadLetterStoreFaultTest}.
  */
+@ExtendWith(PubSubEmulatorExtension.class)
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
 class PubSubDeadLetterStoreTest {
-  static final String TOPIC = "projects/demo/topics/quotes-dead-letters";
-  static final String SUBSCRIPTION = "projects/demo/subscriptions/quotes-dead-letters-replay";
-  static final String SOURCE = "projects/demo/subscriptions/quotes-dcp";
-  static final TableId TABLE = TableId.local("quotes");
-  static final Instant PUBLISHED = Instant.parse("2026-11-24T10:15:30.123456Z");
-  static final Instant FAILED = Instant.parse("2026-11-24T10:15:31Z");
-  static final TableSchema SCHEMA =
-      TableSchema.of(
-          Field.of("symbol", FieldType.STRING, FieldMode.REQUIRED),
-          Field.of("bid", FieldType.FLOAT64),
-          Field.of("message_id", FieldType.STRING),
-          Field.of("published", FieldType.TIMESTAMP),
-          Field.of("origin", FieldType.STRING));
-  static final MappingConfig FIXED =
-      MappingConfig.typed()
-          .withColumn("message_id", ColumnSource.parse("metadata:message_id"))
-          .withColumn("published", ColumnSource.parse("metadata:publish_time"))
-          .withColumn("origin", ColumnSource.parse("attribute:origin"));
-  static final MappingConfig OLD = FIXED.withUnknownFields(UnknownFields.REJECT);
+  private final PubSubEmulator emulator;
+  private final InMemoryRowSink rows = new InMemoryRowSink();
+  private EmulatorResources pubsub;
+  private String topic;
+  private String subscription;
+  private String reader;
+  private List<PubsubMessage> published = List.of();
 
-  FakePubSubServer server;
-  InMemoryRowSink rows = new InMemoryRowSink();
+  PubSubDeadLetterStoreTest(PubSubEmulator emulator) {
+    this.emulator = emulator;
+  }
 
   @BeforeEach
-  void start() throws Exception {
-    server = FakePubSubServer.start();
-    server.createTopic(TOPIC);
-    server.createSubscription(SUBSCRIPTION, TOPIC, 10, false);
+  void createTopic() {
+    pubsub = new EmulatorResources(emulator.hostPort());
+    topic = pubsub.topic("quotes-dead-letters");
+    subscription = pubsub.subscription("quotes-dead-letters-replay", topic);
+    reader = pubsub.subscription("quotes-dead-letters-read", topic);
   }
 
   @AfterEach
-  void stop() {
-    server.close();
+  void close() throws InterruptedException {
+    pubsub.close();
   }
 
   @Test
@@ -101,7 +95,8 @@ class PubSubDeadLetterStoreTest {
       List<DeadLetterStore.Stored> found = store.find(DeadLetterQuery.all());
 
       assertThat(found).extracting(DeadLetterStore.Stored::deadLetter).containsExactly(sent);
-      assertThat(found.get(0).key()).startsWith("ack-");
+      // The key is the ack id, which the emulator forms from the subscription's name.
+      assertThat(found.get(0).key()).startsWith(subscription + ":");
     }
   }
 
@@ -127,15 +122,14 @@ class PubSubDeadLetterStoreTest {
                 "m1", "{\"symbol\":\"AAPL\",\"bid\":1.5,\"note\":\"x\"}", Map.of("origin", "a")),
             message("m2", "{\"symbol\":\"MSFT\",\"bid\":2.5,\"venue\":\"y\"}", Map.of()),
             message("m3", "{\"bid\":3,\"note\":\"z\"}", Map.of("origin", "c"))));
-    List<PubsubMessage> published = server.published(TOPIC);
 
     Replay.Report report;
     try (PubSubDeadLetterStore store = open(settings())) {
-      report = replay(store).run(DeadLetterQuery.all(), false);
+      report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
     }
     Replay.Report again;
     try (PubSubDeadLetterStore store = open(settings())) {
-      again = replay(store).run(DeadLetterQuery.all(), false);
+      again = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
     }
 
     assertThat(report)
@@ -151,13 +145,10 @@ class PubSubDeadLetterStoreTest {
                     "origin", "a")),
             Row.of(
                 Map.of("symbol", "MSFT", "bid", 2.5, "message_id", "m2", "published", PUBLISHED)));
-    assertThat(server.ackedIds(SUBSCRIPTION))
-        .containsExactly(published.get(0).getMessageId(), published.get(1).getMessageId());
     assertThat(again.selected()).isEqualTo(1);
     assertThat(again.landed()).isZero();
-    assertThat(server.ackedIds(SUBSCRIPTION)).hasSize(2);
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(1);
-    assertThat(server.outstanding(SUBSCRIPTION)).isZero();
+    // m1 and m2 acked, m3 released by both replays: back in the subscription, leased to no one.
+    assertThat(left()).containsExactlyElementsOf(publishedIds("m3"));
   }
 
   @Test
@@ -169,14 +160,13 @@ class PubSubDeadLetterStoreTest {
 
     Replay.Report report;
     try (PubSubDeadLetterStore store = open(settings())) {
-      report = replay(store).run(DeadLetterQuery.all(), true);
+      report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), true);
     }
 
     assertThat(report.selected()).isEqualTo(2);
     assertThat(report.landed()).isEqualTo(1);
     assertThat(rows.rows(TABLE)).isEmpty();
-    assertThat(server.ackedIds(SUBSCRIPTION)).isEmpty();
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(2);
+    assertThat(left()).containsExactlyInAnyOrderElementsOf(publishedIds("m1", "m2"));
   }
 
   @Test
@@ -188,12 +178,11 @@ class PubSubDeadLetterStoreTest {
     rows.rejectRows(r -> r.get("symbol").equals("MSFT") ? "column too long" : null);
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      Replay.Report report = replay(store).run(DeadLetterQuery.all(), false);
+      Replay.Report report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
       assertThat(report.stillRejected()).containsExactly(Map.entry("write: column too long", 1));
     }
 
-    assertThat(server.ackedIds(SUBSCRIPTION)).hasSize(1);
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(1);
+    assertThat(left()).containsExactlyElementsOf(publishedIds("m2"));
   }
 
   @Test
@@ -232,12 +221,11 @@ class PubSubDeadLetterStoreTest {
             Optional.of(FAILED.plusSeconds(60)));
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      assertThat(replay(store).run(query, false).landed()).isEqualTo(1);
+      assertThat(replayWithTheFix(store, rows).run(query, false).landed()).isEqualTo(1);
     }
 
     assertThat(rows.rows(TABLE)).extracting(r -> r.get("symbol")).containsExactly("A");
-    assertThat(server.ackedIds(SUBSCRIPTION)).hasSize(1);
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(3);
+    assertThat(left()).containsExactlyInAnyOrderElementsOf(publishedIds("b", "c", "d"));
   }
 
   @Test
@@ -259,54 +247,28 @@ class PubSubDeadLetterStoreTest {
   void messagesNotPublishedByDcpAreNeverAckedAndAreCounted() throws Exception {
     publish(
         rejectedByTheOldMapping(message("m1", "{\"symbol\":\"AAPL\",\"note\":\"x\"}", Map.of())));
-    server.publish(
-        TOPIC,
-        List.of(
-            PubsubMessage.newBuilder()
-                .setData(ByteString.copyFromUtf8("{\"symbol\":\"FOREIGN\"}"))
-                .putAttributes("origin", "someone else")
-                .build(),
-            PubsubMessage.newBuilder()
-                .setData(ByteString.copyFromUtf8("{\"symbol\":\"ODD\"}"))
-                .putAttributes("dcp_stage", "teleport")
-                .build()));
+    List<String> foreign =
+        pubsub.publish(
+            topic,
+            List.of(
+                PubsubMessage.newBuilder()
+                    .setData(ByteString.copyFromUtf8("{\"symbol\":\"FOREIGN\"}"))
+                    .putAttributes("origin", "someone else")
+                    .build(),
+                PubsubMessage.newBuilder()
+                    .setData(ByteString.copyFromUtf8("{\"symbol\":\"ODD\"}"))
+                    .putAttributes("dcp_stage", "teleport")
+                    .build()));
 
     try (PubSubDeadLetterStore store = open(settings())) {
-      Replay.Report report = replay(store).run(DeadLetterQuery.all(), false);
+      Replay.Report report = replayWithTheFix(store, rows).run(DeadLetterQuery.all(), false);
 
       assertThat(report.selected()).isEqualTo(1);
       assertThat(store.foreignMessages()).isEqualTo(2);
     }
 
     assertThat(rows.rows(TABLE)).extracting(r -> r.get("symbol")).containsExactly("AAPL");
-    assertThat(server.ackedIds(SUBSCRIPTION)).hasSize(1);
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(2);
-  }
-
-  @Test
-  void leasesAreExtendedWhileTheReplayWorks() throws Exception {
-    server.createSubscription(
-        "projects/demo/subscriptions/short-lease", TOPIC, 1, /* exactlyOnce= */ true);
-    publish(
-        rejectedByTheOldMapping(
-            message("m1", "{\"symbol\":\"AAPL\",\"note\":\"x\"}", Map.of()),
-            message("m2", "{\"symbol\":\"MSFT\",\"note\":\"y\"}", Map.of())));
-    // The sink takes longer than the subscription's 1 s ack deadline, twice over.
-    rows.onWrite(() -> sleep(Duration.ofMillis(2_500)));
-
-    PubSubDeadLetterStoreSettings shortLease =
-        new PubSubDeadLetterStoreSettings(
-            "projects/demo/subscriptions/short-lease",
-            server.endpoint(),
-            100,
-            Duration.ofSeconds(1));
-    try (PubSubDeadLetterStore store = open(shortLease)) {
-      assertThat(replay(store).run(DeadLetterQuery.all(), false).landed()).isEqualTo(2);
-    }
-
-    assertThat(server.deliveries("projects/demo/subscriptions/short-lease")).isEqualTo(2);
-    assertThat(server.ackedCount("projects/demo/subscriptions/short-lease")).isEqualTo(2);
-    assertThat(server.backlog("projects/demo/subscriptions/short-lease")).isZero();
+    assertThat(left()).containsExactlyInAnyOrderElementsOf(foreign);
   }
 
   @Test
@@ -322,19 +284,19 @@ class PubSubDeadLetterStoreTest {
       assertThat(store.limitReached()).isTrue();
     }
 
-    assertThat(server.backlog(SUBSCRIPTION)).isEqualTo(3);
+    assertThat(left()).containsExactlyInAnyOrderElementsOf(publishedIds("m1", "m2", "m3"));
   }
 
   @Test
   void aMissingSubscriptionIsAPermanentFailureNamingIt() throws Exception {
     try (PubSubDeadLetterStore store =
         open(
-            PubSubDeadLetterStoreSettings.defaults("projects/demo/subscriptions/missing")
-                .withEndpoint(server.endpoint()))) {
+            PubSubDeadLetterStoreSettings.defaults("projects/local/subscriptions/missing")
+                .withEndpoint(emulator.hostPort()))) {
       assertThatThrownBy(() -> store.find(DeadLetterQuery.all()))
           .isInstanceOfSatisfying(SinkException.class, e -> assertThat(e.isTransient()).isFalse())
           .hasMessageStartingWith(
-              "Pub/Sub subscription projects/demo/subscriptions/missing does not exist: create it"
+              "Pub/Sub subscription projects/local/subscriptions/missing does not exist: create it"
                   + " on the dead-letter topic (gcloud pubsub subscriptions create missing");
     }
   }
@@ -345,14 +307,14 @@ class PubSubDeadLetterStoreTest {
 
     try (PubSubDeadLetterStore store =
         new PubSubDeadLetterStore(
-            PubSubDeadLetterStoreSettings.defaults(SUBSCRIPTION),
-            Map.of("PUBSUB_EMULATOR_HOST", server.endpoint()))) {
+            PubSubDeadLetterStoreSettings.defaults(subscription),
+            Map.of("PUBSUB_EMULATOR_HOST", emulator.hostPort()))) {
       assertThat(store.find(DeadLetterQuery.all())).hasSize(1);
     }
   }
 
   private PubSubDeadLetterStoreSettings settings() {
-    return PubSubDeadLetterStoreSettings.defaults(SUBSCRIPTION).withEndpoint(server.endpoint());
+    return PubSubDeadLetterStoreSettings.defaults(subscription).withEndpoint(emulator.hostPort());
   }
 
   private static PubSubDeadLetterStore open(PubSubDeadLetterStoreSettings settings)
@@ -360,48 +322,24 @@ class PubSubDeadLetterStoreTest {
     return new PubSubDeadLetterStore(settings, Map.of());
   }
 
-  private Replay replay(DeadLetterStore store) {
-    return new Replay(
-        store,
-        JsonMessageMapper.create(SCHEMA, FIXED, SOURCE, Clock.systemUTC()),
-        TABLE,
-        SCHEMA,
-        rows);
-  }
-
-  /** Publishes through the sink the pipeline uses. */
+  /** Publishes through the sink the pipeline uses, and reads back what it published. */
   private void publish(List<DeadLetter> deadLetters) throws SinkException {
-    try (PubSubDeadLetterSink sink =
-        new PubSubDeadLetterSink(
-            PubSubDeadLetterSettings.defaults(TOPIC).withEndpoint(server.endpoint()),
-            SOURCE,
-            Map.of())) {
-      sink.write(deadLetters);
-    }
+    publishThroughTheSink(topic, emulator.hostPort(), deadLetters);
+    published = pubsub.pullAllMessages(reader);
+    assertThat(published).hasSize(deadLetters.size());
   }
 
-  /** The dead letters the mapping before the fix (unknown fields rejected) made. */
-  private static List<DeadLetter> rejectedByTheOldMapping(Message... messages) {
-    JsonMessageMapper old =
-        JsonMessageMapper.create(SCHEMA, OLD, SOURCE, Clock.fixed(FAILED, ZoneOffset.UTC));
-    List<DeadLetter> out = new ArrayList<>();
-    for (Message m : messages) {
-      MappingResult result = old.map(m);
-      assertThat(result).isInstanceOf(MappingResult.Rejected.class);
-      out.add(((MappingResult.Rejected) result).deadLetter());
+  /** The ids of the dead letters published to the topic for these dcp message ids, in order. */
+  private List<String> publishedIds(String... dcpMessageIds) {
+    Map<String, String> byDcpId = new HashMap<>();
+    for (PubsubMessage m : published) {
+      byDcpId.put(m.getAttributesOrDefault("dcp_message_id", m.getMessageId()), m.getMessageId());
     }
-    return out;
+    return Arrays.stream(dcpMessageIds).map(byDcpId::get).toList();
   }
 
-  private static Message message(String id, String json, Map<String, String> attributes) {
-    return new Message(id, json.getBytes(StandardCharsets.UTF_8), attributes, PUBLISHED, "", 0);
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** What the replay subscription still holds: released, neither acked nor leased. */
+  private List<String> left() {
+    return pubsub.pullAllIds(subscription);
   }
 }

@@ -1,13 +1,13 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dcp.core.model.TableId;
+import io.dcp.runner.standalone.DcpCli.Result;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import io.dcp.testing.pubsub.FakePubSubServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,25 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** The dcp command as a user runs it, on the bundled quickstart example. */
 class DcpCommandTest {
   private static final Path EXAMPLE = Path.of("../examples/quickstart");
 
   @TempDir Path dir;
-
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args);
-    return new Result(status, out.toString(), err.toString());
-  }
 
   private List<String> sets() {
     return List.of(

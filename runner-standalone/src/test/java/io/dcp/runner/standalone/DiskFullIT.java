@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.dcp.runner.standalone.process.DcpProcess;
-import java.io.BufferedWriter;
+import io.dcp.runner.standalone.process.DuckDbFile;
+import io.dcp.runner.standalone.process.FileToDuckDbConfig;
+import io.dcp.runner.standalone.process.NdjsonInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +35,7 @@ class DiskFullIT {
 
   @AfterEach
   void unmount() throws Exception {
-    if (dcp != null && dcp.isAlive()) {
-      dcp.kill();
-    }
+    DcpProcess.killIfAlive(dcp);
     if (mount != null) {
       run("umount", mount.toString());
     }
@@ -57,43 +54,20 @@ class DiskFullIT {
     mount = Files.createDirectories(dir.resolve("small"));
     assertThat(run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.toString())).isZero();
     int total = 200_000;
-    Path input = dir.resolve("in.ndjson");
-    try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      for (int i = 1; i <= total; i++) {
-        out.write(
-            "{\"symbol\":\"S" + i + "\",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}\n");
-      }
-    }
+    Path input =
+        NdjsonInput.write(
+            dir.resolve("in.ndjson"),
+            total,
+            i ->
+                "{\"symbol\":\"S" + i + "\",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}");
     Path schema =
         Files.writeString(
             dir.resolve("schema.json"),
             "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"seq\",\"type\":\"INT64\"},"
                 + "{\"name\":\"pad\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]");
     Path db = mount.resolve("q.duckdb");
-    Path config =
-        Files.writeString(
-            dir.resolve("dcp.yaml"),
-            """
-            source:
-              type: ndjson
-              ndjson:
-                paths: [%s]
-            sink:
-              type: duckdb
-              duckdb:
-                path: %s
-            deadLetter:
-              table: dead_letters
-            table:
-              id: quotes
-              schema: %s
-            mapping:
-              columns:
-                message_id: metadata:message_id
-            admin:
-              enabled: false
-            """
-                .formatted(input, db, schema));
+    DuckDbFile quotes = new DuckDbFile(db);
+    Path config = FileToDuckDbConfig.of(input, db, schema).writeTo(dir);
 
     Path firstLog = dir.resolve("first.log");
     long started = System.nanoTime();
@@ -103,7 +77,7 @@ class DiskFullIT {
     String first = Files.readString(firstLog);
     int status = dcp.exitValue();
     assertThat(run("mount", "-o", "remount,size=64m", mount.toString())).isZero();
-    long inTable = count(db, "SELECT count(*) FROM quotes");
+    long inTable = quotes.count("SELECT count(*) FROM quotes");
     Path secondLog = dir.resolve("second.log");
     dcp = DcpProcess.start(config, secondLog, 0, "-Xmx256m");
     dcp.await(() -> !dcp.isAlive(), Duration.ofSeconds(120));
@@ -123,7 +97,7 @@ class DiskFullIT {
                 errors.size(),
                 reported,
                 inTable,
-                count(db, "SELECT count(DISTINCT message_id) FROM quotes")));
+                quotes.count("SELECT count(DISTINCT message_id) FROM quotes")));
     assertThat(status).isEqualTo(1);
     assertThat(errors)
         .hasSize(2)
@@ -135,15 +109,7 @@ class DiskFullIT {
     assertThat(first.length()).isLessThan(4_000);
     assertThat(reported).isEqualTo(inTable).isPositive().isLessThan(total);
     assertThat(second).contains("Done in").contains("Skipped " + String.format("%,d", inTable));
-    assertThat(count(db, "SELECT count(*) FROM quotes")).isEqualTo(total);
-    assertThat(count(db, "SELECT count(DISTINCT message_id) FROM quotes")).isEqualTo(total);
-  }
-
-  private static long count(Path db, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    assertThat(quotes.count("SELECT count(*) FROM quotes")).isEqualTo(total);
+    assertThat(quotes.count("SELECT count(DISTINCT message_id) FROM quotes")).isEqualTo(total);
   }
 }

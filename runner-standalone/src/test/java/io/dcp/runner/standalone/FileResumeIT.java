@@ -3,13 +3,13 @@ package io.dcp.runner.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dcp.runner.standalone.process.DcpProcess;
-import java.io.BufferedWriter;
+import io.dcp.runner.standalone.process.DuckDbFile;
+import io.dcp.runner.standalone.process.FileToDuckDbConfig;
+import io.dcp.runner.standalone.process.NdjsonInput;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,20 +32,17 @@ class FileResumeIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (dcp != null && dcp.isAlive()) {
-      dcp.kill();
-    }
+    DcpProcess.killIfAlive(dcp);
   }
 
   @Test
   void aFileRunAgainAfterKillNineAndSigtermLandsEveryLineExactlyOnce() throws Exception {
     int total = 1_000_000;
-    Path input = dir.resolve("quotes.ndjson");
-    try (BufferedWriter out = Files.newBufferedWriter(input)) {
-      for (int i = 1; i <= total; i++) {
-        out.write("{\"symbol\":\"S" + (i % 500) + "\",\"seq\":" + i + "}\n");
-      }
-    }
+    Path input =
+        NdjsonInput.write(
+            dir.resolve("quotes.ndjson"),
+            total,
+            i -> "{\"symbol\":\"S" + (i % 500) + "\",\"seq\":" + i + "}");
     Path schema =
         Files.writeString(
             dir.resolve("schema.json"),
@@ -53,31 +50,9 @@ class FileResumeIT {
                 + "{\"name\":\"message_id\",\"type\":\"STRING\"}]");
     Path db = dir.resolve("quotes.duckdb");
     Path config =
-        Files.writeString(
-            dir.resolve("dcp.yaml"),
-            """
-            source:
-              type: ndjson
-              ndjson:
-                paths: [%s]
-            sink:
-              type: duckdb
-              duckdb:
-                path: %s
-            deadLetter:
-              table: dead_letters
-            table:
-              id: quotes
-              schema: %s
-            mapping:
-              columns:
-                message_id: metadata:message_id
-            pipeline:
-              maxBatchRows: 200
-            admin:
-              enabled: false
-            """
-                .formatted(input, db, schema));
+        FileToDuckDbConfig.of(input, db, schema)
+            .withSections("pipeline:\n  maxBatchRows: 200\n")
+            .writeTo(dir);
 
     Path firstLog = dir.resolve("first.log");
     dcp = DcpProcess.start(config, firstLog, 0, "-Xmx256m");
@@ -96,16 +71,10 @@ class FileResumeIT {
     dcp.await(() -> !dcp.isAlive(), Duration.ofSeconds(180));
     String third = Files.readString(thirdLog);
 
-    long distinct;
-    long rows;
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery("SELECT count(*), count(DISTINCT message_id) FROM quotes")) {
-      rs.next();
-      rows = rs.getLong(1);
-      distinct = rs.getLong(2);
-    }
+    List<Long> counts =
+        new DuckDbFile(db).counts("SELECT count(*), count(DISTINCT message_id) FROM quotes");
+    long rows = counts.get(0);
+    long distinct = counts.get(1);
     Matcher skipped = Pattern.compile("Skipped ([\\d,]+) lines").matcher(third);
     Report.append(
         "resume: kill -9 at %,d rows, SIGTERM (exit %d) in the rerun, third run skipped %s lines"
@@ -119,16 +88,11 @@ class FileResumeIT {
         .contains("The input was not finished: run the same command again")
         .doesNotContain("Done in");
     assertThat(third).contains("Done in").containsPattern("Skipped [\\d,]+ lines");
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + db);
-        ResultSet rs =
-            c.createStatement()
-                .executeQuery(
-                    "SELECT count(*), count(DISTINCT message_id), count(DISTINCT seq) FROM quotes")) {
-      rs.next();
-      assertThat(rs.getLong(1)).isEqualTo(total);
-      assertThat(rs.getLong(2)).isEqualTo(total);
-      assertThat(rs.getLong(3)).isEqualTo(total);
-    }
+    assertThat(
+            new DuckDbFile(db)
+                .counts(
+                    "SELECT count(*), count(DISTINCT message_id), count(DISTINCT seq) FROM quotes"))
+        .containsExactly((long) total, (long) total, (long) total);
   }
 
   /** The rows figure of the last progress line in {@code log}, 0 before the first. */

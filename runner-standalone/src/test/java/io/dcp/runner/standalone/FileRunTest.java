@@ -1,21 +1,18 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.dcp.runner.standalone.DcpCli.Result;
+import io.dcp.runner.standalone.process.DuckDbFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code dcp run} over NDJSON files into DuckDB: ids, reruns and what the summary says. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -23,18 +20,6 @@ class FileRunTest {
   private static final Path EXAMPLE = Path.of("../examples/quickstart");
 
   @TempDir Path dir;
-
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
 
   private List<String> run(String paths, String... more) {
     List<String> all =
@@ -49,14 +34,7 @@ class FileRunTest {
   }
 
   private List<String> column(String sql) throws Exception {
-    List<String> values = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("q.duckdb"));
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    }
-    return values;
+    return new DuckDbFile(dir.resolve("q.duckdb")).column(sql);
   }
 
   @Test

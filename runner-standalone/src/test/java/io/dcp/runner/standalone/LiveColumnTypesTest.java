@@ -1,12 +1,12 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dcp.core.model.TableId;
+import io.dcp.runner.standalone.DcpCli.Result;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A schema file whose types differ from the live DuckDB table's is refused before any write. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -26,18 +25,6 @@ class LiveColumnTypesTest {
   private static final Path CONFIG = Path.of("../examples/quickstart/dcp.yaml");
 
   @TempDir Path dir;
-
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
 
   private List<String> command(String name, Path input, Path schema, String... more) {
     List<String> all = new ArrayList<>(List.of(name, "--config", CONFIG.toString()));

@@ -3,6 +3,7 @@ package io.dcp.runner.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dcp.runner.standalone.process.DcpProcess;
+import io.dcp.runner.standalone.process.FileToDuckDbConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,47 +47,26 @@ class MemoryIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (dcp != null && dcp.isAlive()) {
-      dcp.kill();
-    }
+    DcpProcess.killIfAlive(dcp);
   }
 
-  private Path config(String mapping) throws Exception {
+  private Path config(String... mappingOptions) throws Exception {
     Path schema =
         Files.writeString(
             dir.resolve("schema.json"),
             "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]");
-    return Files.writeString(
-        dir.resolve("dcp.yaml"),
-        """
-        source:
-          type: ndjson
-          ndjson:
-            paths: [%s]
-        sink:
-          type: duckdb
-          duckdb:
-            path: %s
-        deadLetter:
-          table: dead_letters
-        table:
-          id: quotes
-          schema: %s
-        mapping:
-          columns:
-            message_id: metadata:message_id
-        %s
-        admin:
-          enabled: false
-        """
-            .formatted(input, db, schema, mapping));
+    FileToDuckDbConfig config = FileToDuckDbConfig.of(input, db, schema);
+    for (String option : mappingOptions) {
+      config = config.withMappingOption(option);
+    }
+    return config.writeTo(dir);
   }
 
   @Test
   void aFiftyMegabyteLineIsADeadLetterInA256MegabyteHeap() throws Exception {
     Path log = dir.resolve("dcp.log");
     long started = System.nanoTime();
-    dcp = DcpProcess.start(config(""), log, 0, "-Xmx256m");
+    dcp = DcpProcess.start(config(), log, 0, "-Xmx256m");
     dcp.await(() -> !dcp.isAlive(), Duration.ofMinutes(3));
     String out = Files.readString(log);
     Report.append(
@@ -117,7 +97,7 @@ class MemoryIT {
     Path log = dir.resolve("dcp.log");
     dcp =
         DcpProcess.start(
-            config("  maxPayloadBytes: 200000000"), log, 0, "-Xmx48m", "-XX:TieredStopAtLevel=1");
+            config("maxPayloadBytes: 200000000"), log, 0, "-Xmx48m", "-XX:TieredStopAtLevel=1");
     dcp.await(() -> !dcp.isAlive(), Duration.ofMinutes(3));
     String out = Files.readString(log);
     Report.append(

@@ -1,9 +1,9 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.dcp.runner.standalone.DcpCli.Result;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import picocli.CommandLine;
 
 /** What an operator's mistakes print: one line naming the key or file and the fix, no trace. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -26,22 +25,6 @@ class OperatorMistakesTest {
   private static final Path EXAMPLE = Path.of("../examples/quickstart");
 
   @TempDir Path dir;
-
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
-
-  private static Result dcp(String... args) {
-    return dcp(List.of(args));
-  }
 
   private List<String> quickstart(String command, String... more) {
     List<String> all =

@@ -10,12 +10,11 @@ import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.HostileCorpus;
+import io.dcp.runner.standalone.process.LoopbackBigQuery;
 import io.dcp.runner.standalone.process.LoopbackCloud;
+import io.dcp.runner.standalone.process.Quotes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReliabilityIT {
   static final Path SCHEMA = Path.of("src/test/resources/reliability/quotes.schema.json");
-  static final Path REPORT = Path.of("target/reliability.txt");
 
   @TempDir Path dir;
   LoopbackCloud cloud;
@@ -50,16 +48,14 @@ class ReliabilityIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (dcp != null && dcp.isAlive()) {
-      dcp.kill();
-    }
+    DcpProcess.killIfAlive(dcp);
     cloud.close();
   }
 
   @Test
   void aThirtySecondSinkOutageIsRetriedAndNothingIsAckedBeforeItIsWritten() throws Exception {
     int total = 20_000;
-    List<String> ids = publish(total);
+    List<String> ids = cloud.pubsub.publish(TOPIC, Quotes.messages(total));
     dcp = DcpProcess.start(config(""), dir.resolve("dcp.log"), adminPort, "-Xmx256m");
     dcp.await(() -> cloud.write.rows(TABLE).size() >= 5_000, Duration.ofSeconds(60));
 
@@ -81,7 +77,7 @@ class ReliabilityIT {
     List<String> rows = cloud.messageIds(TABLE);
     Set<String> distinct = new HashSet<>(rows);
     long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
-    report(
+    Report.delivery(
         "sink outage: UNAVAILABLE for 30 s (%.0f retries; %,d rows in %.1f s after recovery)"
             .formatted(retries, total - atRecovery, secondsAfter),
         total,
@@ -97,7 +93,7 @@ class ReliabilityIT {
   @Test
   void aFloodStaysWithinTheInFlightBoundAndASmallHeap() throws Exception {
     int total = 100_000;
-    List<String> ids = publish(total);
+    List<String> ids = cloud.pubsub.publish(TOPIC, Quotes.messages(total));
     cloud.write.delayAppends(Duration.ofMillis(500));
     Path config = config("pipeline:\n  maxInFlightMessages: 2000\n");
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx64m");
@@ -123,7 +119,7 @@ class ReliabilityIT {
     cloud.pubsub.expireLeases(SUBSCRIPTION);
     int waiting = cloud.pubsub.backlog(SUBSCRIPTION);
     long lost = ids.stream().filter(id -> !distinct.contains(id)).count() - waiting;
-    report(
+    Report.delivery(
         ("flood: %,d backlog, sink 500 ms per append, -Xmx64m, in-flight bound 2,000 (peak %.0f);"
                 + " SIGTERM after 15 s, %,d left in the subscription")
             .formatted(total, peakInFlight, waiting),
@@ -158,14 +154,7 @@ class ReliabilityIT {
         cloud.config(
             dir,
             Path.of("src/test/resources/reliability/hostile.schema.json"),
-            """
-            deadLetter:
-              type: bigquery-table
-              table: demo-project.market.dead_letters
-            admin:
-              port: %d
-            """
-                .formatted(adminPort));
+            LoopbackBigQuery.DEAD_LETTER_TABLE + LoopbackBigQuery.adminOn(adminPort));
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx512m");
     awaitAllAcked(ids.size(), Duration.ofSeconds(180));
     assertThat(dcp.isAlive()).isTrue();
@@ -175,7 +164,7 @@ class ReliabilityIT {
     long lost = ids.stream().filter(id -> !settled.contains(id)).count();
     List<String> rows = cloud.messageIds(TABLE);
     List<io.dcp.core.model.Row> deadLetters = cloud.write.rows(DEAD_LETTERS);
-    report(
+    Report.delivery(
         "hostile input: %d fixed nasties + %,d generated (jqwik)"
             .formatted(fixed, payloads.size() - fixed),
         ids.size(),
@@ -208,30 +197,7 @@ class ReliabilityIT {
     return cloud.config(
         dir,
         SCHEMA,
-        """
-        deadLetter:
-          type: bigquery-table
-          table: demo-project.market.dead_letters
-        admin:
-          port: %d
-        """
-                .formatted(adminPort)
-            + sections);
-  }
-
-  private List<String> publish(int total) {
-    List<PubsubMessage> messages = new ArrayList<>(total);
-    String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN"};
-    for (int i = 0; i < total; i++) {
-      messages.add(
-          PubsubMessage.newBuilder()
-              .setData(
-                  ByteString.copyFromUtf8(
-                      "{\"id\":%d,\"symbol\":\"%s\",\"bid\":\"%d.%02d\"}"
-                          .formatted(i, symbols[i % 4], 100 + i % 50, i % 100)))
-              .build());
-    }
-    return cloud.pubsub.publish(TOPIC, messages);
+        LoopbackBigQuery.DEAD_LETTER_TABLE + LoopbackBigQuery.adminOn(adminPort) + sections);
   }
 
   private void awaitAllAcked(int total, Duration timeout) throws Exception {
@@ -248,18 +214,5 @@ class ReliabilityIT {
     List<String> acked = cloud.pubsub.ackedIds(SUBSCRIPTION);
     Set<String> settled = cloud.settledIds();
     return (int) acked.stream().filter(id -> !settled.contains(id)).count();
-  }
-
-  private static void report(
-      String scenario, int published, int rows, int deadLetters, int duplicates, long lost) {
-    String line =
-        "%s | published %,d | rows %,d | dead letters %,d | duplicates %,d | lost %,d%n"
-            .formatted(scenario, published, rows, deadLetters, duplicates, lost);
-    System.out.print(line);
-    try {
-      Files.writeString(REPORT, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -4,19 +4,15 @@ import static io.dcp.runner.standalone.process.EmulatorCloud.DEAD_LETTERS;
 import static io.dcp.runner.standalone.process.EmulatorCloud.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
 import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.EmulatorCloud;
+import io.dcp.runner.standalone.process.LoopbackBigQuery;
+import io.dcp.runner.standalone.process.Quotes;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -41,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class ReliabilityOnEmulatorIT {
   static final Path SCHEMA = Path.of("src/test/resources/reliability/quotes.schema.json");
-  static final Path REPORT = Path.of("target/reliability.txt");
   static final int TOTAL = 20_000;
 
   private final PubSubEmulator emulator;
@@ -62,9 +57,7 @@ class ReliabilityOnEmulatorIT {
 
   @AfterEach
   void stop() throws Exception {
-    if (dcp != null && dcp.isAlive()) {
-      dcp.kill();
-    }
+    DcpProcess.killIfAlive(dcp);
     cloud.close();
   }
 
@@ -73,7 +66,7 @@ class ReliabilityOnEmulatorIT {
     int kills = 3;
     long seed = Long.getLong("dcp.seed", System.nanoTime());
     Random random = new Random(seed);
-    List<String> ids = publish(TOTAL);
+    List<String> ids = cloud.publish(Quotes.messages(TOTAL));
     Path config = config("pipeline:\n  dedupWindowSize: 100000\n");
 
     for (int k = 0; k < kills; k++) {
@@ -95,7 +88,7 @@ class ReliabilityOnEmulatorIT {
     Set<String> distinct = new HashSet<>(rows);
     long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
     int duplicates = rows.size() - distinct.size();
-    report(
+    Report.delivery(
         "crash on the emulator: kill -9 x%d (seed %d), all stored %.1f s after the last restart"
             .formatted(kills, seed, secondsToAll),
         TOTAL,
@@ -112,7 +105,7 @@ class ReliabilityOnEmulatorIT {
 
   @Test
   void sigtermUnderLoadDrainsWithinTheDeadlineAndEveryAckedMessageIsStored() throws Exception {
-    List<String> ids = publish(TOTAL);
+    List<String> ids = cloud.publish(Quotes.messages(TOTAL));
     Path config = config("pipeline:\n  drainTimeout: 10s\n");
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), adminPort, "-Xmx256m");
     dcp.await(() -> cloud.write.rows(TABLE).size() >= 5_000, Duration.ofSeconds(120));
@@ -132,7 +125,7 @@ class ReliabilityOnEmulatorIT {
     List<String> all = cloud.messageIds(TABLE);
     Set<String> distinct = new HashSet<>(all);
     long lost = ids.stream().filter(id -> !distinct.contains(id)).count();
-    report(
+    Report.delivery(
         ("graceful stop on the emulator: SIGTERM at %,d rows, exit %d in %d ms (drainTimeout"
                 + " 10 s), then restart, all stored %.1f s after it")
             .formatted(atStop, status, took.toMillis(), secondsToAll),
@@ -151,42 +144,6 @@ class ReliabilityOnEmulatorIT {
     return cloud.config(
         dir,
         SCHEMA,
-        """
-        deadLetter:
-          type: bigquery-table
-          table: demo-project.market.dead_letters
-        admin:
-          port: %d
-        """
-                .formatted(adminPort)
-            + sections);
-  }
-
-  private List<String> publish(int total) {
-    List<PubsubMessage> messages = new ArrayList<>(total);
-    String[] symbols = {"AAPL", "MSFT", "NVDA", "AMZN"};
-    for (int i = 0; i < total; i++) {
-      messages.add(
-          PubsubMessage.newBuilder()
-              .setData(
-                  ByteString.copyFromUtf8(
-                      "{\"id\":%d,\"symbol\":\"%s\",\"bid\":\"%d.%02d\"}"
-                          .formatted(i, symbols[i % 4], 100 + i % 50, i % 100)))
-              .build());
-    }
-    return cloud.publish(messages);
-  }
-
-  private static void report(
-      String scenario, int published, int rows, int deadLetters, int duplicates, long lost) {
-    String line =
-        "%s | published %,d | rows %,d | dead letters %,d | duplicates %,d | lost %,d%n"
-            .formatted(scenario, published, rows, deadLetters, duplicates, lost);
-    System.out.print(line);
-    try {
-      Files.writeString(REPORT, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+        LoopbackBigQuery.DEAD_LETTER_TABLE + LoopbackBigQuery.adminOn(adminPort) + sections);
   }
 }

@@ -12,6 +12,14 @@ final class Report {
 
   private Report() {}
 
+  /** One delivery scenario's line: what was published and how it ended up. */
+  static void delivery(
+      String scenario, int published, int rows, int deadLetters, int duplicates, long lost) {
+    append(
+        "%s | published %,d | rows %,d | dead letters %,d | duplicates %,d | lost %,d"
+            .formatted(scenario, published, rows, deadLetters, duplicates, lost));
+  }
+
   static void append(String line) {
     System.out.println(line);
     try {

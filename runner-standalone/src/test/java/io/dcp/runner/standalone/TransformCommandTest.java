@@ -1,21 +1,17 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
+import io.dcp.runner.standalone.DcpCli.Result;
+import io.dcp.runner.standalone.process.TransformRunConfig;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code dcp run} and {@code dcp validate} with the Dataflow template's sample UDFs. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -24,61 +20,14 @@ class TransformCommandTest {
 
   @TempDir Path dir;
 
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
-
   private List<String> args(String command, Path udf, String input, String schema)
       throws Exception {
-    Files.writeString(dir.resolve("in.ndjson"), input);
-    Files.writeString(dir.resolve("schema.json"), schema);
-    Path config = dir.resolve("dcp.yaml");
-    Files.writeString(
-        config,
-        """
-        source:
-          ndjson:
-            paths: [%s]
-        sink:
-          duckdb:
-            path: %s
-        table:
-          id: events
-          schema: %s
-        admin:
-          enabled: false
-        transform:
-          javascript:
-            path: %s
-            functionName: process
-            maxStatements: 10000
-        """
-            .formatted(
-                dir.resolve("in.ndjson"),
-                dir.resolve("t.duckdb"),
-                dir.resolve("schema.json"),
-                udf.toAbsolutePath()));
-    List<String> args = new ArrayList<>(List.of(command, "--config", config.toString()));
-    return args;
+    Path config = TransformRunConfig.write(dir, input, schema, udf, "functionName: process");
+    return new ArrayList<>(List.of(command, "--config", config.toString()));
   }
 
   private List<String> query(String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("t.duckdb"));
-        ResultSet rs = c.createStatement().executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return TransformRunConfig.database(dir).column(sql);
   }
 
   @Test

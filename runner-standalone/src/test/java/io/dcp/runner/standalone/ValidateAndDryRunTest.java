@@ -1,9 +1,9 @@
 package io.dcp.runner.standalone;
 
+import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.dcp.runner.standalone.DcpCli.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code validate --sample} and {@code replay --dry-run} predict what the real command does. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -26,18 +25,6 @@ class ValidateAndDryRunTest {
           + "{\"name\":\"ingested_at\",\"type\":\"TIMESTAMP\"}]";
 
   @TempDir Path dir;
-
-  private record Result(int status, String out, String err) {}
-
-  private static Result dcp(List<String> args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Main.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    int status = cli.execute(args.toArray(String[]::new));
-    return new Result(status, out.toString(), err.toString());
-  }
 
   private List<String> command(String name, Path input, String... more) throws Exception {
     Path schema = Files.writeString(dir.resolve("schema.json"), SCHEMA);

@@ -72,6 +72,15 @@ public final class DcpProcess {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGKILL for each of {@code processes} still running; null ones were never started. */
+  public static void killIfAlive(DcpProcess... processes) throws InterruptedException {
+    for (DcpProcess process : processes) {
+      if (process != null && process.isAlive()) {
+        process.kill();
+      }
+    }
+  }
+
   /**
    * SIGTERM, as systemd or Kubernetes sends it; waits for the exit.
    *

@@ -9,7 +9,6 @@ import com.google.pubsub.v1.ReceivedMessage;
 import com.google.pubsub.v1.SubscriberGrpc;
 import com.google.pubsub.v1.Subscription;
 import com.google.pubsub.v1.Topic;
-import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
@@ -17,10 +16,8 @@ import io.dcp.testing.emulator.PubSubEmulator;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -28,13 +25,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Google's Pub/Sub emulator with a topic, a subscription (10 s ack deadline) and a dead-letter
  * topic with a subscription to read it, all named uniquely per instance (the emulator is shared by
- * the test JVM), and the Storage Write and REST fakes sharing one dataset. The sibling of {@link
- * LoopbackCloud} for the tests that need no Pub/Sub fault injection.
+ * the test JVM), and the Storage Write and REST fakes sharing one dataset ({@link
+ * LoopbackBigQuery}). The sibling of {@link LoopbackCloud} for the tests that need no Pub/Sub fault
+ * injection.
  */
 public final class EmulatorCloud implements AutoCloseable {
-  public static final String PROJECT = LoopbackCloud.PROJECT;
-  public static final TableId TABLE = LoopbackCloud.TABLE;
-  public static final TableId DEAD_LETTERS = LoopbackCloud.DEAD_LETTERS;
+  public static final String PROJECT = LoopbackBigQuery.PROJECT;
+  public static final TableId TABLE = LoopbackBigQuery.TABLE;
+  public static final TableId DEAD_LETTERS = LoopbackBigQuery.DEAD_LETTERS;
 
   public final String topic;
   public final String subscription;
@@ -42,17 +40,18 @@ public final class EmulatorCloud implements AutoCloseable {
   public final String deadLetterSubscription;
   public final FakeBigQueryWriteServer write;
   public final FakeBigQueryRestServer rest;
+  private final LoopbackBigQuery bigQuery;
   private final PubSubEmulator emulator;
   private final ManagedChannel channel;
 
-  private EmulatorCloud(PubSubEmulator emulator) throws IOException {
+  private EmulatorCloud(PubSubEmulator emulator, String pubSubProject) throws IOException {
     this.emulator = emulator;
     String unique = Long.toString(System.nanoTime(), 36);
-    topic = "projects/%s/topics/quotes-%s".formatted(PROJECT, unique);
-    subscription = "projects/%s/subscriptions/quotes-dcp-%s".formatted(PROJECT, unique);
-    deadLetterTopic = "projects/%s/topics/quotes-dead-letters-%s".formatted(PROJECT, unique);
+    topic = "projects/%s/topics/quotes-%s".formatted(pubSubProject, unique);
+    subscription = "projects/%s/subscriptions/quotes-dcp-%s".formatted(pubSubProject, unique);
+    deadLetterTopic = "projects/%s/topics/quotes-dead-letters-%s".formatted(pubSubProject, unique);
     deadLetterSubscription =
-        "projects/%s/subscriptions/quotes-dead-letters-%s".formatted(PROJECT, unique);
+        "projects/%s/subscriptions/quotes-dead-letters-%s".formatted(pubSubProject, unique);
     channel = ManagedChannelBuilder.forTarget(emulator.hostPort()).usePlaintext().build();
     PublisherGrpc.PublisherBlockingStub publisher = PublisherGrpc.newBlockingStub(channel);
     SubscriberGrpc.SubscriberBlockingStub subscriber = SubscriberGrpc.newBlockingStub(channel);
@@ -70,13 +69,23 @@ public final class EmulatorCloud implements AutoCloseable {
             .setTopic(deadLetterTopic)
             .setAckDeadlineSeconds(60)
             .build());
-    write = FakeBigQueryWriteServer.start();
-    rest = FakeBigQueryRestServer.start(write);
-    rest.createDataset(PROJECT, "market");
+    bigQuery = LoopbackBigQuery.start();
+    write = bigQuery.write;
+    rest = bigQuery.rest;
   }
 
+  /** Topics and subscriptions in project {@link #PROJECT}, as the quickstart names them. */
   public static EmulatorCloud start(PubSubEmulator emulator) throws IOException {
-    return new EmulatorCloud(emulator);
+    return new EmulatorCloud(emulator, PROJECT);
+  }
+
+  /**
+   * Topics and subscriptions in {@code pubSubProject}: {@code "local"}, which is no Google Cloud
+   * project id, shows dcp takes an emulator's project names once an endpoint is set.
+   */
+  public static EmulatorCloud start(PubSubEmulator emulator, String pubSubProject)
+      throws IOException {
+    return new EmulatorCloud(emulator, pubSubProject);
   }
 
   /** The emulator's gRPC address, for a config's {@code endpoint:}. */
@@ -90,39 +99,8 @@ public final class EmulatorCloud implements AutoCloseable {
    * admin:}.
    */
   public Path config(Path dir, Path schema, String sections) throws IOException {
-    Path file = dir.resolve("dcp.yaml");
-    Files.writeString(
-        file,
-        """
-        source:
-          type: pubsub
-          pubsub:
-            subscription: %s
-            endpoint: %s
-        sink:
-          type: bigquery
-          bigquery:
-            project: %s
-            endpoint: %s
-            restEndpoint: %s
-        mapping:
-          columns:
-            message_id: metadata:message_id
-        table:
-          id: %s
-          schema: %s
-          create: true
-        """
-                .formatted(
-                    subscription,
-                    endpoint(),
-                    PROJECT,
-                    write.endpoint(),
-                    rest.url(),
-                    TABLE,
-                    schema.toAbsolutePath())
-            + sections);
-    return file;
+    return bigQuery.config(
+        dir, subscription, endpoint(), LoopbackBigQuery.quotesTable(schema), sections);
   }
 
   /** Publishes {@code messages} to the topic, 1,000 a request; returns their ids in order. */
@@ -171,24 +149,17 @@ public final class EmulatorCloud implements AutoCloseable {
 
   /** The {@code message_id} of every row of {@code table}, duplicates included. */
   public List<String> messageIds(TableId table) {
-    return write.rows(table).stream().map(EmulatorCloud::messageId).toList();
+    return bigQuery.messageIds(table);
   }
 
   /** The distinct message ids that landed as a row or a dead-letter row. */
   public Set<String> settledIds() {
-    Set<String> ids = new HashSet<>(messageIds(TABLE));
-    ids.addAll(messageIds(DEAD_LETTERS));
-    return ids;
-  }
-
-  private static String messageId(Row row) {
-    return String.valueOf(row.get("message_id"));
+    return bigQuery.settledIds();
   }
 
   @Override
   public void close() throws InterruptedException {
-    rest.close();
-    write.close();
+    bigQuery.close();
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
   }
 }

@@ -1,40 +1,39 @@
 package io.dcp.runner.standalone.process;
 
-import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import io.dcp.testing.pubsub.FakePubSubServer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Pub/Sub and BigQuery on loopback: the Pub/Sub test server with a topic, a subscription and a
- * dead-letter topic, and the Storage Write and REST fakes sharing one dataset.
+ * dead-letter topic, and the Storage Write and REST fakes sharing one dataset ({@link
+ * LoopbackBigQuery}).
  */
 public final class LoopbackCloud implements AutoCloseable {
-  public static final String PROJECT = "demo-project";
+  public static final String PROJECT = LoopbackBigQuery.PROJECT;
   public static final String TOPIC = "projects/demo-project/topics/quotes";
   public static final String SUBSCRIPTION = "projects/demo-project/subscriptions/quotes-dcp";
   public static final String DEAD_LETTER_TOPIC = "projects/demo-project/topics/quotes-dead-letters";
-  public static final TableId TABLE = TableId.parse("demo-project.market.quotes");
-  public static final TableId DEAD_LETTERS = TableId.parse("demo-project.market.dead_letters");
+  public static final TableId TABLE = LoopbackBigQuery.TABLE;
+  public static final TableId DEAD_LETTERS = LoopbackBigQuery.DEAD_LETTERS;
 
   public final FakePubSubServer pubsub;
   public final FakeBigQueryWriteServer write;
   public final FakeBigQueryRestServer rest;
+  private final LoopbackBigQuery bigQuery;
 
   private LoopbackCloud() throws IOException {
     pubsub = FakePubSubServer.start();
     pubsub.createTopicAndSubscription(TOPIC, SUBSCRIPTION);
     pubsub.createTopic(DEAD_LETTER_TOPIC);
-    write = FakeBigQueryWriteServer.start();
-    rest = FakeBigQueryRestServer.start(write);
-    rest.createDataset(PROJECT, "market");
+    bigQuery = LoopbackBigQuery.start();
+    write = bigQuery.write;
+    rest = bigQuery.rest;
   }
 
   public static LoopbackCloud start() throws IOException {
@@ -47,16 +46,7 @@ public final class LoopbackCloud implements AutoCloseable {
    * admin:}.
    */
   public Path config(Path dir, Path schema, String sections) throws IOException {
-    return configWithTable(
-        dir,
-        """
-        table:
-          id: %s
-          schema: %s
-          create: true
-        """
-            .formatted(TABLE, schema.toAbsolutePath()),
-        sections);
+    return configWithTable(dir, LoopbackBigQuery.quotesTable(schema), sections);
   }
 
   /**
@@ -64,51 +54,22 @@ public final class LoopbackCloud implements AutoCloseable {
    * table:} section) and {@code sections} appended.
    */
   public Path configWithTable(Path dir, String table, String sections) throws IOException {
-    Path file = dir.resolve("dcp.yaml");
-    Files.writeString(
-        file,
-        """
-        source:
-          type: pubsub
-          pubsub:
-            subscription: %s
-            endpoint: %s
-        sink:
-          type: bigquery
-          bigquery:
-            project: %s
-            endpoint: %s
-            restEndpoint: %s
-        mapping:
-          columns:
-            message_id: metadata:message_id
-        """
-                .formatted(SUBSCRIPTION, pubsub.endpoint(), PROJECT, write.endpoint(), rest.url())
-            + table
-            + sections);
-    return file;
+    return bigQuery.config(dir, SUBSCRIPTION, pubsub.endpoint(), table, sections);
   }
 
   /** The {@code message_id} of every row of {@code table}, duplicates included. */
   public List<String> messageIds(TableId table) {
-    return write.rows(table).stream().map(LoopbackCloud::messageId).toList();
+    return bigQuery.messageIds(table);
   }
 
   /** The distinct message ids that landed as a row or a dead letter. */
   public Set<String> settledIds() {
-    Set<String> ids = new HashSet<>(messageIds(TABLE));
-    ids.addAll(messageIds(DEAD_LETTERS));
-    return ids;
-  }
-
-  private static String messageId(Row row) {
-    return String.valueOf(row.get("message_id"));
+    return bigQuery.settledIds();
   }
 
   @Override
   public void close() {
-    rest.close();
-    write.close();
+    bigQuery.close();
     pubsub.close();
   }
 }
