@@ -6,6 +6,7 @@ import com.google.inject.ProvisionException;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineStats;
 import io.dcp.core.port.MessageSource;
@@ -256,14 +257,12 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           "Rows are in the tables %s names (%s when it names none); dead letters %s.%n",
           config.table().route(), config.table().id(), deadLetters);
     } else if (config.sink().type().equals("duckdb")) {
+      // A local warehouse keeps only the table name of a dataset.table id.
+      String table = TableId.parse(config.table().id()).table();
       out.printf(
           "Rows are in table %s of %s; dead letters %s. Query them with:%n"
               + "  java -jar runner-standalone/target/dcp.jar query %s \"SELECT * FROM %s LIMIT 10\"%n",
-          config.table().id(),
-          config.sink().duckdbPath(),
-          deadLetters,
-          config.sink().duckdbPath(),
-          config.table().id());
+          table, config.sink().duckdbPath(), deadLetters, config.sink().duckdbPath(), table);
     } else {
       out.printf(
           "Rows are in BigQuery table %s; dead letters %s.%n", config.table().id(), deadLetters);

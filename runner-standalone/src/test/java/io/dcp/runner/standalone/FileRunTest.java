@@ -70,6 +70,18 @@ class FileRunTest {
   }
 
   @Test
+  void theQueryHintNamesTheLocalTableWhenTheIdCarriesADataset() throws Exception {
+    Result result =
+        dcp(run(EXAMPLE.resolve("events.ndjson").toString(), "--set", "table.id=STG.quotes"));
+
+    assertThat(result.status()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("Rows are in table quotes of " + dir.resolve("q.duckdb"))
+        .contains("\"SELECT * FROM quotes LIMIT 10\"");
+    assertThat(column("SELECT count(*) FROM quotes")).containsExactly("1000");
+  }
+
+  @Test
   void aFailedStartPrintsNoSummaryAndNoQueryHint() {
     Result result = dcp(run(dir + "/nothing/*.ndjson"));
 
