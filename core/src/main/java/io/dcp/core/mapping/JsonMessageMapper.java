@@ -10,6 +10,7 @@ import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
+import io.dcp.core.schema.ColumnName;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
@@ -30,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Maps JSON messages to rows of a table schema with BigQuery's JSON ingestion semantics; see {@code
@@ -632,8 +632,6 @@ public final class JsonMessageMapper implements MessageMapper {
    * indices dropped), first seen first.
    */
   private static final class NewFields {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
-
     private final Map<String, NewField> byPath = new LinkedHashMap<>();
 
     boolean offer(Object where, JsonNode value) {
@@ -692,7 +690,7 @@ public final class JsonMessageMapper implements MessageMapper {
     }
 
     private static boolean validNames(Field field) {
-      return NAME.matcher(field.name()).matches()
+      return ColumnName.isValid(field.name())
           && field.fields().stream().allMatch(NewFields::validNames);
     }
 
