@@ -325,4 +325,11 @@ public final class BigQueryTableAdmin implements TableAdmin {
                   "could not " + action + " table " + id + ": " + detail, e);
     };
   }
+
+  /**
+   * Releases nothing: the BigQuery REST client opens a connection per request and has no close of
+   * its own.
+   */
+  @Override
+  public void close() {}
 }

@@ -6,6 +6,7 @@ import io.dcp.core.model.Message;
 import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.ReceiveGate;
 import io.dcp.core.port.SourceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,6 +75,7 @@ public final class NdjsonMessageSource implements MessageSource {
   private final AtomicInteger unsettled = new AtomicInteger();
   private final AtomicInteger givenUp = new AtomicInteger();
   private volatile boolean stopped;
+  private final ReceiveGate gate = new ReceiveGate();
   private Thread reader;
 
   /**
@@ -344,7 +346,18 @@ public final class NdjsonMessageSource implements MessageSource {
   }
 
   private void deliver(Message message, MessageReceiver receiver) throws InterruptedException {
-    unsettled.incrementAndGet();
+    if (!gate.enter()) {
+      return; // stopped: a rerun reads the line again
+    }
+    try {
+      unsettled.incrementAndGet();
+      receive(message, receiver);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  private void receive(Message message, MessageReceiver receiver) throws InterruptedException {
     receiver.receive(
         message,
         new Acknowledger() {
@@ -411,9 +424,11 @@ public final class NdjsonMessageSource implements MessageSource {
     return exhausted;
   }
 
+  /** Stops reading; returns once the reader is out of its last {@code receive} call. */
   @Override
   public void stop() {
     stopped = true;
+    gate.close();
   }
 
   @Override
@@ -422,5 +437,6 @@ public final class NdjsonMessageSource implements MessageSource {
     if (reader != null) {
       reader.interrupt();
     }
+    gate.close();
   }
 }

@@ -211,6 +211,7 @@ public final class IngestPipeline implements AutoCloseable {
       return pending.isEmpty();
     }
     stopping = true;
+    limiter.refuseNew();
     source.stop();
     flushRows();
     deadLetterBatcher.flush();
@@ -241,6 +242,7 @@ public final class IngestPipeline implements AutoCloseable {
     closeQuietly(source);
     closeQuietly(rowSink);
     closeQuietly(deadLetterSink);
+    closeQuietly(destinations);
     finished.complete(null);
     return drained;
   }
@@ -292,7 +294,10 @@ public final class IngestPipeline implements AutoCloseable {
       metrics.duplicateDropped();
       return;
     }
-    limiter.acquire(message.size());
+    if (!limiter.acquire(message.size())) {
+      acknowledger.nack(); // the pipeline began stopping while this message waited for room
+      return;
+    }
     PendingMessage p = new PendingMessage(message, acknowledger);
     pending.add(p);
     if (committedIds != null && pendingById.putIfAbsent(message.id(), p) != null) {
@@ -485,8 +490,9 @@ public final class IngestPipeline implements AutoCloseable {
         if (e.isFatal()) {
           lastPermanentFailure.set(e.getMessage());
           // The source stops first, so that what is nacked from now on is not redelivered.
-          source.stop();
           stopping = true;
+          limiter.refuseNew();
+          source.stop();
           if (fatal.compareAndSet(null, e)) {
             // Once: every write after it fails the same way.
             LOG.log(
