@@ -45,7 +45,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.random.RandomGenerator;
 
 /**
  * The ingest use case: source → map → batch → write → ack, with the delivery contract.
@@ -96,7 +95,7 @@ public final class IngestPipeline implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong nacked = new AtomicLong();
   private final AtomicLong duplicatesDropped = new AtomicLong();
-  private final AtomicLong retries = new AtomicLong();
+  private final RetryingWrites retrying;
 
   /** A pipeline into one table, mapped with {@code mapper}. */
   public IngestPipeline(
@@ -141,6 +140,23 @@ public final class IngestPipeline implements AutoCloseable {
         settings.dedupWindowSize() > 0 ? new CommittedIds(settings.dedupWindowSize()) : null;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("dcp-batch-timer"));
     this.writers = Executors.newFixedThreadPool(settings.writeThreads(), daemon("dcp-writer"));
+    this.retrying =
+        new RetryingWrites(
+            settings.retry(),
+            scheduler,
+            writers,
+            new RetryingWrites.Failures() {
+              @Override
+              public void fatal(String what, SinkException e) {
+                fatalFailure(what, e);
+              }
+
+              @Override
+              public void permanent(String what, SinkException e) {
+                permanentFailure(what, e);
+              }
+            },
+            metrics);
     this.deadLetterBatcher =
         new Batcher<>(
             settings.maxBatchRows(),
@@ -268,7 +284,7 @@ public final class IngestPipeline implements AutoCloseable {
         acked.get(),
         nacked.get(),
         duplicatesDropped.get(),
-        retries.get(),
+        retrying.retries(),
         limiter.messages(),
         limiter.bytes());
   }
@@ -417,7 +433,17 @@ public final class IngestPipeline implements AutoCloseable {
     // The newest schema: rows mapped before a column was added have no value for it.
     WriteBatch batch = new WriteBatch(table, destination.schema(), rows, ids);
     long startNanos = System.nanoTime();
-    WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table, table);
+    long batchBytes = bytes;
+    retrying.run(
+        () -> rowSink.write(batch),
+        "rows to " + table,
+        table,
+        result -> settleRows(table, entries, result, batchBytes, startNanos));
+  }
+
+  /** Settles a batch's messages after its write: {@code result} is null when the write gave up. */
+  private void settleRows(
+      TableId table, List<RowEntry> entries, WriteResult result, long bytes, long startNanos) {
     if (result == null) {
       for (RowEntry e : entries) {
         if (e.pending().rowDone(null, true)) {
@@ -459,14 +485,18 @@ public final class IngestPipeline implements AutoCloseable {
     for (DeadLetterEntry e : entries) {
       letters.add(e.deadLetter());
     }
-    Boolean written =
-        withRetry(
-            () -> {
-              deadLetterSink.write(letters);
-              return Boolean.TRUE;
-            },
-            "dead letters",
-            table);
+    retrying.run(
+        () -> {
+          deadLetterSink.write(letters);
+          return Boolean.TRUE;
+        },
+        "dead letters",
+        table,
+        written -> settleDeadLetters(entries, letters, written));
+  }
+
+  private void settleDeadLetters(
+      List<DeadLetterEntry> entries, List<DeadLetter> letters, Boolean written) {
     if (written == null) {
       entries.forEach(e -> nack(e.pending()));
       return;
@@ -480,69 +510,23 @@ public final class IngestPipeline implements AutoCloseable {
     entries.forEach(e -> ack(e.pending(), false));
   }
 
-  /** Runs a write, retrying transient failures; returns null when it gave up. */
-  private <T> T withRetry(SinkCall<T> call, String what, TableId target) {
-    RandomGenerator random = RandomGenerator.getDefault();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.call();
-      } catch (SinkException e) {
-        if (e.isFatal()) {
-          lastPermanentFailure.set(e.getMessage());
-          // The source stops first, so that what is nacked from now on is not redelivered.
-          stopping = true;
-          limiter.refuseNew();
-          source.stop();
-          if (fatal.compareAndSet(null, e)) {
-            // Once: every write after it fails the same way.
-            LOG.log(
-                Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
-            finished.completeExceptionally(e);
-          }
-          return null;
-        }
-        if (!e.isTransient()) {
-          lastPermanentFailure.set(e.getMessage());
-          LOG.log(
-              Level.ERROR,
-              "writing " + what + " failed permanently; nacking: " + e.getMessage(),
-              e);
-          return null;
-        }
-        if (!retryAfter(attempt, what, target, e, random)) {
-          return null;
-        }
-      } catch (RuntimeException e) {
-        // An adapter bug is treated as transient: retrying costs little, dropping costs data.
-        if (!retryAfter(attempt, what, target, e, random)) {
-          return null;
-        }
-      }
+  /** A write that failed for good: no later write can succeed, so the run ends. */
+  private void fatalFailure(String what, SinkException e) {
+    lastPermanentFailure.set(e.getMessage());
+    // The source stops first, so that what is nacked from now on is not redelivered.
+    stopping = true;
+    limiter.refuseNew();
+    source.stop();
+    if (fatal.compareAndSet(null, e)) {
+      // Once: every write after it fails the same way.
+      LOG.log(Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
+      finished.completeExceptionally(e);
     }
   }
 
-  private boolean retryAfter(
-      int attempt, String what, TableId target, Exception e, RandomGenerator random) {
-    if (attempt >= settings.retry().maxAttempts()) {
-      LOG.log(
-          Level.WARNING,
-          "writing {0} failed {1} times, last: {2}; nacking for redelivery",
-          what,
-          attempt,
-          e.toString());
-      return false;
-    }
-    retries.incrementAndGet();
-    metrics.writeRetried(target);
-    Duration delay = settings.retry().delay(attempt, random);
-    LOG.log(Level.DEBUG, "writing {0} failed ({1}); retry in {2}", what, e, delay);
-    try {
-      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-      return true;
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  private void permanentFailure(String what, SinkException e) {
+    lastPermanentFailure.set(e.getMessage());
+    LOG.log(Level.ERROR, "writing " + what + " failed permanently; nacking: " + e.getMessage(), e);
   }
 
   private void ack(PendingMessage p, boolean committedRows) {
@@ -607,11 +591,6 @@ public final class IngestPipeline implements AutoCloseable {
     StringWriter out = new StringWriter();
     t.printStackTrace(new PrintWriter(out));
     return out.toString();
-  }
-
-  @FunctionalInterface
-  private interface SinkCall<T> {
-    T call() throws SinkException;
   }
 
   private record RowEntry(PendingMessage pending, Row row) {}
