@@ -25,14 +25,12 @@ import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,10 +69,7 @@ public final class IngestPipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final Clock clock;
 
-  private final InFlightLimiter limiter;
-  private final Set<PendingMessage> pending = ConcurrentHashMap.newKeySet();
-  private final CommittedIds committedIds;
-  private final Map<String, PendingMessage> pendingById = new ConcurrentHashMap<>();
+  private final Settlement settlement;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService writers;
   private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
@@ -92,9 +87,6 @@ public final class IngestPipeline implements AutoCloseable {
   private final AtomicLong redelivered = new AtomicLong();
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong acked = new AtomicLong();
-  private final AtomicLong nacked = new AtomicLong();
-  private final AtomicLong duplicatesDropped = new AtomicLong();
   private final RetryingWrites retrying;
 
   /** A pipeline into one table, mapped with {@code mapper}. */
@@ -135,9 +127,7 @@ public final class IngestPipeline implements AutoCloseable {
     this.settings = requireNonNull(settings, "settings");
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
-    this.limiter = new InFlightLimiter(settings.maxInFlightMessages(), settings.maxInFlightBytes());
-    this.committedIds =
-        settings.dedupWindowSize() > 0 ? new CommittedIds(settings.dedupWindowSize()) : null;
+    this.settlement = new Settlement(settings, metrics, clock, this::completeIfDone);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("dcp-batch-timer"));
     this.writers = Executors.newFixedThreadPool(settings.writeThreads(), daemon("dcp-writer"));
     this.retrying =
@@ -191,7 +181,7 @@ public final class IngestPipeline implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("pipeline already started");
     }
-    metrics.registerInFlight(limiter::messages, limiter::bytes);
+    settlement.registerGauges();
     source
         .exhausted()
         .whenComplete(
@@ -224,16 +214,16 @@ public final class IngestPipeline implements AutoCloseable {
    */
   public boolean stop(Duration deadline) {
     if (!stopped.compareAndSet(false, true)) {
-      return pending.isEmpty();
+      return settlement.hasNoPending();
     }
     stopping = true;
-    limiter.refuseNew();
+    settlement.refuseNew();
     source.stop();
     flushRows();
     deadLetterBatcher.flush();
     boolean drained;
     try {
-      drained = limiter.awaitEmpty(deadline);
+      drained = settlement.awaitEmpty(deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       drained = false;
@@ -243,10 +233,8 @@ public final class IngestPipeline implements AutoCloseable {
           Level.WARNING,
           "drain deadline {0} passed with {1} messages unsettled: nacking them for redelivery",
           deadline,
-          pending.size());
-      for (PendingMessage p : List.copyOf(pending)) {
-        nack(p);
-      }
+          settlement.pendingCount());
+      settlement.nackAll();
     }
     scheduler.shutdownNow();
     writers.shutdownNow();
@@ -281,12 +269,12 @@ public final class IngestPipeline implements AutoCloseable {
         redelivered.get(),
         rowsWritten.get(),
         deadLettered.get(),
-        acked.get(),
-        nacked.get(),
-        duplicatesDropped.get(),
+        settlement.acked(),
+        settlement.nacked(),
+        settlement.duplicatesDropped(),
         retrying.retries(),
-        limiter.messages(),
-        limiter.bytes());
+        settlement.inFlightMessages(),
+        settlement.inFlightBytes());
   }
 
   /** Returns the last permanent sink failure, for readiness checks; empty when none. */
@@ -304,22 +292,11 @@ public final class IngestPipeline implements AutoCloseable {
       redelivered.incrementAndGet();
     }
     metrics.messageReceived(message.size());
-    if (committedIds != null && committedIds.contains(message.id())) {
-      acknowledger.ack();
-      duplicatesDropped.incrementAndGet();
-      metrics.duplicateDropped();
+    if (settlement.dropIfCommitted(message, acknowledger)) {
       return;
     }
-    if (!limiter.acquire(message.size())) {
-      acknowledger.nack(); // the pipeline began stopping while this message waited for room
-      return;
-    }
-    PendingMessage p = new PendingMessage(message, acknowledger);
-    pending.add(p);
-    if (committedIds != null && pendingById.putIfAbsent(message.id(), p) != null) {
-      // The same message is already in flight: acking this delivery could settle the original
-      // before it is committed, so this copy goes back and is dropped once the original lands.
-      nack(p);
+    PendingMessage p = settlement.admit(message, acknowledger);
+    if (p == null) {
       return;
     }
     Destinations.Destination destination;
@@ -515,7 +492,7 @@ public final class IngestPipeline implements AutoCloseable {
     lastPermanentFailure.set(e.getMessage());
     // The source stops first, so that what is nacked from now on is not redelivered.
     stopping = true;
-    limiter.refuseNew();
+    settlement.refuseNew();
     source.stop();
     if (fatal.compareAndSet(null, e)) {
       // Once: every write after it fails the same way.
@@ -530,42 +507,15 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   private void ack(PendingMessage p, boolean committedRows) {
-    if (committedIds != null) {
-      // Remembered before the ack goes out, so a redelivery racing the ack is dropped.
-      committedIds.add(p.message.id());
-      pendingById.remove(p.message.id(), p);
-    }
-    if (!p.settle(true)) {
-      return;
-    }
-    acked.incrementAndGet();
-    metrics.acked(1);
-    if (committedRows) {
-      metrics.endToEndLatency(Duration.between(p.message.publishTime(), Instant.now(clock)));
-    }
-    release(p);
+    settlement.ack(p, committedRows);
   }
 
   private void nack(PendingMessage p) {
-    if (!p.settle(false)) {
-      return;
-    }
-    nacked.incrementAndGet();
-    metrics.nacked(1);
-    release(p);
-  }
-
-  private void release(PendingMessage p) {
-    pending.remove(p);
-    if (committedIds != null) {
-      pendingById.remove(p.message.id(), p);
-    }
-    limiter.release(p.message.size());
-    completeIfDone();
+    settlement.nack(p);
   }
 
   private void completeIfDone() {
-    if (exhausted && pending.isEmpty() && limiter.messages() == 0) {
+    if (exhausted && settlement.isIdle()) {
       finished.complete(null);
     }
   }
