@@ -13,27 +13,19 @@ import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
-import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.SourceException;
-import io.dcp.core.port.WriteBatch;
-import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,9 +64,7 @@ public final class IngestPipeline implements AutoCloseable {
   private final Settlement settlement;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService writers;
-  private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
-      new ConcurrentHashMap<>();
-  private final Batcher<DeadLetterEntry> deadLetterBatcher;
+  private final BatchWriting batches;
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -85,8 +75,6 @@ public final class IngestPipeline implements AutoCloseable {
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong redelivered = new AtomicLong();
-  private final AtomicLong rowsWritten = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
   private final RetryingWrites retrying;
 
   /** A pipeline into one table, mapped with {@code mapper}. */
@@ -147,29 +135,18 @@ public final class IngestPipeline implements AutoCloseable {
               }
             },
             metrics);
-    this.deadLetterBatcher =
-        new Batcher<>(
-            settings.maxBatchRows(),
-            settings.maxBatchBytes(),
-            settings.maxBatchLatency(),
+    this.batches =
+        new BatchWriting(
+            rowSink,
+            deadLetterSink,
+            settlement,
+            retrying,
+            settings,
             scheduler,
-            batch -> writers.execute(() -> writeDeadLetters(batch)));
-  }
-
-  private Batcher<RowEntry> rowBatcher(Destinations.Destination destination) {
-    return rowBatchers.computeIfAbsent(
-        destination,
-        d ->
-            new Batcher<>(
-                settings.maxBatchRows(),
-                settings.maxBatchBytes(),
-                settings.maxBatchLatency(),
-                scheduler,
-                batch -> writers.execute(() -> writeRows(d, batch))));
-  }
-
-  private void flushRows() {
-    rowBatchers.values().forEach(Batcher::flush);
+            writers,
+            metrics,
+            clock,
+            table);
   }
 
   /**
@@ -191,8 +168,7 @@ public final class IngestPipeline implements AutoCloseable {
                 return;
               }
               exhausted = true;
-              flushRows();
-              deadLetterBatcher.flush();
+              batches.flush();
               completeIfDone();
             });
     source.start(this::receive);
@@ -219,8 +195,7 @@ public final class IngestPipeline implements AutoCloseable {
     stopping = true;
     settlement.refuseNew();
     source.stop();
-    flushRows();
-    deadLetterBatcher.flush();
+    batches.flush();
     boolean drained;
     try {
       drained = settlement.awaitEmpty(deadline);
@@ -267,8 +242,8 @@ public final class IngestPipeline implements AutoCloseable {
     return new PipelineStats(
         received.get(),
         redelivered.get(),
-        rowsWritten.get(),
-        deadLettered.get(),
+        batches.rowsWritten(),
+        batches.deadLettered(),
         settlement.acked(),
         settlement.nacked(),
         settlement.duplicatesDropped(),
@@ -303,10 +278,8 @@ public final class IngestPipeline implements AutoCloseable {
     try {
       Destinations.Routed routed = destinations.route(message);
       if (routed instanceof Destinations.Routed.Unroutable u) {
-        deadLetterBatcher.add(
-            new DeadLetterEntry(
-                p, DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), clock.instant())),
-            message.size());
+        batches.addDeadLetter(
+            p, DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), clock.instant()));
         return;
       }
       destination = ((Destinations.Routed.To) routed).destination();
@@ -315,13 +288,13 @@ public final class IngestPipeline implements AutoCloseable {
       nack(p);
       return;
     }
-    MappingResult result = map(destination, message);
+    MappingResult result = EvolvingMapping.map(destination, message, clock);
     if (result == null) {
       nack(p);
       return;
     }
     if (result instanceof MappingResult.Rejected r) {
-      deadLetterBatcher.add(new DeadLetterEntry(p, r.deadLetter()), message.size());
+      batches.addDeadLetter(p, r.deadLetter());
       return;
     }
     List<Row> rows = ((MappingResult.Mapped) result).rows();
@@ -329,162 +302,7 @@ public final class IngestPipeline implements AutoCloseable {
       ack(p, false);
       return;
     }
-    p.expectRows(rows.size());
-    // A message's rows go in one batch, so they commit together (and with its ledger mark).
-    List<RowEntry> entries = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      entries.add(new RowEntry(p, row));
-    }
-    rowBatcher(destination).addAll(entries, Math.max(1, message.size()));
-  }
-
-  /**
-   * Maps {@code message} for its table, adding the columns its new fields need first when the
-   * schema evolves; null when that change must be tried again later.
-   */
-  private MappingResult map(Destinations.Destination destination, Message message) {
-    try {
-      MappingResult result = destination.map(message);
-      if (!(result instanceof MappingResult.NewColumns added)) {
-        return result;
-      }
-      try {
-        result = destination.evolve(message, added.columns());
-      } catch (SinkException e) {
-        if (e.isTransient()) {
-          LOG.log(Level.WARNING, "adding columns to {0} failed for now: {1}", destination, e);
-          return null;
-        }
-        return new MappingResult.Rejected(
-            DeadLetter.of(
-                message,
-                Stage.MAP,
-                "",
-                "schema.evolution could not add columns "
-                    + TableSetup.names(added.columns())
-                    + " to table "
-                    + destination
-                    + ": "
-                    + e.getMessage(),
-                clock.instant()));
-      }
-      if (result instanceof MappingResult.NewColumns still) {
-        return new MappingResult.Rejected(
-            DeadLetter.of(
-                message,
-                Stage.MAP,
-                "",
-                "fields "
-                    + TableSetup.names(still.columns())
-                    + " still have no column in table "
-                    + destination
-                    + " after schema.evolution added them",
-                clock.instant()));
-      }
-      return result;
-    } catch (RuntimeException e) {
-      // Mappers promise not to throw; if one does, the message is kept, not lost.
-      return new MappingResult.Rejected(
-          new DeadLetter(
-              message,
-              Stage.MAP,
-              "",
-              "unexpected mapping failure: " + e,
-              stackTrace(e),
-              clock.instant()));
-    }
-  }
-
-  private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
-    TableId table = destination.table();
-    List<Row> rows = new ArrayList<>(entries.size());
-    List<String> ids = new ArrayList<>(entries.size());
-    long bytes = 0;
-    for (RowEntry e : entries) {
-      rows.add(e.row());
-      ids.add(e.pending().message.id());
-    }
-    for (RowEntry e : entries) {
-      bytes += Math.max(1, e.pending().message.size());
-    }
-    // The newest schema: rows mapped before a column was added have no value for it.
-    WriteBatch batch = new WriteBatch(table, destination.schema(), rows, ids);
-    long startNanos = System.nanoTime();
-    long batchBytes = bytes;
-    retrying.run(
-        () -> rowSink.write(batch),
-        "rows to " + table,
-        table,
-        result -> settleRows(table, entries, result, batchBytes, startNanos));
-  }
-
-  /** Settles a batch's messages after its write: {@code result} is null when the write gave up. */
-  private void settleRows(
-      TableId table, List<RowEntry> entries, WriteResult result, long bytes, long startNanos) {
-    if (result == null) {
-      for (RowEntry e : entries) {
-        if (e.pending().rowDone(null, true)) {
-          finishRows(e.pending());
-        }
-      }
-      return;
-    }
-    Map<Integer, String> rejected = new HashMap<>();
-    for (RowError error : result.rowErrors()) {
-      rejected.put(error.index(), error.reason());
-    }
-    int written = entries.size() - rejected.size();
-    rowsWritten.addAndGet(written);
-    metrics.rowsWritten(table, written);
-    metrics.batchWritten(table, written, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
-    for (int i = 0; i < entries.size(); i++) {
-      PendingMessage p = entries.get(i).pending();
-      if (p.rowDone(rejected.get(i), false)) {
-        finishRows(p);
-      }
-    }
-  }
-
-  private void finishRows(PendingMessage p) {
-    if (p.failed()) {
-      nack(p);
-    } else if (p.rowRejection() != null) {
-      DeadLetter letter =
-          DeadLetter.of(p.message, Stage.WRITE, "", p.rowRejection(), clock.instant());
-      deadLetterBatcher.add(new DeadLetterEntry(p, letter), p.message.size());
-    } else {
-      ack(p, true);
-    }
-  }
-
-  private void writeDeadLetters(List<DeadLetterEntry> entries) {
-    List<DeadLetter> letters = new ArrayList<>(entries.size());
-    for (DeadLetterEntry e : entries) {
-      letters.add(e.deadLetter());
-    }
-    retrying.run(
-        () -> {
-          deadLetterSink.write(letters);
-          return Boolean.TRUE;
-        },
-        "dead letters",
-        table,
-        written -> settleDeadLetters(entries, letters, written));
-  }
-
-  private void settleDeadLetters(
-      List<DeadLetterEntry> entries, List<DeadLetter> letters, Boolean written) {
-    if (written == null) {
-      entries.forEach(e -> nack(e.pending()));
-      return;
-    }
-    Map<Stage, Integer> byStage = new EnumMap<>(Stage.class);
-    for (DeadLetter letter : letters) {
-      byStage.merge(letter.stage(), 1, Integer::sum);
-    }
-    deadLettered.addAndGet(letters.size());
-    byStage.forEach(metrics::deadLettered);
-    entries.forEach(e -> ack(e.pending(), false));
+    batches.addRows(destination, p, rows);
   }
 
   /** A write that failed for good: no later write can succeed, so the run ends. */
@@ -542,8 +360,4 @@ public final class IngestPipeline implements AutoCloseable {
     t.printStackTrace(new PrintWriter(out));
     return out.toString();
   }
-
-  private record RowEntry(PendingMessage pending, Row row) {}
-
-  private record DeadLetterEntry(PendingMessage pending, DeadLetter deadLetter) {}
 }
