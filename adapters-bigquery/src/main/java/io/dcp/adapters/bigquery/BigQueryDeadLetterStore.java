@@ -212,4 +212,12 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
   private static String key(String messageId, Instant failedAt) {
     return messageId + "@" + ChronoUnit.MICROS.between(Instant.EPOCH, failedAt);
   }
+
+  /**
+   * Closes the table admin it reads through; the ledger's row sink stays open (not this store's).
+   */
+  @Override
+  public void close() {
+    admin.close();
+  }
 }

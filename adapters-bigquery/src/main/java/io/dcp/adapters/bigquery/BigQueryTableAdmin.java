@@ -151,7 +151,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
           definition.getSchema() == null
               ? new TableSchema(List.of())
               : toCore(definition.getSchema());
-      List<Field> merged = merge(current.fields(), columns);
+      List<Field> merged = current.merged(columns).fields();
       if (merged.equals(current.fields())) {
         return;
       }
@@ -163,33 +163,6 @@ public final class BigQueryTableAdmin implements TableAdmin {
     } catch (BigQueryException e) {
       throw classify(id, "add columns to", e);
     }
-  }
-
-  /** Appends new columns and new sub-fields of existing STRUCTs; existing columns are kept. */
-  private static List<Field> merge(List<Field> current, List<Field> additions) {
-    List<Field> merged = new ArrayList<>(current);
-    for (Field add : additions) {
-      int at = -1;
-      for (int i = 0; i < merged.size(); i++) {
-        if (merged.get(i).name().equalsIgnoreCase(add.name())) {
-          at = i;
-        }
-      }
-      if (at < 0) {
-        merged.add(add);
-      } else if (merged.get(at).type() == FieldType.STRUCT && add.type() == FieldType.STRUCT) {
-        Field existing = merged.get(at);
-        merged.set(
-            at,
-            new Field(
-                existing.name(),
-                FieldType.STRUCT,
-                existing.mode(),
-                merge(existing.fields(), add.fields()),
-                existing.description()));
-      }
-    }
-    return merged;
   }
 
   private static void validate(TableId id, TableSchema schema, TableOptions options)
@@ -352,4 +325,11 @@ public final class BigQueryTableAdmin implements TableAdmin {
                   "could not " + action + " table " + id + ": " + detail, e);
     };
   }
+
+  /**
+   * Releases nothing: the BigQuery REST client opens a connection per request and has no close of
+   * its own.
+   */
+  @Override
+  public void close() {}
 }

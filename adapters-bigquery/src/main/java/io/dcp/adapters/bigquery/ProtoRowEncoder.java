@@ -2,6 +2,8 @@ package io.dcp.adapters.bigquery;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.cloud.bigquery.storage.v1.BigDecimalByteStringEncoder;
+import com.google.cloud.bigquery.storage.v1.CivilTimeEncoder;
 import com.google.cloud.bigquery.storage.v1.ProtoSchema;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -9,6 +11,7 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
 import io.dcp.core.model.Bytes;
 import io.dcp.core.model.Row;
+import io.dcp.core.schema.ColumnName;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
@@ -19,7 +22,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Encodes core rows as Storage Write API protobuf rows for one table schema, writing the wire
@@ -33,8 +35,6 @@ import java.util.regex.Pattern;
  * row error rather than failing the whole request. Immutable and thread-safe.
  */
 public final class ProtoRowEncoder {
-  private static final Pattern PROTO_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-
   private final TableSchema schema;
   private final ProtoSchema protoSchema;
 
@@ -84,12 +84,13 @@ public final class ProtoRowEncoder {
     var builder = DescriptorProto.newBuilder().setName(name);
     for (int i = 0; i < fields.size(); i++) {
       Field field = fields.get(i);
-      if (!PROTO_NAME.matcher(field.name()).matches()) {
+      if (!ColumnName.hasValidCharacters(field.name())) {
         throw new IllegalArgumentException(
             "column '"
                 + field.name()
                 + "' cannot be written through the Storage Write API by this sink: column names"
-                + " must be letters, digits and underscores, starting with a letter or underscore");
+                + " must be "
+                + ColumnName.CHARACTER_RULE);
       }
       int number = i + 1;
       var fd =
@@ -148,19 +149,21 @@ public final class ProtoRowEncoder {
               + length;
         }
         case NUMERIC ->
-            CodedOutputStream.computeByteArraySize(
-                number, WireEncodings.numeric((BigDecimal) value));
+            CodedOutputStream.computeBytesSize(
+                number, BigDecimalByteStringEncoder.encodeToNumericByteString((BigDecimal) value));
         case BIGNUMERIC ->
-            CodedOutputStream.computeByteArraySize(
-                number, WireEncodings.bigNumeric((BigDecimal) value));
+            CodedOutputStream.computeBytesSize(
+                number,
+                BigDecimalByteStringEncoder.encodeToBigNumericByteString((BigDecimal) value));
         case INT64 -> CodedOutputStream.computeInt64Size(number, (Long) value);
-        case TIMESTAMP ->
-            CodedOutputStream.computeInt64Size(number, WireEncodings.epochMicros((Instant) value));
+        case TIMESTAMP -> CodedOutputStream.computeInt64Size(number, epochMicros((Instant) value));
         case TIME ->
-            CodedOutputStream.computeInt64Size(number, WireEncodings.packedTime((LocalTime) value));
+            CodedOutputStream.computeInt64Size(
+                number, CivilTimeEncoder.encodePacked64TimeMicrosLocalTime((LocalTime) value));
         case DATETIME ->
             CodedOutputStream.computeInt64Size(
-                number, WireEncodings.packedDatetime((LocalDateTime) value));
+                number,
+                CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime((LocalDateTime) value));
         case DATE ->
             CodedOutputStream.computeInt32Size(
                 number, Math.toIntExact(((LocalDate) value).toEpochDay()));
@@ -182,6 +185,10 @@ public final class ProtoRowEncoder {
               + " holds a "
               + value.getClass().getSimpleName(),
           e);
+    } catch (IllegalArgumentException e) {
+      // The client library's encoders refuse values out of the type's range or scale.
+      throw new IllegalArgumentException(
+          "column " + field.name() + " of type " + field.type() + ": " + e.getMessage(), e);
     }
   }
 
@@ -208,12 +215,21 @@ public final class ProtoRowEncoder {
     switch (field.type()) {
       case STRING, JSON, GEOGRAPHY -> out.writeString(number, (String) value);
       case BYTES -> out.writeByteArray(number, ((Bytes) value).toByteArray());
-      case NUMERIC -> out.writeByteArray(number, WireEncodings.numeric((BigDecimal) value));
-      case BIGNUMERIC -> out.writeByteArray(number, WireEncodings.bigNumeric((BigDecimal) value));
+      case NUMERIC ->
+          out.writeBytes(
+              number, BigDecimalByteStringEncoder.encodeToNumericByteString((BigDecimal) value));
+      case BIGNUMERIC ->
+          out.writeBytes(
+              number, BigDecimalByteStringEncoder.encodeToBigNumericByteString((BigDecimal) value));
       case INT64 -> out.writeInt64(number, (Long) value);
-      case TIMESTAMP -> out.writeInt64(number, WireEncodings.epochMicros((Instant) value));
-      case TIME -> out.writeInt64(number, WireEncodings.packedTime((LocalTime) value));
-      case DATETIME -> out.writeInt64(number, WireEncodings.packedDatetime((LocalDateTime) value));
+      case TIMESTAMP -> out.writeInt64(number, epochMicros((Instant) value));
+      case TIME ->
+          out.writeInt64(
+              number, CivilTimeEncoder.encodePacked64TimeMicrosLocalTime((LocalTime) value));
+      case DATETIME ->
+          out.writeInt64(
+              number,
+              CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime((LocalDateTime) value));
       case DATE -> out.writeInt32(number, (int) ((LocalDate) value).toEpochDay());
       case FLOAT64 -> out.writeDouble(number, (Double) value);
       case BOOL -> out.writeBool(number, (Boolean) value);
@@ -224,6 +240,15 @@ public final class ProtoRowEncoder {
         write(out, field.fields(), nested);
       }
     }
+  }
+
+  /**
+   * TIMESTAMP: microseconds since the epoch, sub-microsecond digits dropped. The client library has
+   * no encoder for it: its JSON conversion does the same arithmetic.
+   */
+  private static long epochMicros(Instant instant) {
+    return Math.addExact(
+        Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000);
   }
 
   private static List<?> list(Field field, Object value) {

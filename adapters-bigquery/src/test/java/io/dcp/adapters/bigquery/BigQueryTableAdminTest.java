@@ -149,6 +149,33 @@ class BigQueryTableAdminTest {
   }
 
   @Test
+  void addsSubFieldsToTheStructOfTheSameNameWhateverItsCaseAsTableSchemaMergedDoes()
+      throws Exception {
+    var current =
+        TableSchema.of(
+            Field.of("id", FieldType.INT64),
+            Field.struct("Quote", FieldMode.NULLABLE, List.of(Field.of("bid", FieldType.FLOAT64))));
+    admin.create(TABLE, current, TableOptions.none());
+    List<Field> added =
+        List.of(
+            Field.struct("QUOTE", FieldMode.NULLABLE, List.of(Field.of("size", FieldType.INT64))),
+            Field.of("ID", FieldType.STRING));
+
+    admin.addColumns(TABLE, added);
+
+    assertThat(admin.schema(TABLE))
+        .contains(current.merged(added))
+        .contains(
+            TableSchema.of(
+                Field.of("id", FieldType.INT64),
+                Field.struct(
+                    "Quote",
+                    FieldMode.NULLABLE,
+                    List.of(
+                        Field.of("bid", FieldType.FLOAT64), Field.of("size", FieldType.INT64)))));
+  }
+
+  @Test
   void sinkWithTableCreationCreatesTheMissingTableThenWritesToIt() throws Exception {
     try (var writeServer = FakeBigQueryWriteServer.start();
         var rest = FakeBigQueryRestServer.start(writeServer)) {

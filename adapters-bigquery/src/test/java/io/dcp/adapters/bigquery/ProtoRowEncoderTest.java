@@ -7,10 +7,14 @@ import com.google.cloud.bigquery.storage.v1.BQTableSchemaToProtoDescriptor;
 import com.google.cloud.bigquery.storage.v1.BigDecimalByteStringEncoder;
 import com.google.cloud.bigquery.storage.v1.CivilTimeEncoder;
 import com.google.cloud.bigquery.storage.v1.JsonToProtoMessage;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import io.dcp.core.model.Bytes;
 import io.dcp.core.model.Row;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldType;
+import io.dcp.core.schema.TableSchema;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -53,7 +57,7 @@ class ProtoRowEncoderTest {
     var json =
         new JSONObject()
             .put("s", "héllo")
-            .put("b", com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, (byte) 0xFE}))
+            .put("b", ByteString.copyFrom(new byte[] {1, 2, (byte) 0xFE}))
             .put("i", -42L)
             .put("f", 0.25)
             .put("n", "-123.000000001")
@@ -81,10 +85,12 @@ class ProtoRowEncoderTest {
 
   @ParameterizedTest
   @CsvSource({"00:00:00", "00:00:00.000001", "12:34:56.789012", "23:59:59.999999"})
-  void packsTimeAsTheClientLibraryDoes(String time) {
-    LocalTime t = LocalTime.parse(time);
-    assertThat(WireEncodings.packedTime(t))
-        .isEqualTo(CivilTimeEncoder.encodePacked64TimeMicrosLocalTime(t));
+  void encodesTimeAsTheClientLibrarysJsonConversion(String time) throws Exception {
+    assertEncodesAsTheClientLibrary(
+        Field.of("t", FieldType.TIME),
+        LocalTime.parse(time),
+        time,
+        CivilTimeEncoder.encodePacked64TimeMicrosLocalTime(LocalTime.parse(time)));
   }
 
   @ParameterizedTest
@@ -94,10 +100,26 @@ class ProtoRowEncoderTest {
     "2024-02-29T12:34:56.789012",
     "9999-12-31T23:59:59.999999"
   })
-  void packsDatetimeAsTheClientLibraryDoes(String datetime) {
+  void encodesDatetimeAsTheClientLibrarysJsonConversion(String datetime) throws Exception {
     LocalDateTime dt = LocalDateTime.parse(datetime);
-    assertThat(WireEncodings.packedDatetime(dt))
-        .isEqualTo(CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime(dt));
+    assertEncodesAsTheClientLibrary(
+        Field.of("dt", FieldType.DATETIME),
+        dt,
+        datetime.replace('T', ' '),
+        CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime(dt));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "0001-01-01T00:00:00Z, -62135596800000000",
+    "1969-12-31T23:59:59.999999Z, -1",
+    "2024-02-29T12:34:56.789012Z, 1709210096789012",
+    "9999-12-31T23:59:59.999999Z, 253402300799999999"
+  })
+  void encodesTimestampAsTheClientLibrarysJsonConversion(String timestamp, long micros)
+      throws Exception {
+    assertEncodesAsTheClientLibrary(
+        Field.of("ts", FieldType.TIMESTAMP), Instant.parse(timestamp), micros, micros);
   }
 
   @ParameterizedTest
@@ -111,10 +133,13 @@ class ProtoRowEncoderTest {
     "99999999999999999999999999999.999999999",
     "-99999999999999999999999999999.999999999"
   })
-  void encodesNumericAsTheClientLibraryDoes(String value) {
+  void encodesNumericAsTheClientLibrarysJsonConversion(String value) throws Exception {
     BigDecimal v = new BigDecimal(value);
-    assertThat(WireEncodings.numeric(v))
-        .isEqualTo(BigDecimalByteStringEncoder.encodeToNumericByteString(v).toByteArray());
+    assertEncodesAsTheClientLibrary(
+        Field.of("n", FieldType.NUMERIC),
+        v,
+        value,
+        BigDecimalByteStringEncoder.encodeToNumericByteString(v));
   }
 
   @ParameterizedTest
@@ -125,26 +150,79 @@ class ProtoRowEncoderTest {
     "578960446186580977117854925043439539266.34992332820282019728792003956564819967",
     "-578960446186580977117854925043439539266.34992332820282019728792003956564819968"
   })
-  void encodesBigNumericAsTheClientLibraryDoes(String value) {
+  void encodesBigNumericAsTheClientLibrarysJsonConversion(String value) throws Exception {
     BigDecimal v = new BigDecimal(value);
-    assertThat(WireEncodings.bigNumeric(v))
-        .isEqualTo(BigDecimalByteStringEncoder.encodeToBigNumericByteString(v).toByteArray());
+    assertEncodesAsTheClientLibrary(
+        Field.of("bn", FieldType.BIGNUMERIC),
+        v,
+        v.toPlainString(),
+        BigDecimalByteStringEncoder.encodeToBigNumericByteString(v));
   }
 
   @Test
-  void numericIsLittleEndianTwosComplementOfTheValueTimesTenToTheNine() {
+  void numericIsLittleEndianTwosComplementOfTheValueTimesTenToTheNine() throws Exception {
     // 1 * 10^9 = 0x3B9ACA00, little-endian.
-    assertThat(WireEncodings.numeric(BigDecimal.ONE))
+    assertThat(encodedNumeric(BigDecimal.ONE).toByteArray())
         .containsExactly((byte) 0x00, (byte) 0xCA, (byte) 0x9A, (byte) 0x3B);
     // -1e-9 is -1 scaled: one 0xFF byte.
-    assertThat(WireEncodings.numeric(new BigDecimal("-0.000000001"))).containsExactly((byte) 0xFF);
+    assertThat(encodedNumeric(new BigDecimal("-0.000000001")).toByteArray())
+        .containsExactly((byte) 0xFF);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1E+29", "-1E+29", "0.0000000001"})
+  void numericOutsideItsRangeOrScaleIsRefused(String value) {
+    var numeric = ProtoRowEncoder.forSchema(TableSchema.of(Field.of("n", FieldType.NUMERIC)));
+
+    assertThatThrownBy(() -> numeric.encode(Row.builder().set("n", new BigDecimal(value)).build()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
-  void numericOutsideItsRangeIsRefused() {
-    assertThatThrownBy(() -> WireEncodings.numeric(new BigDecimal("1E+29")))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("NUMERIC out of range");
+  void datetimeOutsideBigQuerysYearsIsRefused() {
+    var datetime = ProtoRowEncoder.forSchema(TableSchema.of(Field.of("dt", FieldType.DATETIME)));
+
+    assertThatThrownBy(
+            () ->
+                datetime.encode(
+                    Row.builder().set("dt", LocalDateTime.of(10_000, 1, 1, 0, 0)).build()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Encodes a one-column row holding {@code value} and checks it against the client library's
+   * JSON-to-proto conversion of {@code json} and against the value its own encoder gives.
+   */
+  private static void assertEncodesAsTheClientLibrary(
+      Field column, Object value, Object json, Object clientEncoded) throws Exception {
+    TableSchema schema = TableSchema.of(column);
+    var tableSchema = ProtoSchemasForTests.toProto(schema);
+    Descriptor descriptor =
+        BQTableSchemaToProtoDescriptor.convertBQTableSchemaToProtoDescriptor(tableSchema);
+    DynamicMessage expected =
+        JsonToProtoMessage.convertJsonToProtoMessage(
+            descriptor, tableSchema, new JSONObject().put(column.name(), json), false);
+
+    DynamicMessage actual =
+        DynamicMessage.parseFrom(
+            descriptor,
+            ProtoRowEncoder.forSchema(schema)
+                .encode(Row.builder().set(column.name(), value).build()));
+
+    assertThat(actual).isEqualTo(expected);
+    assertThat(actual.getField(descriptor.findFieldByName(column.name()))).isEqualTo(clientEncoded);
+  }
+
+  private static ByteString encodedNumeric(BigDecimal value) throws Exception {
+    TableSchema schema = TableSchema.of(Field.of("n", FieldType.NUMERIC));
+    Descriptor descriptor =
+        BQTableSchemaToProtoDescriptor.convertBQTableSchemaToProtoDescriptor(
+            ProtoSchemasForTests.toProto(schema));
+    DynamicMessage message =
+        DynamicMessage.parseFrom(
+            descriptor,
+            ProtoRowEncoder.forSchema(schema).encode(Row.builder().set("n", value).build()));
+    return (ByteString) message.getField(descriptor.findFieldByName("n"));
   }
 
   @Test

@@ -168,7 +168,9 @@ class StorageWriteRowSinkTest {
 
     assertThat(result.rowErrors()).hasSize(1);
     assertThat(result.rowErrors().get(0).index()).isZero();
-    assertThat(result.rowErrors().get(0).reason()).contains("NUMERIC allows 9 digits");
+    assertThat(result.rowErrors().get(0).reason())
+        .contains("column n of type NUMERIC")
+        .contains("scale cannot exceed 9");
     assertThat(server.rows(TABLE)).containsExactly(rows.get(1));
   }
 

@@ -137,4 +137,8 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }
+
+  /** Holds nothing of its own: the database's connection belongs to the sink, which closes it. */
+  @Override
+  public void close() {}
 }

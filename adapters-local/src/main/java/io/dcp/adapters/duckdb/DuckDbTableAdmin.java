@@ -114,8 +114,9 @@ final class DuckDbTableAdmin implements TableAdmin {
       boolean topLevel,
       List<String> out) {
     for (Field field : added) {
-      String name = path + DuckDbTypes.quote(field.name());
       Optional<Field> existing = TableSchema.find(live, field.name());
+      // A STRUCT named in another case is the existing column: its own spelling names the path.
+      String name = path + DuckDbTypes.quote(existing.map(Field::name).orElse(field.name()));
       if (existing.isEmpty()) {
         out.add(
             prefix
@@ -244,4 +245,8 @@ final class DuckDbTableAdmin implements TableAdmin {
       };
     }
   }
+
+  /** Holds nothing of its own: the database's connection belongs to the sink, which closes it. */
+  @Override
+  public void close() {}
 }

@@ -11,6 +11,7 @@ import io.dcp.core.model.Message;
 import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.ReceiveGate;
 import io.dcp.core.port.SourceException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,6 +113,7 @@ public final class HttpPublishSource implements MessageSource {
   private ExecutorService threads;
   private volatile MessageReceiver receiver;
   private volatile boolean stopped;
+  private final ReceiveGate gate = new ReceiveGate();
 
   /**
    * @param host the address to bind; 127.0.0.1 keeps the endpoint private to the machine
@@ -261,14 +263,23 @@ public final class HttpPublishSource implements MessageSource {
       error(exchange, 503, "UNAVAILABLE", "the pipeline is full; retry with backoff");
       return;
     }
+    if (!gate.enter()) {
+      room.release(messages.size());
+      error(exchange, 503, "UNAVAILABLE", "the pipeline is stopping; retry later");
+      return;
+    }
     List<CompletableFuture<Boolean>> settled = new ArrayList<>(messages.size());
     CompletableFuture<Boolean> closing = new CompletableFuture<>();
     waiting.add(closing);
     try {
-      for (Message message : messages) {
-        CompletableFuture<Boolean> outcome = new CompletableFuture<>();
-        settled.add(outcome);
-        receiver.receive(message, settling(outcome));
+      try {
+        for (Message message : messages) {
+          CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+          settled.add(outcome);
+          receiver.receive(message, settling(outcome));
+        }
+      } finally {
+        gate.exit();
       }
       CompletableFuture.anyOf(
               CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)), closing)
@@ -477,14 +488,17 @@ public final class HttpPublishSource implements MessageSource {
     return exhausted;
   }
 
+  /** Answers new requests 503; returns once no request is inside a {@code receive} call. */
   @Override
   public void stop() {
     stopped = true;
+    gate.close();
   }
 
   @Override
   public void close() {
     stopped = true;
+    gate.close();
     // Requests still waiting are answered 503 before the server goes.
     waiting.forEach(w -> w.complete(false));
     if (server != null) {

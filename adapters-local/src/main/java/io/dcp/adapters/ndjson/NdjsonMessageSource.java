@@ -6,20 +6,15 @@ import io.dcp.core.model.Message;
 import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
+import io.dcp.core.port.ReceiveGate;
 import io.dcp.core.port.SourceException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -29,7 +24,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +50,6 @@ import org.slf4j.LoggerFactory;
 public final class NdjsonMessageSource implements MessageSource {
   private static final Logger LOG = LoggerFactory.getLogger(NdjsonMessageSource.class);
   private static final int NEWLINE = '\n';
-  private static final int FINGERPRINT_BYTES = 4096;
 
   /** The attribute of a message cut from a longer line: the line's length in bytes. */
   public static final String CUT_ATTRIBUTE = "dcp_line_bytes";
@@ -74,6 +67,7 @@ public final class NdjsonMessageSource implements MessageSource {
   private final AtomicInteger unsettled = new AtomicInteger();
   private final AtomicInteger givenUp = new AtomicInteger();
   private volatile boolean stopped;
+  private final ReceiveGate gate = new ReceiveGate();
   private Thread reader;
 
   /**
@@ -112,9 +106,6 @@ public final class NdjsonMessageSource implements MessageSource {
     this.progress = requireNonNull(progress, "progress");
   }
 
-  /** One input: the file to read ({@code -} for stdin) and the name its message ids start with. */
-  record Input(String path, String name) {}
-
   /** Lines skipped because an earlier run committed them. */
   public long skippedLines() {
     return skipped.get();
@@ -125,93 +116,20 @@ public final class NdjsonMessageSource implements MessageSource {
     return finishedReading;
   }
 
-  /**
-   * Expands the patterns to files, sorted, each with its name (see the class comment); stdin stays
-   * {@code -}.
-   */
-  static List<Input> expand(List<String> patterns) throws SourceException {
-    List<Input> inputs = new ArrayList<>();
-    for (String pattern : patterns) {
-      if (pattern.equals("-")) {
-        inputs.add(new Input("-", "stdin"));
-        continue;
-      }
-      if (!pattern.contains("*") && !pattern.contains("?") && !pattern.contains("[")) {
-        if (!Files.isReadable(Path.of(pattern))) {
-          throw new SourceException(
-              "source.ndjson.paths: cannot read " + pattern + ": check the path");
-        }
-        inputs.add(new Input(pattern, Path.of(pattern).getFileName().toString()));
-        continue;
-      }
-      Path base = globBase(pattern);
-      PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
-      try (Stream<Path> files = Files.walk(base)) {
-        List<Input> matched =
-            files
-                .filter(Files::isRegularFile)
-                .map(p -> base.toString().equals(".") ? base.relativize(p) : p)
-                .filter(matcher::matches)
-                .sorted()
-                .map(p -> new Input(p.toString(), relativeName(base, p)))
-                .toList();
-        if (matched.isEmpty()) {
-          throw new SourceException("source.ndjson.paths: no file matches " + pattern);
-        }
-        inputs.addAll(matched);
-      } catch (IOException e) {
-        throw new SourceException(
-            "source.ndjson.paths: cannot list " + base + ": " + e.getMessage(), e);
-      }
-    }
-    Map<String, Long> names =
-        inputs.stream()
-            .collect(
-                java.util.stream.Collectors.groupingBy(
-                    Input::name, java.util.stream.Collectors.counting()));
-    List<Input> unique = new ArrayList<>(inputs.size());
-    for (Input input : inputs) {
-      unique.add(
-          names.get(input.name()) > 1 && !input.path().equals("-")
-              ? new Input(input.path(), Path.of(input.path()).normalize().toString())
-              : input);
-    }
-    return unique;
-  }
-
-  private static String relativeName(Path base, Path file) {
-    Path relative = base.toString().equals(".") ? file : base.relativize(file);
-    return relative.normalize().toString().replace('\\', '/');
-  }
-
-  /** The directory before the first segment with a glob character. */
-  private static Path globBase(String pattern) {
-    Path path = Path.of(pattern);
-    Path base = path.getRoot();
-    for (Path segment : path) {
-      String text = segment.toString();
-      if (text.contains("*") || text.contains("?") || text.contains("[") || text.contains("{")) {
-        break;
-      }
-      base = base == null ? segment : base.resolve(segment);
-    }
-    return base == null ? Path.of(".") : base;
-  }
-
   @Override
   public void start(MessageReceiver receiver) throws SourceException {
-    List<Input> inputs = expand(patterns);
+    List<NdjsonInput> inputs = NdjsonInput.expand(patterns);
     Map<String, BitSet> committed = new java.util.HashMap<>();
-    for (Input input : inputs) {
+    for (NdjsonInput input : inputs) {
       if (!input.path().equals("-")) {
-        committed.put(input.name(), progress.committedLines(input.name(), fingerprint(input)));
+        committed.put(input.name(), progress.committedLines(input.name(), input.fingerprint()));
       }
     }
     reader =
         new Thread(
             () -> {
               try {
-                for (Input input : inputs) {
+                for (NdjsonInput input : inputs) {
                   if (stopped) {
                     break;
                   }
@@ -245,20 +163,6 @@ public final class NdjsonMessageSource implements MessageSource {
             "dcp-ndjson-reader");
     reader.setDaemon(true);
     reader.start();
-  }
-
-  /** The first bytes of the file, hashed: a file replaced under the same name is not resumed. */
-  private static String fingerprint(Input input) throws SourceException {
-    try (InputStream in = Files.newInputStream(Path.of(input.path()))) {
-      byte[] head = in.readNBytes(FINGERPRINT_BYTES);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(head);
-      return head.length + ":" + HexFormat.of().formatHex(digest);
-    } catch (IOException e) {
-      throw new SourceException(
-          "source.ndjson.paths: cannot read " + input.path() + ": " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private void read(String name, InputStream in, BitSet committed, MessageReceiver receiver)
@@ -344,7 +248,18 @@ public final class NdjsonMessageSource implements MessageSource {
   }
 
   private void deliver(Message message, MessageReceiver receiver) throws InterruptedException {
-    unsettled.incrementAndGet();
+    if (!gate.enter()) {
+      return; // stopped: a rerun reads the line again
+    }
+    try {
+      unsettled.incrementAndGet();
+      receive(message, receiver);
+    } finally {
+      gate.exit();
+    }
+  }
+
+  private void receive(Message message, MessageReceiver receiver) throws InterruptedException {
     receiver.receive(
         message,
         new Acknowledger() {
@@ -411,9 +326,11 @@ public final class NdjsonMessageSource implements MessageSource {
     return exhausted;
   }
 
+  /** Stops reading; returns once the reader is out of its last {@code receive} call. */
   @Override
   public void stop() {
     stopped = true;
+    gate.close();
   }
 
   @Override
@@ -422,5 +339,6 @@ public final class NdjsonMessageSource implements MessageSource {
     if (reader != null) {
       reader.interrupt();
     }
+    gate.close();
   }
 }

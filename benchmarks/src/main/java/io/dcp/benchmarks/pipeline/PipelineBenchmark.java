@@ -228,6 +228,9 @@ public final class PipelineBenchmark {
     public void addColumns(TableId table, List<io.dcp.core.schema.Field> columns) {
       throw new IllegalStateException("the benchmark's events have no new field: " + columns);
     }
+
+    @Override
+    public void close() {}
   }
 
   /** Commits nothing, instantly: measures the pipeline machinery alone. */

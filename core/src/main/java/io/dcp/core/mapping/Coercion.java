@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dcp.core.model.Bytes;
 import io.dcp.core.schema.FieldType;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -16,16 +15,6 @@ import java.util.Locale;
  * microseconds and refuse finer precision.
  */
 final class Coercion {
-  private static final BigDecimal NUMERIC_MAX =
-      new BigDecimal("99999999999999999999999999999.999999999");
-  private static final BigDecimal BIGNUMERIC_MAX =
-      new BigDecimal(
-          "578960446186580977117854925043439539266.34992332820282019728792003956564819967");
-  private static final BigDecimal BIGNUMERIC_MIN =
-      new BigDecimal(
-          "-578960446186580977117854925043439539266.34992332820282019728792003956564819968");
-  private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-  private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
   private static final Instant MIN_TIMESTAMP = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant MAX_TIMESTAMP = Instant.parse("9999-12-31T23:59:59.999999Z");
 
@@ -43,10 +32,10 @@ final class Coercion {
   static Object scalar(FieldType type, JsonNode node, Object path) {
     return switch (type) {
       case STRING -> string(node, path);
-      case INT64 -> int64(node, path);
-      case FLOAT64 -> float64(node, path);
-      case NUMERIC -> numeric(node, path, false);
-      case BIGNUMERIC -> numeric(node, path, true);
+      case INT64 -> NumberCoercion.int64(node, path);
+      case FLOAT64 -> NumberCoercion.float64(node, path);
+      case NUMERIC -> NumberCoercion.numeric(node, path, false);
+      case BIGNUMERIC -> NumberCoercion.numeric(node, path, true);
       case BOOL -> bool(node, path);
       case TIMESTAMP -> timestamp(node, path);
       case DATE -> civil(node, path, type);
@@ -100,7 +89,7 @@ final class Coercion {
         return node.asText();
       }
       BigDecimal value = node.decimalValue();
-      if (plainLength(value) > MAX_NUMBER_TEXT) {
+      if (NumberCoercion.plainLength(value) > MAX_NUMBER_TEXT) {
         throw new Rejection(
             path,
             show(node)
@@ -115,133 +104,6 @@ final class Coercion {
       return node.asText();
     }
     throw notA(node, "a STRING", path);
-  }
-
-  private static Long int64(JsonNode node, Object path) {
-    if (node.isIntegralNumber()) {
-      if (node.canConvertToLong()) {
-        return node.longValue();
-      }
-      throw new Rejection(path, show(node) + " is out of INT64 range");
-    }
-    if (node.isFloatingPointNumber()) {
-      BigDecimal value = node.decimalValue();
-      if (value.signum() == 0) {
-        return 0L;
-      }
-      if (value.stripTrailingZeros().scale() > 0) {
-        throw new Rejection(path, show(node) + " is not an INT64 (it has a fraction)");
-      }
-      if (integerDigits(value) > 19) {
-        throw new Rejection(path, show(node) + " is out of INT64 range");
-      }
-      return checkedLong(value.toBigInteger(), node, path);
-    }
-    if (node.isTextual()) {
-      String text = node.textValue();
-      if (isDecimalText(text, false)) {
-        try {
-          return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-          if (significantDigits(text) > 19) {
-            throw new Rejection(path, show(node) + " is out of INT64 range");
-          }
-          return checkedLong(
-              new BigInteger(text.startsWith("+") ? text.substring(1) : text), node, path);
-        }
-      }
-    }
-    throw notA(node, "an INT64", path);
-  }
-
-  private static long checkedLong(BigInteger value, JsonNode node, Object path) {
-    if (value.compareTo(LONG_MIN) < 0 || value.compareTo(LONG_MAX) > 0) {
-      throw new Rejection(path, show(node) + " is out of INT64 range");
-    }
-    return value.longValue();
-  }
-
-  private static Double float64(JsonNode node, Object path) {
-    if (node.isNumber()) {
-      double value = node.doubleValue();
-      if (Double.isInfinite(value)) {
-        throw new Rejection(path, show(node) + " is out of FLOAT64 range");
-      }
-      return value;
-    }
-    if (node.isTextual()) {
-      String text = node.textValue();
-      switch (text) {
-        case "NaN":
-          return Double.NaN;
-        case "Infinity":
-        case "+Infinity":
-          return Double.POSITIVE_INFINITY;
-        case "-Infinity":
-          return Double.NEGATIVE_INFINITY;
-        default:
-          break;
-      }
-      if (isDecimalText(text, true)) {
-        double value = Double.parseDouble(longestNumber(node, path));
-        if (Double.isInfinite(value)) {
-          throw new Rejection(path, show(node) + " is out of FLOAT64 range");
-        }
-        return value;
-      }
-    }
-    throw notA(node, "a FLOAT64", path);
-  }
-
-  private static BigDecimal numeric(JsonNode node, Object path, boolean big) {
-    BigDecimal value;
-    if (node.isNumber()) {
-      if (node.isDouble() || node.isFloat()) {
-        // Only with a non-decimal node factory; kept exact via the double's shortest text.
-        value = new BigDecimal(node.asText());
-      } else {
-        value = node.decimalValue();
-      }
-    } else if (node.isTextual() && isDecimalText(node.textValue(), true)) {
-      try {
-        value = new BigDecimal(longestNumber(node, path));
-      } catch (NumberFormatException e) {
-        // An exponent past what a decimal's scale holds: "1e99999999999".
-        throw new Rejection(
-            path, show(node) + " is out of " + (big ? "BIGNUMERIC" : "NUMERIC") + " range");
-      }
-    } else {
-      throw notA(node, big ? "a BIGNUMERIC" : "a NUMERIC", path);
-    }
-    if (value.signum() != 0 && integerDigits(value) > (big ? 39 : 29)) {
-      // Decided before any scaling: 1e999999999 would otherwise take minutes or overflow.
-      throw new Rejection(
-          path, show(node) + " is out of " + (big ? "BIGNUMERIC" : "NUMERIC") + " range");
-    }
-    value = value.stripTrailingZeros();
-    if (value.scale() < 0) {
-      value = value.setScale(0);
-    }
-    int maxScale = big ? 38 : 9;
-    if (value.scale() > maxScale) {
-      throw new Rejection(
-          path,
-          show(node)
-              + " has more than "
-              + maxScale
-              + " digits after the decimal point ("
-              + (big ? "BIGNUMERIC" : "NUMERIC")
-              + " does not round)");
-    }
-    boolean inRange =
-        big
-            ? value.compareTo(BIGNUMERIC_MIN) >= 0 && value.compareTo(BIGNUMERIC_MAX) <= 0
-            : value.abs().compareTo(NUMERIC_MAX) <= 0;
-    if (!inRange) {
-      throw new Rejection(
-          path, show(node) + " is out of " + (big ? "BIGNUMERIC" : "NUMERIC") + " range");
-    }
-    return value;
   }
 
   private static Boolean bool(JsonNode node, Object path) {
@@ -334,90 +196,6 @@ final class Coercion {
       return node.toString(); // GeoJSON geometry
     }
     throw notA(node, "a GEOGRAPHY (WKT text or a GeoJSON object)", path);
-  }
-
-  /**
-   * The digits left of the decimal point of a non-zero {@code value} (0 or less below 1), from its
-   * precision and scale alone: never by scaling it.
-   */
-  private static long integerDigits(BigDecimal value) {
-    return (long) value.precision() - value.scale();
-  }
-
-  /** The length of {@code value.toPlainString()}, without making it. */
-  private static long plainLength(BigDecimal value) {
-    long precision = value.precision();
-    long scale = value.scale();
-    long digits = scale <= 0 ? precision - scale : Math.max(precision, scale + 1) + 1;
-    return digits + (value.signum() < 0 ? 1 : 0);
-  }
-
-  /** Digits of integer text after its sign and leading zeros. */
-  private static int significantDigits(String text) {
-    int i = text.startsWith("+") || text.startsWith("-") ? 1 : 0;
-    while (i < text.length() - 1 && text.charAt(i) == '0') {
-      i++;
-    }
-    return text.length() - i;
-  }
-
-  /** The text of a numeric string, refused when longer than a JSON number may be. */
-  private static String longestNumber(JsonNode node, Object path) {
-    String text = node.textValue();
-    if (text.length() > MAX_NUMBER_TEXT) {
-      throw new Rejection(
-          path,
-          show(node)
-              + " is a number of "
-              + text.length()
-              + " characters, over the limit of "
-              + MAX_NUMBER_TEXT);
-    }
-    return text;
-  }
-
-  /**
-   * Plain decimal text: optional sign, digits, and with {@code fraction} a fraction and exponent.
-   */
-  static boolean isDecimalText(String s, boolean fraction) {
-    int i = 0;
-    int n = s.length();
-    if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-      i++;
-    }
-    int digits = 0;
-    while (i < n && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) {
-      i++;
-      digits++;
-    }
-    if (!fraction) {
-      return digits > 0 && i == n;
-    }
-    if (i < n && s.charAt(i) == '.') {
-      i++;
-      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        i++;
-        digits++;
-      }
-    }
-    if (digits == 0) {
-      return false;
-    }
-    if (i < n && (s.charAt(i) == 'e' || s.charAt(i) == 'E')) {
-      i++;
-      if (i < n && (s.charAt(i) == '-' || s.charAt(i) == '+')) {
-        i++;
-      }
-      int exponent = 0;
-      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        i++;
-        exponent++;
-      }
-      if (exponent == 0) {
-        return false;
-      }
-    }
-    return i == n;
   }
 
   /** The value as it appeared in JSON, shortened so a huge value cannot flood a reason. */

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
@@ -13,7 +11,6 @@ import io.dcp.core.model.Stage;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
-import io.dcp.core.schema.SchemaInference;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +21,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * Maps JSON messages to rows of a table schema with BigQuery's JSON ingestion semantics; see {@code
@@ -588,119 +583,5 @@ public final class JsonMessageMapper implements MessageMapper {
       }
       return i == null ? -1 : i;
     }
-  }
-
-  /**
-   * The payload fields of one row that have no column, handled per {@link UnknownFields}: under
-   * KEEP they are gathered into one JSON object keyed by their path below the row ({@code extra},
-   * {@code venue.code}, {@code legs[1].note}).
-   */
-  private static final class Unknowns {
-    static final Unknowns IGNORED = new Unknowns(UnknownFields.IGNORE, "$", null);
-
-    private final UnknownFields policy;
-    private final int prefix;
-    private final NewFields newFields;
-    private ObjectNode gathered;
-
-    Unknowns(UnknownFields policy, String base, NewFields newFields) {
-      this.policy = policy;
-      this.prefix = base.length() + 1;
-      this.newFields = newFields;
-    }
-
-    void add(Object where, JsonNode value) {
-      if (newFields != null && newFields.offer(where, value)) {
-        return;
-      }
-      if (policy == UnknownFields.REJECT) {
-        throw new Rejection(where, "unknown field (mapping.unknownFields is reject)");
-      }
-      if (policy == UnknownFields.KEEP) {
-        Coercion.checkJsonNumbers(value, where);
-        String path = where.toString();
-        if (gathered == null) {
-          gathered = JsonNodeFactory.instance.objectNode();
-        }
-        gathered.set(path.substring(prefix), value);
-      }
-    }
-
-    String json() {
-      return gathered == null ? null : gathered.toString();
-    }
-  }
-
-  /**
-   * The payload fields of one message that have no column and could become one: each typed from its
-   * first value as {@code dcp schema infer} would type it, keyed by its place in the schema (array
-   * indices dropped), first seen first.
-   */
-  private static final class NewFields {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
-
-    private final Map<String, NewField> byPath = new LinkedHashMap<>();
-
-    boolean offer(Object where, JsonNode value) {
-      if (!(where instanceof FieldPath path)
-          || value.isNull()
-          || (value.isContainerNode() && value.isEmpty())) {
-        return false;
-      }
-      List<String> names = path.names();
-      String key = String.join(".", names).toLowerCase(Locale.ROOT);
-      if (byPath.containsKey(key)) {
-        return true;
-      }
-      String name = names.get(names.size() - 1);
-      ObjectNode sample = JsonNodeFactory.instance.objectNode();
-      sample.set(name, value);
-      List<Field> inferred = new SchemaInference().add(sample).result().schema().fields();
-      if (inferred.isEmpty()) {
-        return false; // not a name BigQuery takes
-      }
-      Field field = inferred.get(0);
-      if (!validNames(field)) {
-        return false;
-      }
-      byPath.put(key, new NewField(names, field));
-      return true;
-    }
-
-    boolean isEmpty() {
-      return byPath.isEmpty();
-    }
-
-    /** The new fields, each inside the STRUCT columns it sits in, merged. */
-    List<Field> columns(TableSchema schema) {
-      TableSchema added = new TableSchema(List.of());
-      for (NewField f : byPath.values()) {
-        Field column = f.field();
-        for (int depth = f.names().size() - 2; depth >= 0; depth--) {
-          column =
-              Field.struct(
-                  f.names().get(depth), structMode(schema, f.names(), depth), List.of(column));
-        }
-        added = added.merged(List.of(column));
-      }
-      return added.fields();
-    }
-
-    private static FieldMode structMode(TableSchema schema, List<String> names, int depth) {
-      List<Field> level = schema.fields();
-      Field at = null;
-      for (int i = 0; i <= depth; i++) {
-        at = TableSchema.find(level, names.get(i)).orElseThrow();
-        level = at.fields();
-      }
-      return at.mode();
-    }
-
-    private static boolean validNames(Field field) {
-      return NAME.matcher(field.name()).matches()
-          && field.fields().stream().allMatch(NewFields::validNames);
-    }
-
-    private record NewField(List<String> names, Field field) {}
   }
 }

@@ -36,9 +36,9 @@ import java.util.function.Function;
  * the change carry no value for the new columns, which is what they had. Evolution of one table is
  * serialised; other tables and messages that need no new column go on meanwhile.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. {@link #close} closes the table admin it was given.
  */
-public final class Destinations {
+public final class Destinations implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Destinations.class.getName());
 
   private final Destination defaultDestination;
@@ -140,6 +140,12 @@ public final class Destinations {
     } catch (SinkException e) {
       throw new IllegalStateException("one table with no setup opens without the warehouse", e);
     }
+  }
+
+  /** Closes the table admin, when there is one; the tables stay as they are. */
+  @Override
+  public void close() {
+    admin.ifPresent(TableAdmin::close);
   }
 
   /** Where one message goes: a table, or the reason it cannot go anywhere. */

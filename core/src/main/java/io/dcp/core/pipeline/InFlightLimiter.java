@@ -18,20 +18,40 @@ final class InFlightLimiter {
   private final Condition released = lock.newCondition();
   private long messages;
   private long bytes;
+  private boolean refusing;
 
   InFlightLimiter(int maxMessages, long maxBytes) {
     this.maxMessages = maxMessages;
     this.maxBytes = maxBytes;
   }
 
-  void acquire(int size) throws InterruptedException {
+  /**
+   * Takes room for one message of {@code size} bytes, waiting for it; returns false, taking
+   * nothing, once {@link #refuseNew} was called (a source's stop waits for this call to return).
+   */
+  boolean acquire(int size) throws InterruptedException {
     lock.lockInterruptibly();
     try {
-      while (!fits(size)) {
+      while (!refusing && !fits(size)) {
         released.await();
+      }
+      if (refusing) {
+        return false;
       }
       messages++;
       bytes += size;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Makes every waiting and later {@link #acquire} return false: the pipeline is stopping. */
+  void refuseNew() {
+    lock.lock();
+    try {
+      refusing = true;
+      released.signalAll();
     } finally {
       lock.unlock();
     }

@@ -13,29 +13,19 @@ import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.DeadLetterSink;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
-import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.SourceException;
-import io.dcp.core.port.WriteBatch;
-import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -45,7 +35,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.random.RandomGenerator;
 
 /**
  * The ingest use case: source → map → batch → write → ack, with the delivery contract.
@@ -72,15 +61,10 @@ public final class IngestPipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final Clock clock;
 
-  private final InFlightLimiter limiter;
-  private final Set<PendingMessage> pending = ConcurrentHashMap.newKeySet();
-  private final CommittedIds committedIds;
-  private final Map<String, PendingMessage> pendingById = new ConcurrentHashMap<>();
+  private final Settlement settlement;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService writers;
-  private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
-      new ConcurrentHashMap<>();
-  private final Batcher<DeadLetterEntry> deadLetterBatcher;
+  private final BatchWriting batches;
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -91,12 +75,7 @@ public final class IngestPipeline implements AutoCloseable {
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong redelivered = new AtomicLong();
-  private final AtomicLong rowsWritten = new AtomicLong();
-  private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong acked = new AtomicLong();
-  private final AtomicLong nacked = new AtomicLong();
-  private final AtomicLong duplicatesDropped = new AtomicLong();
-  private final AtomicLong retries = new AtomicLong();
+  private final RetryingWrites retrying;
 
   /** A pipeline into one table, mapped with {@code mapper}. */
   public IngestPipeline(
@@ -136,34 +115,38 @@ public final class IngestPipeline implements AutoCloseable {
     this.settings = requireNonNull(settings, "settings");
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
-    this.limiter = new InFlightLimiter(settings.maxInFlightMessages(), settings.maxInFlightBytes());
-    this.committedIds =
-        settings.dedupWindowSize() > 0 ? new CommittedIds(settings.dedupWindowSize()) : null;
+    this.settlement = new Settlement(settings, metrics, clock, this::completeIfDone);
     this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("dcp-batch-timer"));
     this.writers = Executors.newFixedThreadPool(settings.writeThreads(), daemon("dcp-writer"));
-    this.deadLetterBatcher =
-        new Batcher<>(
-            settings.maxBatchRows(),
-            settings.maxBatchBytes(),
-            settings.maxBatchLatency(),
+    this.retrying =
+        new RetryingWrites(
+            settings.retry(),
             scheduler,
-            batch -> writers.execute(() -> writeDeadLetters(batch)));
-  }
+            writers,
+            new RetryingWrites.Failures() {
+              @Override
+              public void fatal(String what, SinkException e) {
+                fatalFailure(what, e);
+              }
 
-  private Batcher<RowEntry> rowBatcher(Destinations.Destination destination) {
-    return rowBatchers.computeIfAbsent(
-        destination,
-        d ->
-            new Batcher<>(
-                settings.maxBatchRows(),
-                settings.maxBatchBytes(),
-                settings.maxBatchLatency(),
-                scheduler,
-                batch -> writers.execute(() -> writeRows(d, batch))));
-  }
-
-  private void flushRows() {
-    rowBatchers.values().forEach(Batcher::flush);
+              @Override
+              public void permanent(String what, SinkException e) {
+                permanentFailure(what, e);
+              }
+            },
+            metrics);
+    this.batches =
+        new BatchWriting(
+            rowSink,
+            deadLetterSink,
+            settlement,
+            retrying,
+            settings,
+            scheduler,
+            writers,
+            metrics,
+            clock,
+            table);
   }
 
   /**
@@ -175,7 +158,7 @@ public final class IngestPipeline implements AutoCloseable {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("pipeline already started");
     }
-    metrics.registerInFlight(limiter::messages, limiter::bytes);
+    settlement.registerGauges();
     source
         .exhausted()
         .whenComplete(
@@ -185,8 +168,7 @@ public final class IngestPipeline implements AutoCloseable {
                 return;
               }
               exhausted = true;
-              flushRows();
-              deadLetterBatcher.flush();
+              batches.flush();
               completeIfDone();
             });
     source.start(this::receive);
@@ -208,15 +190,15 @@ public final class IngestPipeline implements AutoCloseable {
    */
   public boolean stop(Duration deadline) {
     if (!stopped.compareAndSet(false, true)) {
-      return pending.isEmpty();
+      return settlement.hasNoPending();
     }
     stopping = true;
+    settlement.refuseNew();
     source.stop();
-    flushRows();
-    deadLetterBatcher.flush();
+    batches.flush();
     boolean drained;
     try {
-      drained = limiter.awaitEmpty(deadline);
+      drained = settlement.awaitEmpty(deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       drained = false;
@@ -226,10 +208,8 @@ public final class IngestPipeline implements AutoCloseable {
           Level.WARNING,
           "drain deadline {0} passed with {1} messages unsettled: nacking them for redelivery",
           deadline,
-          pending.size());
-      for (PendingMessage p : List.copyOf(pending)) {
-        nack(p);
-      }
+          settlement.pendingCount());
+      settlement.nackAll();
     }
     scheduler.shutdownNow();
     writers.shutdownNow();
@@ -241,6 +221,7 @@ public final class IngestPipeline implements AutoCloseable {
     closeQuietly(source);
     closeQuietly(rowSink);
     closeQuietly(deadLetterSink);
+    closeQuietly(destinations);
     finished.complete(null);
     return drained;
   }
@@ -261,14 +242,14 @@ public final class IngestPipeline implements AutoCloseable {
     return new PipelineStats(
         received.get(),
         redelivered.get(),
-        rowsWritten.get(),
-        deadLettered.get(),
-        acked.get(),
-        nacked.get(),
-        duplicatesDropped.get(),
-        retries.get(),
-        limiter.messages(),
-        limiter.bytes());
+        batches.rowsWritten(),
+        batches.deadLettered(),
+        settlement.acked(),
+        settlement.nacked(),
+        settlement.duplicatesDropped(),
+        retrying.retries(),
+        settlement.inFlightMessages(),
+        settlement.inFlightBytes());
   }
 
   /** Returns the last permanent sink failure, for readiness checks; empty when none. */
@@ -286,29 +267,19 @@ public final class IngestPipeline implements AutoCloseable {
       redelivered.incrementAndGet();
     }
     metrics.messageReceived(message.size());
-    if (committedIds != null && committedIds.contains(message.id())) {
-      acknowledger.ack();
-      duplicatesDropped.incrementAndGet();
-      metrics.duplicateDropped();
+    if (settlement.dropIfCommitted(message, acknowledger)) {
       return;
     }
-    limiter.acquire(message.size());
-    PendingMessage p = new PendingMessage(message, acknowledger);
-    pending.add(p);
-    if (committedIds != null && pendingById.putIfAbsent(message.id(), p) != null) {
-      // The same message is already in flight: acking this delivery could settle the original
-      // before it is committed, so this copy goes back and is dropped once the original lands.
-      nack(p);
+    PendingMessage p = settlement.admit(message, acknowledger);
+    if (p == null) {
       return;
     }
     Destinations.Destination destination;
     try {
       Destinations.Routed routed = destinations.route(message);
       if (routed instanceof Destinations.Routed.Unroutable u) {
-        deadLetterBatcher.add(
-            new DeadLetterEntry(
-                p, DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), clock.instant())),
-            message.size());
+        batches.addDeadLetter(
+            p, DeadLetter.of(message, Stage.MAP, u.path(), u.reason(), clock.instant()));
         return;
       }
       destination = ((Destinations.Routed.To) routed).destination();
@@ -317,13 +288,13 @@ public final class IngestPipeline implements AutoCloseable {
       nack(p);
       return;
     }
-    MappingResult result = map(destination, message);
+    MappingResult result = EvolvingMapping.map(destination, message, clock);
     if (result == null) {
       nack(p);
       return;
     }
     if (result instanceof MappingResult.Rejected r) {
-      deadLetterBatcher.add(new DeadLetterEntry(p, r.deadLetter()), message.size());
+      batches.addDeadLetter(p, r.deadLetter());
       return;
     }
     List<Row> rows = ((MappingResult.Mapped) result).rows();
@@ -331,219 +302,38 @@ public final class IngestPipeline implements AutoCloseable {
       ack(p, false);
       return;
     }
-    p.expectRows(rows.size());
-    // A message's rows go in one batch, so they commit together (and with its ledger mark).
-    List<RowEntry> entries = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      entries.add(new RowEntry(p, row));
-    }
-    rowBatcher(destination).addAll(entries, Math.max(1, message.size()));
+    batches.addRows(destination, p, rows);
   }
 
-  /**
-   * Maps {@code message} for its table, adding the columns its new fields need first when the
-   * schema evolves; null when that change must be tried again later.
-   */
-  private MappingResult map(Destinations.Destination destination, Message message) {
-    try {
-      try {
-        return destination.mapEvolving(message, clock);
-      } catch (SinkException e) {
-        LOG.log(Level.WARNING, "adding columns to {0} failed for now: {1}", destination, e);
-        return null;
-      }
-    } catch (RuntimeException e) {
-      // Mappers promise not to throw; if one does, the message is kept, not lost.
-      return new MappingResult.Rejected(
-          new DeadLetter(
-              message,
-              Stage.MAP,
-              "",
-              "unexpected mapping failure: " + e,
-              stackTrace(e),
-              clock.instant()));
+  /** A write that failed for good: no later write can succeed, so the run ends. */
+  private void fatalFailure(String what, SinkException e) {
+    lastPermanentFailure.set(e.getMessage());
+    // The source stops first, so that what is nacked from now on is not redelivered.
+    stopping = true;
+    settlement.refuseNew();
+    source.stop();
+    if (fatal.compareAndSet(null, e)) {
+      // Once: every write after it fails the same way.
+      LOG.log(Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
+      finished.completeExceptionally(e);
     }
   }
 
-  private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
-    TableId table = destination.table();
-    List<Row> rows = new ArrayList<>(entries.size());
-    List<String> ids = new ArrayList<>(entries.size());
-    long bytes = 0;
-    for (RowEntry e : entries) {
-      rows.add(e.row());
-      ids.add(e.pending().message.id());
-    }
-    for (RowEntry e : entries) {
-      bytes += Math.max(1, e.pending().message.size());
-    }
-    // The newest schema: rows mapped before a column was added have no value for it.
-    WriteBatch batch = new WriteBatch(table, destination.schema(), rows, ids);
-    long startNanos = System.nanoTime();
-    WriteResult result = withRetry(() -> rowSink.write(batch), "rows to " + table, table);
-    if (result == null) {
-      for (RowEntry e : entries) {
-        if (e.pending().rowDone(null, true)) {
-          finishRows(e.pending());
-        }
-      }
-      return;
-    }
-    Map<Integer, String> rejected = new HashMap<>();
-    for (RowError error : result.rowErrors()) {
-      rejected.put(error.index(), error.reason());
-    }
-    int written = entries.size() - rejected.size();
-    rowsWritten.addAndGet(written);
-    metrics.rowsWritten(table, written);
-    metrics.batchWritten(table, written, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
-    for (int i = 0; i < entries.size(); i++) {
-      PendingMessage p = entries.get(i).pending();
-      if (p.rowDone(rejected.get(i), false)) {
-        finishRows(p);
-      }
-    }
-  }
-
-  private void finishRows(PendingMessage p) {
-    if (p.failed()) {
-      nack(p);
-    } else if (p.rowRejection() != null) {
-      DeadLetter letter =
-          DeadLetter.of(p.message, Stage.WRITE, "", p.rowRejection(), clock.instant());
-      deadLetterBatcher.add(new DeadLetterEntry(p, letter), p.message.size());
-    } else {
-      ack(p, true);
-    }
-  }
-
-  private void writeDeadLetters(List<DeadLetterEntry> entries) {
-    List<DeadLetter> letters = new ArrayList<>(entries.size());
-    for (DeadLetterEntry e : entries) {
-      letters.add(e.deadLetter());
-    }
-    Boolean written =
-        withRetry(
-            () -> {
-              deadLetterSink.write(letters);
-              return Boolean.TRUE;
-            },
-            "dead letters",
-            table);
-    if (written == null) {
-      entries.forEach(e -> nack(e.pending()));
-      return;
-    }
-    Map<Stage, Integer> byStage = new EnumMap<>(Stage.class);
-    for (DeadLetter letter : letters) {
-      byStage.merge(letter.stage(), 1, Integer::sum);
-    }
-    deadLettered.addAndGet(letters.size());
-    byStage.forEach(metrics::deadLettered);
-    entries.forEach(e -> ack(e.pending(), false));
-  }
-
-  /** Runs a write, retrying transient failures; returns null when it gave up. */
-  private <T> T withRetry(SinkCall<T> call, String what, TableId target) {
-    RandomGenerator random = RandomGenerator.getDefault();
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return call.call();
-      } catch (SinkException e) {
-        if (e.isFatal()) {
-          lastPermanentFailure.set(e.getMessage());
-          // The source stops first, so that what is nacked from now on is not redelivered.
-          source.stop();
-          stopping = true;
-          if (fatal.compareAndSet(null, e)) {
-            // Once: every write after it fails the same way.
-            LOG.log(
-                Level.ERROR, "writing {0} failed for good; stopping: {1}", what, e.getMessage());
-            finished.completeExceptionally(e);
-          }
-          return null;
-        }
-        if (!e.isTransient()) {
-          lastPermanentFailure.set(e.getMessage());
-          LOG.log(
-              Level.ERROR,
-              "writing " + what + " failed permanently; nacking: " + e.getMessage(),
-              e);
-          return null;
-        }
-        if (!retryAfter(attempt, what, target, e, random)) {
-          return null;
-        }
-      } catch (RuntimeException e) {
-        // An adapter bug is treated as transient: retrying costs little, dropping costs data.
-        if (!retryAfter(attempt, what, target, e, random)) {
-          return null;
-        }
-      }
-    }
-  }
-
-  private boolean retryAfter(
-      int attempt, String what, TableId target, Exception e, RandomGenerator random) {
-    if (attempt >= settings.retry().maxAttempts()) {
-      LOG.log(
-          Level.WARNING,
-          "writing {0} failed {1} times, last: {2}; nacking for redelivery",
-          what,
-          attempt,
-          e.toString());
-      return false;
-    }
-    retries.incrementAndGet();
-    metrics.writeRetried(target);
-    Duration delay = settings.retry().delay(attempt, random);
-    LOG.log(Level.DEBUG, "writing {0} failed ({1}); retry in {2}", what, e, delay);
-    try {
-      Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-      return true;
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+  private void permanentFailure(String what, SinkException e) {
+    lastPermanentFailure.set(e.getMessage());
+    LOG.log(Level.ERROR, "writing " + what + " failed permanently; nacking: " + e.getMessage(), e);
   }
 
   private void ack(PendingMessage p, boolean committedRows) {
-    if (committedIds != null) {
-      // Remembered before the ack goes out, so a redelivery racing the ack is dropped.
-      committedIds.add(p.message.id());
-      pendingById.remove(p.message.id(), p);
-    }
-    if (!p.settle(true)) {
-      return;
-    }
-    acked.incrementAndGet();
-    metrics.acked(1);
-    if (committedRows) {
-      metrics.endToEndLatency(Duration.between(p.message.publishTime(), Instant.now(clock)));
-    }
-    release(p);
+    settlement.ack(p, committedRows);
   }
 
   private void nack(PendingMessage p) {
-    if (!p.settle(false)) {
-      return;
-    }
-    nacked.incrementAndGet();
-    metrics.nacked(1);
-    release(p);
-  }
-
-  private void release(PendingMessage p) {
-    pending.remove(p);
-    if (committedIds != null) {
-      pendingById.remove(p.message.id(), p);
-    }
-    limiter.release(p.message.size());
-    completeIfDone();
+    settlement.nack(p);
   }
 
   private void completeIfDone() {
-    if (exhausted && pending.isEmpty() && limiter.messages() == 0) {
+    if (exhausted && settlement.isIdle()) {
       finished.complete(null);
     }
   }
@@ -570,13 +360,4 @@ public final class IngestPipeline implements AutoCloseable {
     t.printStackTrace(new PrintWriter(out));
     return out.toString();
   }
-
-  @FunctionalInterface
-  private interface SinkCall<T> {
-    T call() throws SinkException;
-  }
-
-  private record RowEntry(PendingMessage pending, Row row) {}
-
-  private record DeadLetterEntry(PendingMessage pending, DeadLetter deadLetter) {}
 }

@@ -7,9 +7,10 @@ import java.util.List;
  * Reads back the dead letters a dead-letter table (or a subscription of a dead-letter topic) holds,
  * and removes those that were stored again: what replaying them after a mapping fix needs.
  *
- * <p>Thread-safe. Failures are {@link SinkException}s classified like writes.
+ * <p>Thread-safe. Failures are {@link SinkException}s classified like writes. Whoever opens a store
+ * closes it.
  */
-public interface DeadLetterStore {
+public interface DeadLetterStore extends AutoCloseable {
 
   /** A dead letter as stored, with the key that removes it. */
   record Stored(String key, DeadLetter deadLetter) {
@@ -24,4 +25,8 @@ public interface DeadLetterStore {
 
   /** Removes {@code deadLetters}; a key no longer present is ignored. */
   void remove(List<Stored> deadLetters) throws SinkException;
+
+  /** Releases the clients the store holds; called once, after its last use. */
+  @Override
+  void close();
 }

@@ -10,9 +10,9 @@ import java.util.Optional;
  * Reads and changes table definitions in the warehouse.
  *
  * <p>Called at start-up and on schema changes, not on the hot path. Thread-safe. Failures are
- * {@link SinkException}s classified like writes.
+ * {@link SinkException}s classified like writes. Whoever opens an admin closes it.
  */
-public interface TableAdmin {
+public interface TableAdmin extends AutoCloseable {
 
   /** Returns the live schema of {@code table}, or empty when the table does not exist. */
   Optional<TableSchema> schema(TableId table) throws SinkException;
@@ -34,4 +34,8 @@ public interface TableAdmin {
   default Field asStored(Field field) {
     return field;
   }
+
+  /** Releases the clients the admin holds; called once, after its last use. */
+  @Override
+  void close();
 }

@@ -175,7 +175,7 @@ public final class SchemaInference {
       for (Node child : children.values()) {
         String name = child.spellings.iterator().next();
         String path = parent.isEmpty() ? name : parent + "." + name;
-        if (!SchemaValidator.isColumnName(name)) {
+        if (!ColumnName.isValid(name)) {
           notes.add(
               path
                   + ": not a valid BigQuery column name, left out; map it to a column with a JSON"

@@ -5,7 +5,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Checks a table schema against the rules BigQuery applies, reporting every problem. */
 public final class SchemaValidator {
@@ -15,22 +14,7 @@ public final class SchemaValidator {
   /** BigQuery allows at most 10,000 columns in a table, nested ones included. */
   public static final int MAX_COLUMNS = 10_000;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,299}");
-  private static final List<String> RESERVED_PREFIXES =
-      List.of("_TABLE_", "_FILE_", "_PARTITION", "_ROW_TIMESTAMP", "__ROOT__", "_COLIDENTIFIER");
-
   private SchemaValidator() {}
-
-  /**
-   * Whether BigQuery takes {@code name} as a column name (its characters and reserved prefixes).
-   */
-  public static boolean isColumnName(String name) {
-    if (!NAME.matcher(name).matches()) {
-      return false;
-    }
-    String upper = name.toUpperCase(Locale.ROOT);
-    return RESERVED_PREFIXES.stream().noneMatch(upper::startsWith);
-  }
 
   /** Returns the problems with {@code schema}; empty when BigQuery would accept it. */
   public static List<SchemaProblem> validate(TableSchema schema) {
@@ -53,19 +37,13 @@ public final class SchemaValidator {
     for (Field f : fields) {
       count++;
       String path = parent.isEmpty() ? f.name() : parent + "." + f.name();
-      if (!NAME.matcher(f.name()).matches()) {
-        out.add(
-            new SchemaProblem(
-                path,
-                "invalid column name: letters, digits and underscores only, starting with a"
-                    + " letter or underscore, at most 300 characters"));
+      if (!ColumnName.hasValidCharacters(f.name())) {
+        out.add(new SchemaProblem(path, "invalid column name: " + ColumnName.CHARACTER_RULE));
       }
-      String upper = f.name().toUpperCase(Locale.ROOT);
-      for (String prefix : RESERVED_PREFIXES) {
-        if (upper.startsWith(prefix)) {
-          out.add(new SchemaProblem(path, "column names may not start with " + prefix));
-        }
-      }
+      ColumnName.reservedPrefix(f.name())
+          .ifPresent(
+              prefix ->
+                  out.add(new SchemaProblem(path, "column names may not start with " + prefix)));
       if (!seen.add(f.name().toLowerCase(Locale.ROOT))) {
         out.add(new SchemaProblem(path, "duplicate column name (names are case-insensitive)"));
       }

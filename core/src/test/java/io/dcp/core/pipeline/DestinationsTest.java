@@ -228,6 +228,9 @@ class DestinationsTest {
 
   /** A warehouse of table schemas, recording each column change. */
   private static final class MemoryAdmin implements TableAdmin {
+    @Override
+    public void close() {}
+
     final Map<TableId, TableSchema> tables = new HashMap<>();
     final List<List<Field>> added = new ArrayList<>();
     SinkException refuse;

@@ -35,6 +35,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class IngestPipelineTest {
   private static final TableId TABLE = TableId.local("events");
@@ -143,6 +144,34 @@ class IngestPipelineTest {
     assertThat(pipeline.stats().inFlightMessages()).isZero();
     assertThat(metrics.count("rowsWritten")).isEqualTo(100);
     assertThat(metrics.count("latencies")).isEqualTo(100);
+  }
+
+  @Test
+  @Timeout(60)
+  void aSinkOutageDoesNotHoldTheOnlyWriterThreadThatOtherWritesNeed() throws Exception {
+    // An hour's backoff: a writer thread sleeping through it would hold the dead letter's write.
+    rowSink.failTransiently(1);
+    ManualMessageSource source = new ManualMessageSource();
+    pipeline(
+        source,
+        FAST.withWriteThreads(1)
+            .withBatch(1, 1 << 20, Duration.ofMillis(5))
+            .withRetry(new RetryPolicy(Duration.ofHours(1), Duration.ofHours(1), 2.0, 0.0, 3)));
+
+    CompletableFuture<Boolean> waitingForRetry = source.push(message("m1", "quote"));
+    await(() -> pipeline.stats().retries() == 1);
+    CompletableFuture<Boolean> rejected = source.push(message("m2", "bad quote"));
+
+    assertThat(rejected.get(10, TimeUnit.SECONDS)).as("m2 acked after its dead letter").isTrue();
+    assertThat(deadLetterSink.deadLetters())
+        .extracting(d -> d.message().id())
+        .containsExactly("m2");
+    // Its retry is an hour away on the timer: still unsettled, and written once only.
+    assertThat(waitingForRetry).isNotDone();
+    assertThat(rowSink.writeCalls()).isEqualTo(1);
+
+    assertThat(pipeline.stop(Duration.ofMillis(100))).isFalse();
+    assertThat(waitingForRetry.get(10, TimeUnit.SECONDS)).as("m1 nacked at the stop").isFalse();
   }
 
   @Test

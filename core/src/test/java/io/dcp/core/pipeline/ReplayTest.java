@@ -94,6 +94,9 @@ class ReplayTest {
 
   /** A dead-letter table in memory. */
   static final class Store implements DeadLetterStore {
+    @Override
+    public void close() {}
+
     final List<Stored> stored = new ArrayList<>();
 
     void add(String id, String payload, Stage stage, String reason, Instant at) {

@@ -126,6 +126,9 @@ class TableSetupTest {
 
   /** A warehouse catalogue in memory. */
   static final class Admin implements TableAdmin {
+    @Override
+    public void close() {}
+
     final Map<TableId, TableSchema> tables = new HashMap<>();
     final Map<TableId, TableOptions> options = new HashMap<>();
     final List<Field> added = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
+import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
@@ -136,9 +137,9 @@ final class ReplayCommand implements Callable<Integer> {
       if (fromTopic) {
         try (RowSink sink = RowSinkFactory.open(config);
             PubSubDeadLetterStore store =
-                new PubSubDeadLetterStore(storeSettings, System.getenv())) {
-          Replay.Report report =
-              new Replay(store, destinations(config, schema, sink), sink).run(query, dryRun);
+                new PubSubDeadLetterStore(storeSettings, System.getenv());
+            Destinations destinations = destinations(config, schema, sink)) {
+          Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
           print(out, report, "landed and left the subscription");
           if (store.foreignMessages() > 0) {
             out.printf(
@@ -165,13 +166,11 @@ final class ReplayCommand implements Callable<Integer> {
                   + path
                   + ", so no dead letters to replay: check the path (replay never creates one)");
         }
-        try (DuckDbRowSink sink = DuckDbRowSink.open(path)) {
-          Replay.Report report =
-              new Replay(
-                      sink.deadLetterStore(TableId.parse(config.deadLetter().table())),
-                      destinations(config, schema, sink),
-                      sink)
-                  .run(query, dryRun);
+        try (DuckDbRowSink sink = DuckDbRowSink.open(path);
+            DeadLetterStore store =
+                sink.deadLetterStore(TableId.parse(config.deadLetter().table()));
+            Destinations destinations = destinations(config, schema, sink)) {
+          Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
           print(out, report, "landed and left the dead-letter table");
         }
       }
@@ -195,16 +194,16 @@ final class ReplayCommand implements Callable<Integer> {
   private void replayBigQueryTable(
       DcpConfig config, TableSchema schema, DeadLetterQuery query, PrintWriter out)
       throws SinkException {
-    try (RowSink sink = RowSinkFactory.open(config)) {
-      BigQueryDeadLetterStore store =
-          BigQueryDeadLetterStore.connect(
-              config.sink().bigqueryProject(),
-              config.sink().bigqueryRestEndpoint(),
-              TableId.parse(config.deadLetter().table()),
-              sink,
-              Clock.systemUTC());
-      Replay.Report report =
-          new Replay(store, destinations(config, schema, sink), sink).run(query, dryRun);
+    try (RowSink sink = RowSinkFactory.open(config);
+        BigQueryDeadLetterStore store =
+            BigQueryDeadLetterStore.connect(
+                config.sink().bigqueryProject(),
+                config.sink().bigqueryRestEndpoint(),
+                TableId.parse(config.deadLetter().table()),
+                sink,
+                Clock.systemUTC());
+        Destinations destinations = destinations(config, schema, sink)) {
+      Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
       print(out, report, "landed and were marked replayed in " + store.ledger());
       if (store.foreignRows() > 0) {
         out.printf(

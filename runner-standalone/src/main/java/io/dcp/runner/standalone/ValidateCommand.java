@@ -88,7 +88,9 @@ final class ValidateCommand implements Callable<Integer> {
         err.flush();
         return Main.CONFIG_ERROR;
       }
-      return check(config, schema, destinations, transform.isPresent(), out, err);
+      try (destinations) {
+        return check(config, schema, destinations, transform.isPresent(), out, err);
+      }
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();

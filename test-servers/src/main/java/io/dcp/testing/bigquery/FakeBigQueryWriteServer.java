@@ -11,6 +11,8 @@ import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
+import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.TableSchema;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -41,9 +43,10 @@ import java.util.regex.Pattern;
  *
  * <p>It decodes each appended {@code ProtoRows} with the connection's writer schema into core
  * {@link Row}s (same type rules as the real service) and keeps them per table, so tests compare
- * rows. Tests can make it reject rows (row errors, as BigQuery reports them), fail the next appends
- * with UNAVAILABLE, change a table's schema (reported as {@code updated_schema}) and read the size
- * of every request. Requests over 10 MB fail with INVALID_ARGUMENT like the real service.
+ * rows. A row missing a top-level REQUIRED value is a row error, as in BigQuery. Tests can make it
+ * reject rows (row errors, as BigQuery reports them), fail the next appends with UNAVAILABLE,
+ * change a table's schema (reported as {@code updated_schema}) and read the size of every request.
+ * Requests over 10 MB fail with INVALID_ARGUMENT like the real service.
  */
 public final class FakeBigQueryWriteServer implements AutoCloseable {
   /** The AppendRows request size limit of the real service. */
@@ -205,6 +208,17 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
         : Optional.empty();
   }
 
+  /**
+   * The first top-level REQUIRED column {@code row} has no value for: the writer's descriptor
+   * declares every column optional, so BigQuery checks the mode and reports a row error.
+   */
+  private static Optional<String> missingRequired(TableSchema schema, Row row) {
+    return schema.fields().stream()
+        .filter(f -> f.mode() == FieldMode.REQUIRED && row.get(f.name()) == null)
+        .map(Field::name)
+        .findFirst();
+  }
+
   private static final class Table {
     volatile TableSchema schema;
     volatile int version;
@@ -353,12 +367,16 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
       }
       List<RowError> rowErrors = new ArrayList<>();
       for (int i = 0; i < decoded.size(); i++) {
-        if (reject.test(decoded.get(i))) {
+        Optional<String> missing = missingRequired(table.schema, decoded.get(i));
+        if (missing.isPresent() || reject.test(decoded.get(i))) {
           rowErrors.add(
               RowError.newBuilder()
                   .setIndex(i)
                   .setCode(RowError.RowErrorCode.FIELDS_ERROR)
-                  .setMessage(rejectMessage)
+                  .setMessage(
+                      missing
+                          .map(name -> "Missing required field: " + name + ".")
+                          .orElse(rejectMessage))
                   .build());
         }
       }
