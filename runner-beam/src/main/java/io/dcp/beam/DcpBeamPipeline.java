@@ -77,7 +77,7 @@ public final class DcpBeamPipeline {
 
   /**
    * As {@link #build(Pipeline, DcpBeamOptions, String, String)}, with the IO services of {@code io}
-   * and, when {@code mapperFactory} is not null, the mapper it makes (tests of the mapping guard).
+   * and, when {@code mapperFactory} is not null, the mapper it makes (the UDF's, or a test's).
    */
   static void build(
       Pipeline pipeline,

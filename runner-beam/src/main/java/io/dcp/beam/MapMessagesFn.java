@@ -44,10 +44,16 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
   static final TupleTag<KV<TableRow, TableRow>> ROWS = new TupleTag<>() {};
   static final TupleTag<TableRow> DEAD_LETTERS = new TupleTag<>() {};
 
-  /** Makes the mapper on a worker; production uses core's {@link JsonMessageMapper}. */
+  /**
+   * Makes the mapper on a worker; production uses core's {@link JsonMessageMapper}, with the UDF
+   * run first when the job has one ({@link TransformingMapperFactory}).
+   */
   @FunctionalInterface
   interface MapperFactory extends Serializable {
     MessageMapper create(TableSchema schema, MappingConfig mapping, String source);
+
+    /** Releases what the mappers made so far hold; called once, from the DoFn's teardown. */
+    default void close() {}
   }
 
   static final MapperFactory CORE =
@@ -125,6 +131,11 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
                   false));
     }
     metrics = new BeamPipelineMetrics();
+  }
+
+  @Teardown
+  public void teardown() {
+    mapperFactory.close();
   }
 
   @ProcessElement
