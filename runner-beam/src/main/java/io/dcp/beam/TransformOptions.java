@@ -51,15 +51,14 @@ final class TransformOptions {
       return null;
     }
     Origin origin;
-    TransformScript unread;
+    String location;
+    String function;
+    long maxStatements;
     if (set(flagPath)) {
       origin = new Origin(PATH, FUNCTION);
-      unread =
-          new TransformScript(
-              flagPath,
-              "",
-              set(flagFunction) ? flagFunction : DEFAULT_FUNCTION,
-              DEFAULT_MAX_STATEMENTS);
+      location = flagPath;
+      function = set(flagFunction) ? flagFunction : DEFAULT_FUNCTION;
+      maxStatements = DEFAULT_MAX_STATEMENTS;
     } else {
       DcpConfig.Transform section = config == null ? null : config.transform();
       if (section == null || !section.enabled()) {
@@ -69,22 +68,19 @@ final class TransformOptions {
       origin =
           new Origin(
               file + "transform.javascript.path", file + "transform.javascript.functionName");
-      unread =
-          new TransformScript(
-              section.javascriptPath(),
-              "",
-              section.javascriptFunctionName(),
-              section.maxStatements());
+      location = section.javascriptPath();
+      function = section.javascriptFunctionName();
+      maxStatements = section.maxStatements();
     }
     String text;
     try {
-      text = DcpBeamPipeline.readText(unread.location());
+      text = DcpBeamPipeline.readText(location);
     } catch (UncheckedIOException | IllegalArgumentException e) {
+      // IllegalArgumentException: Beam knows no file system for the path's scheme.
       problems.add(origin.path() + ": " + e.getMessage());
       return null;
     }
-    TransformScript script =
-        new TransformScript(unread.location(), text, unread.functionName(), unread.maxStatements());
+    TransformScript script = new TransformScript(location, text, function, maxStatements);
     try (MessageTransform compiled = script.compile()) {
       return script;
     } catch (ConfigException e) {

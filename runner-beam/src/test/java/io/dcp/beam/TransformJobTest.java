@@ -233,6 +233,18 @@ class TransformJobTest {
             () -> prepare(bigQuery, schema, "--javascriptTextTransformGcsPath=" + missing))
         .hasMessageStartingWith(
             "invalid options:\n  --javascriptTextTransformGcsPath: cannot read " + missing);
+    Path misnamed =
+        config(
+            bigQuery,
+            schema,
+            "transform:\n  javascript:\n    path: " + enrich + "\n    functionName: transform\n");
+    assertThatThrownBy(() -> prepare(bigQuery, null, "--configFile=" + misnamed))
+        .hasMessage(
+            "invalid options:\n  --configFile "
+                + misnamed
+                + ": transform.javascript.functionName: "
+                + enrich
+                + " defines no function 'transform'");
     // 0 is the template's default: accepted, as a template user's flags carry over.
     assertThat(
             prepare(
