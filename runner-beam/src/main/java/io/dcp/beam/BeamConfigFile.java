@@ -21,9 +21,10 @@ import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
  * run} reads it (no {@code DCP_} variables: the file alone), and turned into the job's options:
  * {@code table.id} is {@code --outputTable}, {@code table.schema} is {@code --schemaFile}, {@code
  * deadLetter.table} is {@code --deadLetterTable}, {@code deadLetter.pubsub.topic} (type {@code
- * pubsub-topic}) is {@code --deadLetterTopic}, and the {@code mapping} section is the mapping. An
- * option given as well wins over its key, as {@code --set} does for {@code dcp run}. A key the Beam
- * job does not honour is a problem naming it, all of them at once with the options' own.
+ * pubsub-topic}) is {@code --deadLetterTopic}, the {@code mapping} section is the mapping and the
+ * {@code transform} section is the UDF ({@link TransformOptions}). An option given as well wins
+ * over its key, as {@code --set} does for {@code dcp run}. A key the Beam job does not honour is a
+ * problem naming it, all of them at once with the options' own.
  */
 final class BeamConfigFile {
   /** Keys the job honours; any other key the file sets is refused by name. */
@@ -39,7 +40,10 @@ final class BeamConfigFile {
           "deadLetter.pubsub.topic",
           "sink.type",
           "sink.bigquery.project",
-          "schema.evolution");
+          "schema.evolution",
+          "transform.javascript.path",
+          "transform.javascript.functionName",
+          "transform.javascript.maxStatements");
 
   /** Why a section the job does not honour is not, by the key's first part. */
   private static final Map<String, String> WHY =
@@ -98,6 +102,21 @@ final class BeamConfigFile {
         TableId.parse(options.getOutputTable()).toString(),
         schemas,
         config.table().addColumns());
+  }
+
+  /** The file's path, as given to {@code --configFile}. */
+  String path() {
+    return path;
+  }
+
+  /** Whether the file sets any {@code transform} key. */
+  boolean setsTransform() {
+    return keys.stream().anyMatch(key -> key.startsWith("transform."));
+  }
+
+  /** The {@code transform} section, or null when the loader refused the file. */
+  DcpConfig.Transform transform() {
+    return config == null ? null : config.transform();
   }
 
   /** The YAML text, for the mapping section. */

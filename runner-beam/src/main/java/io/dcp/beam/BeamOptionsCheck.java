@@ -67,6 +67,15 @@ public final class BeamOptionsCheck {
     if (set(options.getIdAttribute()) && set(options.getInputFiles())) {
       problems.add("--idAttribute applies to Pub/Sub input only");
     }
+    Integer reload = options.getJavascriptTextTransformReloadIntervalMinutes();
+    if (reload != null && reload != 0) {
+      problems.add(
+          "--javascriptTextTransformReloadIntervalMinutes="
+              + reload
+              + " is not supported: the job reads the UDF once, at launch, and compiles it once"
+              + " per worker; leave it 0 (the template's default) and launch the job again (or"
+              + " update it) to load a new script");
+    }
     return problems;
   }
 

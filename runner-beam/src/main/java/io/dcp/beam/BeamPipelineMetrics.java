@@ -21,6 +21,9 @@ final class BeamPipelineMetrics implements PipelineMetrics {
   private final Counter rows = Metrics.counter(NAMESPACE, "rows_mapped");
   private final Counter duplicates = Metrics.counter(NAMESPACE, "duplicates_dropped");
   private final Distribution latency = Metrics.distribution(NAMESPACE, "end_to_end_latency_ms");
+  private final Counter transformed = Metrics.counter(NAMESPACE, "messages_transformed");
+  private final Counter dropped = Metrics.counter(NAMESPACE, "messages_dropped");
+  private final Counter transformFailures = Metrics.counter(NAMESPACE, "transform_failures");
 
   @Override
   public void messageReceived(int size) {
@@ -58,6 +61,21 @@ final class BeamPipelineMetrics implements PipelineMetrics {
   @Override
   public void endToEndLatency(Duration value) {
     latency.update(value.toMillis());
+  }
+
+  @Override
+  public void messageTransformed() {
+    transformed.inc();
+  }
+
+  @Override
+  public void messageDropped() {
+    dropped.inc();
+  }
+
+  @Override
+  public void transformFailed() {
+    transformFailures.inc();
   }
 
   @Override

@@ -149,8 +149,14 @@ final class BeamTableAdmin implements TableAdmin, AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    datasets.close();
+  public void close() {
+    try {
+      datasets.close();
+    } catch (Exception e) {
+      // Nothing is lost: every patch has returned by now.
+      System.getLogger(BeamTableAdmin.class.getName())
+          .log(System.Logger.Level.WARNING, "closing the BigQuery dataset client failed", e);
+    }
   }
 
   private Table get(TableId table) throws SinkException {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryHelpers;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryOptions;
 import org.apache.beam.sdk.io.gcp.bigquery.BigQueryServices;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
  * Runs the Beam job: {@code --runner=DataflowRunner} (the Flex Template's entry point) or
  * DirectRunner (the default; local mode with {@code --inputFiles} and {@code --outputDirectory}).
  * With {@code --configFile} it reads dcp's YAML config for the table, schema, dead-letter table and
- * mapping ({@link BeamConfigFile}). Before launching it reads the output table where it can and
- * refuses a schema file that does not match it, naming each column, rather than start a job that
- * would fail on its first row.
+ * mapping ({@link BeamConfigFile}), and the UDF from the template's options or its {@code
+ * transform} section ({@link TransformOptions}). Before launching it reads the output table where
+ * it can and refuses a schema file that does not match it, naming each column, rather than start a
+ * job that would fail on its first row.
  */
 public final class DcpBeamMain {
   private static final Logger LOG = LoggerFactory.getLogger(DcpBeamMain.class);
@@ -40,6 +42,8 @@ public final class DcpBeamMain {
    * schema against the live output table, and builds the job with the IO services of {@code io}.
    */
   static Pipeline prepare(DcpBeamOptions options, IoServices io) throws Exception {
+    // Registers gs:// and the other file systems of the options before any file is read.
+    FileSystems.setDefaultPipelineOptions(options);
     BeamConfigFile config =
         options.getConfigFile() == null
             ? null
@@ -49,6 +53,7 @@ public final class DcpBeamMain {
       problems.addAll(config.applyTo(options));
     }
     problems.addAll(BeamOptionsCheck.problems(options));
+    TransformScript udf = TransformOptions.resolve(options, config, problems);
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", problems));
     }
@@ -73,7 +78,9 @@ public final class DcpBeamMain {
             : config != null ? config.yaml() : "";
     Pipeline pipeline = Pipeline.create(options);
     RouteSpec routes = config == null ? null : config.routes(options);
-    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, null, routes);
+    MapMessagesFn.MapperFactory mappers =
+        udf == null ? null : new TransformingMapperFactory(MapMessagesFn.CORE, udf);
+    DcpBeamPipeline.build(pipeline, options, schemaJson, mappingYaml, io, mappers, routes);
     return pipeline;
   }
 

@@ -77,8 +77,8 @@ public interface DcpBeamOptions extends PipelineOptions {
 
   @Description(
       "dcp config file (local path or gs://), as dcp run reads it: its table.id, table.schema,"
-          + " deadLetter and mapping sections set the job; an option given as well wins over its"
-          + " key; a key only dcp run reads is refused by name.")
+          + " deadLetter, mapping and transform sections set the job; an option given as well wins"
+          + " over its key; a key only dcp run reads is refused by name.")
   String getConfigFile();
 
   void setConfigFile(String value);
@@ -116,4 +116,24 @@ public interface DcpBeamOptions extends PipelineOptions {
   String getIdAttribute();
 
   void setIdAttribute(String value);
+
+  @Description(
+      "The Dataflow template's JavaScript UDF, run on each message before mapping: a local path or"
+          + " gs://BUCKET/PATH.js holding a function that takes the message JSON as a string and"
+          + " returns a JSON string, or null to drop the message.")
+  String getJavascriptTextTransformGcsPath();
+
+  void setJavascriptTextTransformGcsPath(String value);
+
+  @Description("The UDF's function name (process when not set).")
+  String getJavascriptTextTransformFunctionName();
+
+  void setJavascriptTextTransformFunctionName(String value);
+
+  @Description(
+      "The template's UDF reload interval: only 0 (no reload, the template's default) is"
+          + " accepted; the job reads the UDF once at launch.")
+  Integer getJavascriptTextTransformReloadIntervalMinutes();
+
+  void setJavascriptTextTransformReloadIntervalMinutes(Integer value);
 }

@@ -67,12 +67,18 @@ public final class DcpBeamPipeline {
    */
   public static void build(
       Pipeline pipeline, DcpBeamOptions options, String schemaJson, String mappingYaml) {
+    if (options.getConfigFile() != null || options.getJavascriptTextTransformGcsPath() != null) {
+      // Built here without them, the job would run without its routes or its UDF.
+      throw new IllegalArgumentException(
+          "--configFile and --javascriptTextTransformGcsPath are read by the job's launcher:"
+              + " start the job with DcpBeamMain, which builds it with them");
+    }
     build(pipeline, options, schemaJson, mappingYaml, IoServices.GOOGLE, null);
   }
 
   /**
    * As {@link #build(Pipeline, DcpBeamOptions, String, String)}, with the IO services of {@code io}
-   * and, when {@code mapperFactory} is not null, the mapper it makes (tests of the mapping guard).
+   * and, when {@code mapperFactory} is not null, the mapper it makes (the UDF's, or a test's).
    */
   static void build(
       Pipeline pipeline,

@@ -45,10 +45,26 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
   static final TupleTag<KV<TableRow, TableRow>> ROWS = new TupleTag<>() {};
   static final TupleTag<TableRow> DEAD_LETTERS = new TupleTag<>() {};
 
-  /** Makes the mapper on a worker; production uses core's {@link JsonMessageMapper}. */
+  /**
+   * Makes the mapper on a worker; production uses core's {@link JsonMessageMapper}, with the UDF
+   * run first when the job has one ({@link TransformingMapperFactory}).
+   */
   @FunctionalInterface
   interface MapperFactory extends Serializable {
     MessageMapper create(TableSchema schema, MappingConfig mapping, String source);
+
+    /**
+     * As {@link #create}, for {@code schema.evolution: add-columns}: the mapper reports fields with
+     * no column as columns to add ({@link JsonMessageMapper#reportingNewColumns}).
+     */
+    default MessageMapper createReportingNewColumns(
+        TableSchema schema, MappingConfig mapping, String source) {
+      MessageMapper made = create(schema, mapping, source);
+      return made instanceof JsonMessageMapper json ? json.reportingNewColumns() : made;
+    }
+
+    /** Releases what the mappers made so far hold; called once, from the DoFn's teardown. */
+    default void close() {}
   }
 
   static final MapperFactory CORE =
@@ -151,14 +167,14 @@ final class MapMessagesFn extends DoFn<PubsubMessage, KV<TableRow, TableRow>> {
 
   /** The mapper of a table's schema: under evolution, one that reports new fields as columns. */
   private MessageMapper mapperFor(TableSchema tableSchema) {
-    MessageMapper made = mapperFactory.create(tableSchema, mapping, source);
-    return routes.addColumns() && made instanceof JsonMessageMapper json
-        ? json.reportingNewColumns()
-        : made;
+    return routes.addColumns()
+        ? mapperFactory.createReportingNewColumns(tableSchema, mapping, source)
+        : mapperFactory.create(tableSchema, mapping, source);
   }
 
   @Teardown
   public void teardown() throws Exception {
+    mapperFactory.close();
     if (admin != null) {
       admin.close();
       admin = null;

@@ -35,8 +35,10 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * Standalone engine vs Beam DirectRunner on the same NDJSON file, same machine, same mapping: each
  * reads the file, maps every line with core and discards the rows, so what differs is the engine. A
- * third run is the Beam job's whole local mode, rows written as NDJSON files. Prints messages/s and
- * the peak heap of each run.
+ * third run is the Beam job's whole local mode, rows written as NDJSON files. A fourth maps on
+ * DirectRunner with the template's sample UDF {@code examples/transforms/enrich.js} run first, as
+ * the job runs a UDF ({@link TransformingMapperFactory}). Prints messages/s and the peak heap of
+ * each run.
  *
  * <p>{@code BeamLocalBenchmark [messages]}
  */
@@ -55,20 +57,32 @@ public final class BeamLocalBenchmark {
     }
     String schemaJson = SchemaJson.write(QuoteEvents.schema());
 
+    MapMessagesFn.MapperFactory enrich =
+        new TransformingMapperFactory(
+            MapMessagesFn.CORE,
+            new TransformScript(
+                "enrich.js",
+                Files.readString(Path.of("../examples/transforms/enrich.js")),
+                "process",
+                100_000));
+
     standalone(input, Math.max(1, count / 10)); // warm-up
-    beam(input, schemaJson, null);
+    beam(input, schemaJson, null, MapMessagesFn.CORE);
     long[] s = standalone(input, count);
-    long[] b = beam(input, schemaJson, null);
-    long[] f = beam(input, schemaJson, dir.resolve("out").toString());
+    long[] b = beam(input, schemaJson, null, MapMessagesFn.CORE);
+    long[] f = beam(input, schemaJson, dir.resolve("out").toString(), null);
+    long[] u = beam(input, schemaJson, null, enrich);
 
     System.out.printf(
         "messages                   %,d (%,d bytes of NDJSON)%n", count, Files.size(input));
     print("standalone engine", count, s);
     print("Beam DirectRunner", count, b);
     print("Beam local mode (files)", count, f);
+    print("Beam, enrich.js UDF first", count, u);
     System.out.printf(
         "Beam / standalone          %.2f× the throughput, %.2f× the peak heap%n",
         (double) s[0] / b[0], (double) b[1] / s[1]);
+    System.out.printf("Beam with UDF / without    %.2f× the throughput%n", (double) b[0] / u[0]);
   }
 
   private static void print(String name, int count, long[] run) {
@@ -104,8 +118,12 @@ public final class BeamLocalBenchmark {
     return new long[] {System.nanoTime() - start, peakHeap()};
   }
 
-  /** Maps and counts, or with {@code outputDirectory} runs the whole local job. */
-  private static long[] beam(Path input, String schemaJson, String outputDirectory) {
+  /**
+   * Maps with the mappers of {@code mappers} and counts, or with {@code outputDirectory} runs the
+   * whole local job.
+   */
+  private static long[] beam(
+      Path input, String schemaJson, String outputDirectory, MapMessagesFn.MapperFactory mappers) {
     resetPeaks();
     long start = System.nanoTime();
     if (outputDirectory != null) {
@@ -124,7 +142,7 @@ public final class BeamLocalBenchmark {
           pipeline
               .apply(new ReadNdjsonFiles(input.toString()))
               .apply(
-                  ParDo.of(new MapMessagesFn(schemaJson, "", "bench"))
+                  ParDo.of(new MapMessagesFn(schemaJson, "", "bench", mappers))
                       .withOutputTags(
                           MapMessagesFn.ROWS, TupleTagList.of(MapMessagesFn.DEAD_LETTERS)));
       MapMessagesFnTest.rowsOf(mapped).apply(Count.globally());

@@ -182,6 +182,21 @@ class DcpBeamPipelineTest {
         .hasMessageStartingWith("the schema has a column named 'f'");
   }
 
+  @Test
+  void buildingWithoutTheLauncherRefusesTheOptionsOnlyTheLauncherReads() {
+    DcpBeamOptions udf =
+        options(
+            "--inputFiles=a.ndjson",
+            "--outputDirectory=out",
+            "--schemaFile=s.json",
+            "--javascriptTextTransformGcsPath=udf.js");
+    assertThatThrownBy(() -> DcpBeamPipeline.build(Pipeline.create(udf), udf, SCHEMA, ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--configFile and --javascriptTextTransformGcsPath are read by the job's launcher:"
+                + " start the job with DcpBeamMain, which builds it with them");
+  }
+
   private static DcpBeamOptions options(String... args) {
     PipelineOptionsFactory.register(DcpBeamOptions.class);
     return PipelineOptionsFactory.fromArgs(args).as(DcpBeamOptions.class);

@@ -121,6 +121,31 @@ class EvolutionJobTest {
     assertThat(bigQuery.deadLetters()).isEmpty();
   }
 
+  @Test
+  void aFieldTheUdfAddsBecomesAColumnToo() throws Exception {
+    FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
+    Path udf =
+        write(
+            "udf.js",
+            "function process(inJson) {\n"
+                + "  var obj = JSON.parse(inJson);\n"
+                + "  obj.venue = 'X' + obj.symbol;\n"
+                + "  return JSON.stringify(obj);\n"
+                + "}\n");
+
+    run(
+        bigQuery,
+        "",
+        "transform:\n  javascript:\n    path: " + udf + "\n",
+        List.of(published("m6", "{\"symbol\":\"G\"}")));
+
+    assertThat(columns(bigQuery)).hasSize(4).endsWith("venue STRING NULLABLE");
+    assertThat(bigQuery.rows())
+        .extracting(TableRows::json)
+        .containsExactly("{\"symbol\":\"G\",\"venue\":\"XG\"}");
+    assertThat(bigQuery.deadLetters()).isEmpty();
+  }
+
   /** The live table's columns as {@code name TYPE MODE (sub-fields)}, in order. */
   private static List<String> columns(FakeBigQuery bigQuery) throws Exception {
     return columns(bigQuery, "events");
@@ -163,20 +188,31 @@ class EvolutionJobTest {
     run(bigQuery, "", messages);
   }
 
-  /** Runs the job to its end; {@code tableKeys} are more keys of the config's table section. */
   private void run(FakeBigQuery bigQuery, String tableKeys, List<TestTopics.Published> messages)
+      throws Exception {
+    run(bigQuery, tableKeys, "", messages);
+  }
+
+  /**
+   * Runs the job to its end; {@code tableKeys} are more keys of the config's table section, {@code
+   * sections} more sections of the config.
+   */
+  private void run(
+      FakeBigQuery bigQuery, String tableKeys, String sections, List<TestTopics.Published> messages)
       throws Exception {
     BeamTableAdmin.SchemaPatch patch =
         (options, table, schema) -> new FakeDatasetService().updateTableSchema(table, schema);
     try (TestTopics.SteadyFactory pubsub = TestTopics.delivering(messages)) {
       BeamJobs.runToEnd(
           DcpBeamMain.prepare(
-              options(bigQuery, tableKeys), new IoServices(pubsub, bigQuery.services, patch)),
+              options(bigQuery, tableKeys, sections),
+              new IoServices(pubsub, bigQuery.services, patch)),
           LIMIT);
     }
   }
 
-  private DcpBeamOptions options(FakeBigQuery bigQuery, String tableKeys) throws Exception {
+  private DcpBeamOptions options(FakeBigQuery bigQuery, String tableKeys, String sections)
+      throws Exception {
     String dataset = bigQuery.dataset;
     Path config =
         write(
@@ -191,7 +227,8 @@ class EvolutionJobTest {
                 + "\nschema:\n  evolution: add-columns\n"
                 + "deadLetter:\n  type: bigquery-table\n  table: "
                 + dataset
-                + ".dead_letters\n");
+                + ".dead_letters\n"
+                + sections);
     List<String> args = new ArrayList<>();
     args.add("--configFile=" + config);
     args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);

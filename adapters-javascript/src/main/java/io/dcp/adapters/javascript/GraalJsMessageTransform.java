@@ -63,7 +63,7 @@ public final class GraalJsMessageTransform implements MessageTransform {
   }
 
   /**
-   * Compiles the script and finds its function.
+   * Reads the script file, compiles it and finds its function.
    *
    * @throws ConfigException naming {@code transform.javascript.path} when the file is unreadable or
    *     does not compile (with the line), or {@code transform.javascript.functionName} when the
@@ -72,18 +72,37 @@ public final class GraalJsMessageTransform implements MessageTransform {
   public static GraalJsMessageTransform open(Path script, String functionName, long maxStatements)
       throws ConfigException {
     requireNonNull(script, "script");
-    requireNonNull(functionName, "functionName");
-    if (maxStatements <= 0) {
-      throw new IllegalArgumentException("maxStatements must be > 0: " + maxStatements);
-    }
     String text;
     try {
       text = Files.readString(script);
     } catch (IOException e) {
       throw problem("transform.javascript.path", script + " is unreadable: " + e.getMessage());
     }
-    Source source =
-        Source.newBuilder("js", text, script.getFileName().toString()).cached(true).buildLiteral();
+    return compile(script.toString(), text, functionName, maxStatements);
+  }
+
+  /**
+   * Compiles a script already read from {@code location} (a local path or a {@code gs://} URI,
+   * named in errors; its last segment names the script in error lines, {@code udf.js:3}) and finds
+   * its function: for runners that read the file themselves, from a bucket or through Beam's file
+   * systems.
+   *
+   * @throws ConfigException naming {@code transform.javascript.path} when the script does not
+   *     compile (with the line), or {@code transform.javascript.functionName} when it defines no
+   *     such function
+   */
+  public static GraalJsMessageTransform compile(
+      String location, String text, String functionName, long maxStatements)
+      throws ConfigException {
+    requireNonNull(location, "location");
+    requireNonNull(text, "text");
+    requireNonNull(functionName, "functionName");
+    if (maxStatements <= 0) {
+      throw new IllegalArgumentException("maxStatements must be > 0: " + maxStatements);
+    }
+    String name =
+        location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
+    Source source = Source.newBuilder("js", text, name).cached(true).buildLiteral();
     Engine engine =
         Engine.newBuilder("js")
             .option("engine.WarnInterpreterOnly", "false")
@@ -98,12 +117,12 @@ public final class GraalJsMessageTransform implements MessageTransform {
       engine.close(true);
       throw problem(
           "transform.javascript.path",
-          script + " does not compile: " + e.getMessage() + " at " + where(e));
+          location + " does not compile: " + e.getMessage() + " at " + where(e));
     } catch (MissingFunction e) {
       engine.close(true);
       throw problem(
           "transform.javascript.functionName",
-          script
+          location
               + " defines no function '"
               + functionName
               + "': set transform.javascript.functionName to the UDF's name");

@@ -149,6 +149,34 @@ class GraalJsMessageTransformTest {
   }
 
   @Test
+  void scriptReadElsewhereIsNamedByItsLocationAndItsLastSegmentInLines() throws Exception {
+    assertThatThrownBy(
+            () ->
+                GraalJsMessageTransform.compile(
+                    "gs://bucket/udf/broken.js",
+                    "function process(s) {\n  var x = ;\n}\n",
+                    "process",
+                    10_000))
+        .isInstanceOf(ConfigException.class)
+        .extracting(e -> ((ConfigException) e).problems().get(0).toString())
+        .asString()
+        .startsWith(
+            "transform.javascript.path: gs://bucket/udf/broken.js does not compile: SyntaxError:"
+                + " broken.js:2:10 Expected an operand but found ;")
+        .endsWith(" at broken.js:2");
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.compile(
+            "gs://bucket/udf/enrich.js", Files.readString(udf("enrich.js")), "process", 10_000)) {
+      assertThat(run(t, "{\"price\":2,\"quantity\":3}"))
+          .isEqualTo(
+              new TransformResult.Transformed(
+                  "{\"price\":2,\"quantity\":3,\"dataFeed\":\"Real-time Transactions\","
+                      + "\"total\":6}",
+                  Map.of("k", "v")));
+    }
+  }
+
+  @Test
   void missingFunctionIsAConfigErrorNamingTheKey() {
     assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("enrich.js"), "transform", 10_000))
         .isInstanceOf(ConfigException.class)

@@ -413,13 +413,16 @@ public final class ConfigLoader {
               + "' is not a JavaScript function name: write the name the script declares, e.g."
               + " process");
     }
-    if (transform.enabled() && !Files.isReadable(Path.of(transform.javascriptPath()))) {
+    // A gs:// script is read by the runner that runs it (the bucket client, Beam's file systems).
+    if (transform.enabled()
+        && !transform.javascriptPath().startsWith("gs://")
+        && !Files.isReadable(Path.of(transform.javascriptPath()))) {
       r.problem(
           "transform.javascript.path",
           "'"
               + transform.javascriptPath()
-              + "' is not a readable file: give the local path of the UDF script (gs:// paths are"
-              + " not read by dcp; copy the file first)");
+              + "' is not a readable file: give the local path or the gs:// URI of the UDF"
+              + " script");
     }
     return transform;
   }

@@ -61,7 +61,7 @@ class ConfigLoaderTest {
     Path config =
         file(
             MINIMAL
-                + "transform:\n  javascript:\n    path: gs://bucket/udf.js\n"
+                + "transform:\n  javascript:\n    path: udf/missing.js\n"
                 + "    functionName: 'my-udf'\n    maxStatements: 0\n");
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(config, List.of()))
         .extracting(
@@ -71,9 +71,19 @@ class ConfigLoaderTest {
                 "transform.javascript.functionName: 'my-udf' is not a JavaScript function name:"
                     + " write the name the script declares, e.g. process",
                 "transform.javascript.maxStatements: '0' is not a whole number greater than 0",
-                "transform.javascript.path: 'gs://bucket/udf.js' is not a readable file: give the"
-                    + " local path of the UDF script (gs:// paths are not read by dcp; copy the"
-                    + " file first)"));
+                "transform.javascript.path: 'udf/missing.js' is not a readable file: give the"
+                    + " local path or the gs:// URI of the UDF script"));
+  }
+
+  @Test
+  void gsScriptIsLeftToTheRunnerThatReadsIt() throws Exception {
+    DcpConfig config =
+        new ConfigLoader(Map.of())
+            .load(
+                file(MINIMAL + "transform:\n  javascript:\n    path: gs://bucket/udf/enrich.js\n"),
+                List.of());
+    assertThat(config.transform())
+        .isEqualTo(new DcpConfig.Transform("gs://bucket/udf/enrich.js", "process", 100_000));
   }
 
   @Test

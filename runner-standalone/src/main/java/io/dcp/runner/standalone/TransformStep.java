@@ -1,5 +1,6 @@
 package io.dcp.runner.standalone;
 
+import com.google.cloud.storage.Storage;
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
@@ -7,7 +8,6 @@ import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -20,16 +20,31 @@ final class TransformStep implements AutoCloseable {
   }
 
   /**
-   * Compiles the configured script; no transform when {@code transform.javascript.path} is empty.
+   * Reads (a local file or gs://, {@link UdfScriptFile}) and compiles the configured script; no
+   * transform when {@code transform.javascript.path} is empty.
    */
   static TransformStep open(DcpConfig.Transform config) throws ConfigException {
     if (!config.enabled()) {
       return new TransformStep(Optional.empty());
     }
+    return compile(config, UdfScriptFile.read(config.javascriptPath()));
+  }
+
+  /** As {@link #open(DcpConfig.Transform)}, a gs:// script read through {@code storage}. */
+  static TransformStep open(DcpConfig.Transform config, Storage storage) throws ConfigException {
+    if (!config.enabled()) {
+      return new TransformStep(Optional.empty());
+    }
+    return compile(config, UdfScriptFile.read(config.javascriptPath(), storage));
+  }
+
+  private static TransformStep compile(DcpConfig.Transform config, String text)
+      throws ConfigException {
     return new TransformStep(
         Optional.of(
-            GraalJsMessageTransform.open(
-                Path.of(config.javascriptPath()),
+            GraalJsMessageTransform.compile(
+                config.javascriptPath(),
+                text,
                 config.javascriptFunctionName(),
                 config.maxStatements())));
   }

@@ -14,6 +14,7 @@ import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TransformResult;
+import io.dcp.core.schema.Field;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
@@ -22,8 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -148,6 +153,7 @@ final class ValidateCommand implements Callable<Integer> {
     long messages = 0;
     Map<String, Long> tables = new TreeMap<>();
     Map<String, Integer> reasons = new TreeMap<>();
+    Set<String> added = new HashSet<>();
     byte[] content = Files.readAllBytes(sample);
     int start = 0;
     for (int i = 0; i <= content.length; i++) {
@@ -160,7 +166,7 @@ final class ValidateCommand implements Callable<Integer> {
           messages++;
           byte[] line = java.util.Arrays.copyOfRange(content, start, end);
           Message message = Message.of(sample.getFileName() + ":" + messages, line, Instant.now());
-          MappingResult result = map(destinations, message, tables);
+          MappingResult result = map(destinations, message, tables, added, out);
           if (result instanceof MappingResult.Mapped m) {
             rows += m.rows().size();
             if (showRows) {
@@ -185,10 +191,15 @@ final class ValidateCommand implements Callable<Integer> {
 
   /**
    * Maps {@code message} as {@code dcp run} would: routed to its table (or dead-lettered when no
-   * table takes it), and with evolution as it maps once the columns its new fields need are added.
+   * table takes it), and with evolution as it maps once the columns its new fields need are added,
+   * printing the columns the run would add for it (each once: {@code added} holds those printed).
    */
   private static MappingResult map(
-      Destinations destinations, Message message, Map<String, Long> tables) {
+      Destinations destinations,
+      Message message,
+      Map<String, Long> tables,
+      Set<String> added,
+      PrintWriter out) {
     Destinations.Routed routed;
     try {
       routed = destinations.route(message);
@@ -201,8 +212,18 @@ final class ValidateCommand implements Callable<Integer> {
     }
     Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
     MappingResult result = destination.map(message);
-    if (result instanceof MappingResult.NewColumns added) {
-      result = destination.preview(message, added.columns());
+    if (result instanceof MappingResult.NewColumns columns) {
+      List<String> fresh = new ArrayList<>();
+      for (Field column : columns.columns()) {
+        if (added.add(destination.table() + "." + column.name())) {
+          fresh.add(column.name() + " " + column.type().standardName() + " " + column.mode());
+        }
+      }
+      if (!fresh.isEmpty()) {
+        out.printf(
+            "  adds columns %s to table %s%n", String.join(", ", fresh), destination.table());
+      }
+      result = destination.preview(message, columns.columns());
     }
     if (result instanceof MappingResult.Mapped m) {
       tables.merge(destination.table().toString(), (long) m.rows().size(), Long::sum);

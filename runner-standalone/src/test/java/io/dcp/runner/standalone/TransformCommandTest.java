@@ -202,4 +202,42 @@ class TransformCommandTest {
         .contains("  maps to ")
         .contains("1 messages: 1 rows would land, 0 dead letters");
   }
+
+  @Test
+  void validateWithEvolutionShowsTheTransformedPayloadTheNewColumnsAndTheRow() throws Exception {
+    List<String> args =
+        args(
+            "validate",
+            SAMPLES.resolve("enrich.js"),
+            "{\"item\":\"pen\",\"price\":2.5,\"quantity\":4}\n{\"item\":\"cap\"}\n",
+            """
+            [{"name":"item","type":"STRING"}]
+            """);
+    args.addAll(
+        List.of(
+            "--set",
+            "schema.evolution=add-columns",
+            "--sample",
+            dir.resolve("in.ndjson").toString()));
+
+    Result validate = dcp(args);
+
+    assertThat(validate.status()).as(validate.err()).isZero();
+    // The second message needs only dataFeed, which the first one's columns already add.
+    assertThat(validate.out())
+        .isEqualTo(
+            """
+            Config OK: ndjson -> table events (1 columns)
+            in.ndjson:1: transformed to {"item":"pen","price":2.5,"quantity":4,\
+            "dataFeed":"Real-time Transactions","total":10}
+              adds columns price FLOAT64 NULLABLE, quantity INT64 NULLABLE, dataFeed STRING\
+             NULLABLE, total INT64 NULLABLE to table events
+              maps to Row{item=pen, price=2.5, quantity=4, dataFeed=Real-time Transactions,\
+             total=10}
+            in.ndjson:2: transformed to {"item":"cap","dataFeed":"Real-time Transactions",\
+            "total":null}
+              maps to Row{item=cap, dataFeed=Real-time Transactions}
+            2 messages: 2 rows would land, 0 dead letters
+            """);
+  }
 }
