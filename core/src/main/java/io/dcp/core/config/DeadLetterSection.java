@@ -1,0 +1,90 @@
+package io.dcp.core.config;
+
+import io.dcp.core.model.TableId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads the {@code deadLetter} section, and checks its table is none of the destinations. */
+final class DeadLetterSection {
+  private DeadLetterSection() {}
+
+  static DcpConfig.DeadLetter read(ConfigReader r, DcpConfig.Sink sink) {
+    String type =
+        r.choice("deadLetter.type", "table", "duckdb-table", "bigquery-table", "pubsub-topic");
+    if (type.endsWith("-table") && !type.equals(sink.type() + "-table")) {
+      r.problem(
+          "deadLetter.type",
+          type
+              + " needs sink.type "
+              + type.substring(0, type.indexOf('-'))
+              + "; dead-letter tables live in the sink's warehouse: use table");
+    }
+    if (type.endsWith("table")) {
+      type = "table";
+      r.tableId("deadLetter.table", r.string("deadLetter.table"));
+    } else {
+      r.pubsubName("deadLetter.pubsub.topic", "topics", "deadLetter.pubsub.endpoint");
+    }
+    return new DcpConfig.DeadLetter(
+        type,
+        r.string("deadLetter.table"),
+        new DcpConfig.PubSubTopic(
+            r.string("deadLetter.pubsub.topic"),
+            r.string("deadLetter.pubsub.endpoint"),
+            r.positiveLong("deadLetter.pubsub.maxBatchMessages"),
+            r.positiveLong("deadLetter.pubsub.maxBatchBytes"),
+            r.duration("deadLetter.pubsub.maxBatchDelay"),
+            r.duration("deadLetter.pubsub.publishTimeout")));
+  }
+
+  /**
+   * Dead letters written to the destination table (or a routed one) would fail forever as rows of
+   * the wrong shape: compared after qualifying a dataset.table with the sink's project, and
+   * case-insensitively for DuckDB, whose names are.
+   */
+  static void tableOfItsOwn(
+      ConfigReader r, String deadLetterTable, DcpConfig.Table table, DcpConfig.Sink sink) {
+    TableId deadLetters = parsedOrNull(deadLetterTable);
+    if (deadLetters == null) {
+      return;
+    }
+    Map<String, String> destinations = new LinkedHashMap<>();
+    destinations.put("table.id", table.id());
+    table.schemas().keySet().forEach(t -> destinations.put(TableSection.SCHEMAS + "." + t, t));
+    for (Map.Entry<String, String> destination : destinations.entrySet()) {
+      TableId id = parsedOrNull(destination.getValue());
+      if (id != null && sameTable(deadLetters, id, sink)) {
+        r.problem(
+            "deadLetter.table",
+            "'"
+                + deadLetterTable
+                + "' is also "
+                + destination.getKey()
+                + " ('"
+                + destination.getValue()
+                + "'): dead letters need a table of their own, e.g. "
+                + id.table()
+                + "_dead_letters");
+      }
+    }
+  }
+
+  private static TableId parsedOrNull(String text) {
+    try {
+      return text.isEmpty() ? null : TableId.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null; // reported under its own key
+    }
+  }
+
+  private static boolean sameTable(TableId a, TableId b, DcpConfig.Sink sink) {
+    if (sink.type().equals("duckdb")) {
+      return a.toString().equalsIgnoreCase(b.toString());
+    }
+    String project = sink.bigqueryProject();
+    return (a.project().isEmpty() ? project : a.project())
+            .equals(b.project().isEmpty() ? project : b.project())
+        && a.dataset().equals(b.dataset())
+        && a.table().equals(b.table());
+  }
+}

@@ -1,0 +1,20 @@
+package io.dcp.core.config;
+
+/** Reads the {@code sink} section: the warehouse rows are written to. */
+final class SinkSection {
+  private SinkSection() {}
+
+  static DcpConfig.Sink read(ConfigReader r) {
+    DcpConfig.Sink sink =
+        new DcpConfig.Sink(
+            r.choice("sink.type", "duckdb", "bigquery"),
+            r.string("sink.duckdb.path"),
+            r.string("sink.bigquery.project"),
+            r.string("sink.bigquery.endpoint"),
+            r.string("sink.bigquery.restEndpoint"));
+    if (sink.type().equals("bigquery") && sink.bigqueryProject().isEmpty()) {
+      r.problem("sink.bigquery.project", "required when sink.type is bigquery: the project id");
+    }
+    return sink;
+  }
+}
