@@ -4,6 +4,8 @@ import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.config.ConfigProblem;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.DeadLetterType;
+import io.dcp.core.config.SinkType;
 import io.dcp.core.model.TableId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -221,7 +223,7 @@ final class BeamConfigFile {
       // The loader refused the file; its problems are in the list, and nothing is applied.
       return out;
     }
-    if (keys.contains("sink.type") && !config.sink().type().equals("bigquery")) {
+    if (keys.contains("sink.type") && !(config.sink().kind() instanceof SinkType.BigQuery)) {
       out.add(
           "--configFile "
               + path
@@ -253,7 +255,7 @@ final class BeamConfigFile {
     if (!local
         && options.getDeadLetterTable() == null
         && options.getDeadLetterTopic() == null
-        && config.deadLetter().type().equals("table")) {
+        && config.deadLetter().kind() instanceof DeadLetterType.Table) {
       String table = bigQueryTable("deadLetter.table", config.deadLetter().table(), project, out);
       if (table != null) {
         options.setDeadLetterTable(table);
@@ -262,7 +264,7 @@ final class BeamConfigFile {
     if (!local
         && options.getDeadLetterTable() == null
         && options.getDeadLetterTopic() == null
-        && config.deadLetter().type().equals("pubsub-topic")) {
+        && config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
       options.setDeadLetterTopic(config.deadLetter().pubsub().topic());
     }
     if (options.getSchemaFile() == null

@@ -238,12 +238,14 @@ public final class ConfigLoader {
     DcpConfig.Sink sink = SinkSection.read(r);
     DcpConfig.DeadLetter deadLetter = DeadLetterSection.read(r, sink);
     DcpConfig.Table table = TableSection.read(r);
-    if (deadLetter.type().equals("table")) {
+    if (deadLetter.kind() instanceof DeadLetterType.Table) {
       DeadLetterSection.tableOfItsOwn(r, deadLetter.table(), table, sink);
     }
     DcpConfig.Admin admin =
         new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port"));
-    if (source.type().equals("http") && admin.enabled() && source.httpPort() == admin.port()) {
+    if (source.kind() instanceof SourceType.Http
+        && admin.enabled()
+        && source.httpPort() == admin.port()) {
       r.problem(
           "source.http.port",
           source.httpPort()

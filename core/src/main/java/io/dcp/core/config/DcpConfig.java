@@ -65,9 +65,13 @@ public record DcpConfig(
     }
   }
 
-  /** The {@code source} section: {@code type} and the settings of each type. */
+  /**
+   * The {@code source} section: {@code type} and the settings of each type.
+   *
+   * @param kind the type of source read
+   */
   public record Source(
-      String type,
+      SourceType kind,
       List<String> ndjsonPaths,
       int ndjsonMaxAttempts,
       String httpHost,
@@ -78,7 +82,7 @@ public record DcpConfig(
       Duration httpAckTimeout,
       PubSubSource pubsub) {
     public Source {
-      requireNonNull(type, "type");
+      requireNonNull(kind, "kind");
       ndjsonPaths = List.copyOf(ndjsonPaths);
       requireNonNull(httpHost, "httpHost");
       httpTopics = List.copyOf(httpTopics);
@@ -87,20 +91,27 @@ public record DcpConfig(
       requireNonNull(pubsub, "pubsub");
     }
 
+    /** The value of {@code source.type}: {@code ndjson}, {@code http} or {@code pubsub}. */
+    public String type() {
+      return kind.name();
+    }
+
     /** The name dead letters and metadata give the source. */
     public String name() {
-      return switch (type) {
-        case "http" -> "http:" + httpPort;
-        case "pubsub" -> pubsub.subscription();
-        default -> String.join(",", ndjsonPaths);
-      };
+      if (kind instanceof SourceType.Http) {
+        return "http:" + httpPort;
+      }
+      if (kind instanceof SourceType.PubSub) {
+        return pubsub.subscription();
+      }
+      return String.join(",", ndjsonPaths);
     }
 
     /** Never prints the token. */
     @Override
     public String toString() {
       return "Source[type="
-          + type
+          + type()
           + ", ndjsonPaths="
           + ndjsonPaths
           + ", http="
@@ -129,32 +140,46 @@ public record DcpConfig(
     }
   }
 
-  /** The {@code sink} section. */
+  /**
+   * The {@code sink} section.
+   *
+   * @param kind the warehouse rows are written to
+   */
   public record Sink(
-      String type,
+      SinkType kind,
       String duckdbPath,
       String bigqueryProject,
       String bigqueryEndpoint,
       String bigqueryRestEndpoint) {
     public Sink {
-      requireNonNull(type, "type");
+      requireNonNull(kind, "kind");
       requireNonNull(duckdbPath, "duckdbPath");
       requireNonNull(bigqueryProject, "bigqueryProject");
       requireNonNull(bigqueryEndpoint, "bigqueryEndpoint");
       requireNonNull(bigqueryRestEndpoint, "bigqueryRestEndpoint");
+    }
+
+    /** The value of {@code sink.type}: {@code duckdb} or {@code bigquery}. */
+    public String type() {
+      return kind.name();
     }
   }
 
   /**
    * The {@code deadLetter} section.
    *
-   * @param type {@code table} (a table in the sink's warehouse) or {@code pubsub-topic}
+   * @param kind a table in the sink's warehouse, or a Pub/Sub topic
    */
-  public record DeadLetter(String type, String table, PubSubTopic pubsub) {
+  public record DeadLetter(DeadLetterType kind, String table, PubSubTopic pubsub) {
     public DeadLetter {
-      requireNonNull(type, "type");
+      requireNonNull(kind, "kind");
       requireNonNull(table, "table");
       requireNonNull(pubsub, "pubsub");
+    }
+
+    /** The value of {@code deadLetter.type} once read: {@code table} or {@code pubsub-topic}. */
+    public String type() {
+      return kind.name();
     }
   }
 

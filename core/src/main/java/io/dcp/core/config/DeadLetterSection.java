@@ -26,7 +26,7 @@ final class DeadLetterSection {
       r.pubsubName("deadLetter.pubsub.topic", "topics", "deadLetter.pubsub.endpoint");
     }
     return new DcpConfig.DeadLetter(
-        type,
+        DeadLetterType.named(type),
         r.string("deadLetter.table"),
         new DcpConfig.PubSubTopic(
             r.string("deadLetter.pubsub.topic"),
@@ -78,7 +78,7 @@ final class DeadLetterSection {
   }
 
   private static boolean sameTable(TableId a, TableId b, DcpConfig.Sink sink) {
-    if (sink.type().equals("duckdb")) {
+    if (sink.kind() instanceof SinkType.DuckDb) {
       return a.toString().equalsIgnoreCase(b.toString());
     }
     String project = sink.bigqueryProject();

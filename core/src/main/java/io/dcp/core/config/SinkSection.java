@@ -7,12 +7,12 @@ final class SinkSection {
   static DcpConfig.Sink read(ConfigReader r) {
     DcpConfig.Sink sink =
         new DcpConfig.Sink(
-            r.choice("sink.type", "duckdb", "bigquery"),
+            SinkType.named(r.choice("sink.type", "duckdb", "bigquery")),
             r.string("sink.duckdb.path"),
             r.string("sink.bigquery.project"),
             r.string("sink.bigquery.endpoint"),
             r.string("sink.bigquery.restEndpoint"));
-    if (sink.type().equals("bigquery") && sink.bigqueryProject().isEmpty()) {
+    if (sink.kind() instanceof SinkType.BigQuery && sink.bigqueryProject().isEmpty()) {
       r.problem("sink.bigquery.project", "required when sink.type is bigquery: the project id");
     }
     return sink;

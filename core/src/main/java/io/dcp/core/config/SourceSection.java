@@ -9,7 +9,7 @@ final class SourceSection {
   static DcpConfig.Source read(ConfigReader r) {
     DcpConfig.Source source =
         new DcpConfig.Source(
-            r.choice("source.type", "ndjson", "http", "pubsub"),
+            SourceType.named(r.choice("source.type", "ndjson", "http", "pubsub")),
             r.strings("source.ndjson.paths"),
             r.positiveInt("source.ndjson.maxAttempts"),
             r.string("source.http.host"),
@@ -24,12 +24,12 @@ final class SourceSection {
                 r.positiveInt("source.pubsub.parallelPullCount"),
                 r.positiveInt("source.pubsub.executorThreads"),
                 r.duration("source.pubsub.maxAckExtension")));
-    if (source.type().equals("ndjson") && source.ndjsonPaths().isEmpty()) {
+    if (source.kind() instanceof SourceType.Ndjson && source.ndjsonPaths().isEmpty()) {
       r.problem(
           "source.ndjson.paths",
           "required: list the NDJSON files to read, or \"-\" for standard input");
     }
-    if (source.type().equals("pubsub")) {
+    if (source.kind() instanceof SourceType.PubSub) {
       r.pubsubName("source.pubsub.subscription", "subscriptions", "source.pubsub.endpoint");
     }
     Duration ackTimeout = source.httpAckTimeout();
