@@ -153,19 +153,20 @@ public final class GraalJsMessageTransform implements MessageTransform {
     Value out;
     try {
       out = worker.function.execute(payload);
-    } catch (PolyglotException e) {
+    } catch (RuntimeException thrown) {
       Watchdog.Overrun overrun = evaluation.end();
-      if (overrun != null
-          || e.isResourceExhausted()
-          || e.isCancelled()
-          || e.isInternalError()
-          || e.isExit()) {
+      if (overrun != null) {
+        worker.context.close(true);
+        return overrun(overrun);
+      }
+      if (!(thrown instanceof PolyglotException e)) {
+        worker.context.close(true);
+        throw thrown;
+      }
+      if (e.isResourceExhausted() || e.isCancelled() || e.isInternalError() || e.isExit()) {
         worker.context.close(true);
       } else {
         release(worker);
-      }
-      if (overrun != null) {
-        return overrun(overrun);
       }
       if (e.isResourceExhausted()) {
         return new TransformResult.Failed(
@@ -177,9 +178,14 @@ public final class GraalJsMessageTransform implements MessageTransform {
     TransformResult result;
     try {
       result = result(message, out);
-    } catch (PolyglotException e) {
+    } catch (RuntimeException e) {
+      Watchdog.Overrun overrun = evaluation.end();
+      worker.context.close(true);
+      if (overrun == null) {
+        throw e;
+      }
       // The watchdog closed the context while the result was being read.
-      result = null;
+      return overrun(overrun);
     }
     Watchdog.Overrun overrun = evaluation.end();
     if (overrun != null) {
@@ -187,7 +193,7 @@ public final class GraalJsMessageTransform implements MessageTransform {
       return overrun(overrun);
     }
     release(worker);
-    return requireNonNull(result, "result");
+    return result;
   }
 
   private TransformResult result(Message message, Value out) {

@@ -126,7 +126,12 @@ final class Watchdog implements AutoCloseable {
         running.remove(this);
         // Closing with cancellation stops the guest at its next safepoint, also inside a
         // regular expression or a built-in; it returns once the evaluating thread has left.
-        context.close(true);
+        try {
+          context.close(true);
+        } catch (RuntimeException e) {
+          // The context was closed already (the call ended as it was cancelled, or the transform
+          // closed); the poller must go on watching the others, and end() reports the overrun.
+        }
       }
     }
 
