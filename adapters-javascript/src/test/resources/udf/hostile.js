@@ -18,5 +18,17 @@ function process(inJson) {
   if (obj.kind === "huge") {
     return "x".repeat(100000000);
   }
+  if (obj.kind === "redos") {
+    return String(/^(a+)+\1$/.test("a".repeat(40) + "!"));
+  }
+  if (obj.kind === "fill") {
+    return String(new Array(5e7).fill(0).length);
+  }
+  if (obj.kind === "strings") {
+    var kept = [];
+    for (var i = 0; ; i++) {
+      kept.push("payload " + i + " " + inJson);
+    }
+  }
   return inJson;
 }

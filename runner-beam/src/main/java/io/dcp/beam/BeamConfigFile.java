@@ -45,7 +45,9 @@ final class BeamConfigFile {
           "schema.evolution",
           "transform.javascript.path",
           "transform.javascript.functionName",
-          "transform.javascript.maxStatements");
+          "transform.javascript.maxStatements",
+          "transform.javascript.maxMillis",
+          "transform.javascript.maxAllocatedBytes");
 
   /** Why a section the job does not honour is not, by the key's first part. */
   private static final Map<String, String> WHY =

@@ -1,11 +1,13 @@
 package io.dcp.beam;
 
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.config.ConfigProblem;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.port.MessageTransform;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,8 +23,12 @@ final class TransformOptions {
   static final String FUNCTION = "--javascriptTextTransformFunctionName";
   private static final String DEFAULT_FUNCTION =
       ConfigLoader.defaults().get("transform.javascript.functionName");
-  private static final long DEFAULT_MAX_STATEMENTS =
-      Long.parseLong(ConfigLoader.defaults().get("transform.javascript.maxStatements"));
+  private static final ScriptBudget DEFAULT_BUDGET =
+      new ScriptBudget(
+          Long.parseLong(ConfigLoader.defaults().get("transform.javascript.maxStatements")),
+          Duration.ofMillis(
+              Long.parseLong(ConfigLoader.defaults().get("transform.javascript.maxMillis"))),
+          Long.parseLong(ConfigLoader.defaults().get("transform.javascript.maxAllocatedBytes")));
 
   private TransformOptions() {}
 
@@ -53,12 +59,12 @@ final class TransformOptions {
     Origin origin;
     String location;
     String function;
-    long maxStatements;
+    ScriptBudget budget;
     if (set(flagPath)) {
       origin = new Origin(PATH, FUNCTION);
       location = flagPath;
       function = set(flagFunction) ? flagFunction : DEFAULT_FUNCTION;
-      maxStatements = DEFAULT_MAX_STATEMENTS;
+      budget = DEFAULT_BUDGET;
     } else {
       DcpConfig.Transform section = config == null ? null : config.transform();
       if (section == null || !section.enabled()) {
@@ -70,7 +76,11 @@ final class TransformOptions {
               file + "transform.javascript.path", file + "transform.javascript.functionName");
       location = section.javascriptPath();
       function = section.javascriptFunctionName();
-      maxStatements = section.maxStatements();
+      budget =
+          new ScriptBudget(
+              section.maxStatements(),
+              Duration.ofMillis(section.maxMillis()),
+              section.maxAllocatedBytes());
     }
     String text;
     try {
@@ -80,7 +90,7 @@ final class TransformOptions {
       problems.add(origin.path() + ": " + e.getMessage());
       return null;
     }
-    TransformScript script = new TransformScript(location, text, function, maxStatements);
+    TransformScript script = new TransformScript(location, text, function, budget);
     try (MessageTransform compiled = script.compile()) {
       return script;
     } catch (ConfigException e) {

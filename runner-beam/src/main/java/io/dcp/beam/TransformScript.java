@@ -3,6 +3,7 @@ package io.dcp.beam;
 import static java.util.Objects.requireNonNull;
 
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.port.MessageTransform;
 import java.io.Serializable;
@@ -15,18 +16,19 @@ import java.io.Serializable;
  *     error lines ({@code udf.js:3})
  * @param text the script
  * @param functionName the function called with each message's JSON
- * @param maxStatements the statements one message may run
+ * @param budget what one message may spend: statements, time, allocated bytes
  */
-record TransformScript(String location, String text, String functionName, long maxStatements)
+record TransformScript(String location, String text, String functionName, ScriptBudget budget)
     implements Serializable {
   TransformScript {
     requireNonNull(location, "location");
     requireNonNull(text, "text");
     requireNonNull(functionName, "functionName");
+    requireNonNull(budget, "budget");
   }
 
   /** Compiles the script in a fresh sandboxed engine; the caller closes it. */
   MessageTransform compile() throws ConfigException {
-    return GraalJsMessageTransform.compile(location, text, functionName, maxStatements);
+    return GraalJsMessageTransform.compile(location, text, functionName, budget);
   }
 }

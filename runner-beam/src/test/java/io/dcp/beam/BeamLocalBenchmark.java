@@ -1,5 +1,6 @@
 package io.dcp.beam;
 
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
@@ -64,7 +65,7 @@ public final class BeamLocalBenchmark {
                 "enrich.js",
                 Files.readString(Path.of("../examples/transforms/enrich.js")),
                 "process",
-                100_000));
+                new ScriptBudget(100_000, Duration.ofSeconds(1), 256L << 20)));
 
     standalone(input, Math.max(1, count / 10)); // warm-up
     beam(input, schemaJson, null, MapMessagesFn.CORE);

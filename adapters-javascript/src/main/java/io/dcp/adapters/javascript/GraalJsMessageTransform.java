@@ -37,8 +37,10 @@ import org.graalvm.polyglot.io.IOAccess;
  *
  * <p>Sandbox: no host (Java) access or class lookup, no I/O, threads, processes, native code,
  * environment or other languages; {@code load}, {@code print} and {@code console} output go
- * nowhere. Each message may run {@code maxStatements} statements; past that it fails and its
- * context is replaced. Strings and typed arrays are capped at {@link #MAX_STRING_LENGTH} elements.
+ * nowhere. Each message has a {@link ScriptBudget}: it may run so many statements (counted by the
+ * engine), for so long and allocate so many bytes (both watched by a {@link Watchdog} thread, which
+ * cancels it); past any of them it fails and its context is replaced. Strings and typed arrays are
+ * capped at {@link #MAX_STRING_LENGTH} elements.
  *
  * <p>Thread-safe: a context is single-threaded, so each calling thread borrows one from a pool
  * sharing one engine (and its parsed code).
@@ -51,15 +53,19 @@ public final class GraalJsMessageTransform implements MessageTransform {
   private final Engine engine;
   private final Source source;
   private final String functionName;
+  private final ScriptBudget budget;
   private final ResourceLimits limits;
+  private final Watchdog watchdog;
   private final Queue<Worker> idle = new ConcurrentLinkedQueue<>();
 
   private GraalJsMessageTransform(
-      Engine engine, Source source, String functionName, long maxStatements) {
+      Engine engine, Source source, String functionName, ScriptBudget budget, Watchdog watchdog) {
     this.engine = engine;
     this.source = source;
     this.functionName = functionName;
-    this.limits = ResourceLimits.newBuilder().statementLimit(maxStatements, null).build();
+    this.budget = budget;
+    this.limits = ResourceLimits.newBuilder().statementLimit(budget.maxStatements(), null).build();
+    this.watchdog = watchdog;
   }
 
   /**
@@ -69,7 +75,7 @@ public final class GraalJsMessageTransform implements MessageTransform {
    *     does not compile (with the line), or {@code transform.javascript.functionName} when the
    *     script defines no such function
    */
-  public static GraalJsMessageTransform open(Path script, String functionName, long maxStatements)
+  public static GraalJsMessageTransform open(Path script, String functionName, ScriptBudget budget)
       throws ConfigException {
     requireNonNull(script, "script");
     String text;
@@ -78,7 +84,7 @@ public final class GraalJsMessageTransform implements MessageTransform {
     } catch (IOException e) {
       throw problem("transform.javascript.path", script + " is unreadable: " + e.getMessage());
     }
-    return compile(script.toString(), text, functionName, maxStatements);
+    return compile(script.toString(), text, functionName, budget);
   }
 
   /**
@@ -89,16 +95,21 @@ public final class GraalJsMessageTransform implements MessageTransform {
    *
    * @throws ConfigException naming {@code transform.javascript.path} when the script does not
    *     compile (with the line), or {@code transform.javascript.functionName} when it defines no
-   *     such function
+   *     such function, or {@code transform.javascript.maxAllocatedBytes} when this JVM cannot count
+   *     the bytes a thread allocates
    */
   public static GraalJsMessageTransform compile(
-      String location, String text, String functionName, long maxStatements)
+      String location, String text, String functionName, ScriptBudget budget)
       throws ConfigException {
     requireNonNull(location, "location");
     requireNonNull(text, "text");
     requireNonNull(functionName, "functionName");
-    if (maxStatements <= 0) {
-      throw new IllegalArgumentException("maxStatements must be > 0: " + maxStatements);
+    requireNonNull(budget, "budget");
+    Watchdog watchdog;
+    try {
+      watchdog = Watchdog.start(budget);
+    } catch (UnsupportedOperationException e) {
+      throw problem("transform.javascript.maxAllocatedBytes", e.getMessage());
     }
     String name =
         location.substring(Math.max(location.lastIndexOf('/'), location.lastIndexOf('\\')) + 1);
@@ -110,15 +121,17 @@ public final class GraalJsMessageTransform implements MessageTransform {
             .err(OutputStream.nullOutputStream())
             .build();
     GraalJsMessageTransform transform =
-        new GraalJsMessageTransform(engine, source, functionName, maxStatements);
+        new GraalJsMessageTransform(engine, source, functionName, budget, watchdog);
     try {
       transform.idle.add(transform.newWorker());
     } catch (PolyglotException e) {
+      watchdog.close();
       engine.close(true);
       throw problem(
           "transform.javascript.path",
           location + " does not compile: " + e.getMessage() + " at " + where(e));
     } catch (MissingFunction e) {
+      watchdog.close();
       engine.close(true);
       throw problem(
           "transform.javascript.functionName",
@@ -136,25 +149,24 @@ public final class GraalJsMessageTransform implements MessageTransform {
     if (worker == null) {
       worker = newWorker();
     }
-    boolean reusable = true;
+    Watchdog.Evaluation evaluation = watchdog.begin(worker.context);
+    Value out;
     try {
-      Value out = worker.function.execute(payload);
-      if (out.isNull()) {
-        return new TransformResult.Dropped();
+      out = worker.function.execute(payload);
+    } catch (RuntimeException thrown) {
+      Watchdog.Overrun overrun = evaluation.end();
+      if (overrun != null) {
+        worker.context.close(true);
+        return overrun(overrun);
       }
-      if (!out.isString()) {
-        return new TransformResult.Failed(
-            functionName + " returned " + describe(out) + ", not a JSON string");
+      if (!(thrown instanceof PolyglotException e)) {
+        worker.context.close(true);
+        throw thrown;
       }
-      String json = out.asString();
-      String problem = jsonProblem(json);
-      return problem == null
-          ? new TransformResult.Transformed(json, message.attributes())
-          : new TransformResult.Failed(
-              functionName + " returned a string that is not JSON: " + problem);
-    } catch (PolyglotException e) {
       if (e.isResourceExhausted() || e.isCancelled() || e.isInternalError() || e.isExit()) {
-        reusable = false;
+        worker.context.close(true);
+      } else {
+        release(worker);
       }
       if (e.isResourceExhausted()) {
         return new TransformResult.Failed(
@@ -162,18 +174,69 @@ public final class GraalJsMessageTransform implements MessageTransform {
       }
       return new TransformResult.Failed(
           functionName + " threw " + e.getMessage() + " at " + where(e));
-    } finally {
-      if (reusable) {
-        worker.context.resetLimits();
-        idle.offer(worker);
-      } else {
-        worker.context.close(true);
-      }
     }
+    TransformResult result;
+    try {
+      result = result(message, out);
+    } catch (RuntimeException e) {
+      Watchdog.Overrun overrun = evaluation.end();
+      worker.context.close(true);
+      if (overrun == null) {
+        throw e;
+      }
+      // The watchdog closed the context while the result was being read.
+      return overrun(overrun);
+    }
+    Watchdog.Overrun overrun = evaluation.end();
+    if (overrun != null) {
+      worker.context.close(true);
+      return overrun(overrun);
+    }
+    release(worker);
+    return result;
+  }
+
+  private TransformResult result(Message message, Value out) {
+    if (out.isNull()) {
+      return new TransformResult.Dropped();
+    }
+    if (!out.isString()) {
+      return new TransformResult.Failed(
+          functionName + " returned " + describe(out) + ", not a JSON string");
+    }
+    String json = out.asString();
+    String problem = jsonProblem(json);
+    return problem == null
+        ? new TransformResult.Transformed(json, message.attributes())
+        : new TransformResult.Failed(
+            functionName + " returned a string that is not JSON: " + problem);
+  }
+
+  private TransformResult.Failed overrun(Watchdog.Overrun overrun) {
+    return switch (overrun) {
+      case TIME ->
+          new TransformResult.Failed(
+              functionName
+                  + " ran past its time budget of "
+                  + budget.maxTime().toMillis()
+                  + " ms (transform.javascript.maxMillis)");
+      case ALLOCATION ->
+          new TransformResult.Failed(
+              functionName
+                  + " allocated more than its budget of "
+                  + budget.maxAllocatedBytes()
+                  + " bytes (transform.javascript.maxAllocatedBytes)");
+    };
+  }
+
+  private void release(Worker worker) {
+    worker.context.resetLimits();
+    idle.offer(worker);
   }
 
   @Override
   public void close() {
+    watchdog.close();
     for (Worker w; (w = idle.poll()) != null; ) {
       w.context.close(true);
     }

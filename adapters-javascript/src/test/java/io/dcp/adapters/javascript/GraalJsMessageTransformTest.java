@@ -9,6 +9,7 @@ import io.dcp.core.port.TransformResult;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GraalJsMessageTransformTest {
   private static final Instant T = Instant.parse("2024-05-01T10:00:00Z");
+  private static final ScriptBudget BUDGET =
+      new ScriptBudget(10_000, Duration.ofSeconds(1), 256L * 1024 * 1024);
 
   private static Path udf(String name) throws URISyntaxException {
     Path sample = Path.of("../examples/transforms", name);
@@ -40,7 +43,7 @@ class GraalJsMessageTransformTest {
   @Test
   void reshapeSampleFlattensRenamesAndRemovesFieldsKeepingAttributes() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("reshape.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("reshape.js"), "process", BUDGET)) {
       assertThat(
               run(
                   t,
@@ -55,7 +58,7 @@ class GraalJsMessageTransformTest {
   @Test
   void filterSampleDropsDebugAndPassesOthersUnchanged() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("filter.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("filter.js"), "process", BUDGET)) {
       assertThat(run(t, "{\"severity\":\"DEBUG\",\"msg\":\"x\"}"))
           .isEqualTo(new TransformResult.Dropped());
       assertThat(run(t, "{\"severity\":\"ERROR\",\"msg\":\"x\"}"))
@@ -68,7 +71,7 @@ class GraalJsMessageTransformTest {
   @Test
   void enrichSampleAddsConstantAndComputedField() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("enrich.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("enrich.js"), "process", BUDGET)) {
       assertThat(run(t, "{\"price\":2.5,\"quantity\":4}"))
           .isEqualTo(
               new TransformResult.Transformed(
@@ -80,7 +83,7 @@ class GraalJsMessageTransformTest {
   @Test
   void throwingScriptFailsWithItsErrorAndLineThenTheNextMessagePasses() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
       assertThat(run(t, "{\"kind\":\"throw\"}"))
           .isEqualTo(
               new TransformResult.Failed("process threw Error: no kind throw at hostile.js:4"));
@@ -91,7 +94,7 @@ class GraalJsMessageTransformTest {
   @Test
   void nonJsonStringAndNonStringReturnsFail() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
       assertThat(run(t, "{\"kind\":\"text\"}"))
           .isEqualTo(
               new TransformResult.Failed(
@@ -106,7 +109,7 @@ class GraalJsMessageTransformTest {
   @Test
   void endlessLoopRunsOutOfBudgetThenTheNextMessagePasses() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
       TransformResult loop = run(t, "{\"kind\":\"loop\"}");
       assertThat(loop).isInstanceOf(TransformResult.Failed.class);
       assertThat(((TransformResult.Failed) loop).reason())
@@ -118,9 +121,59 @@ class GraalJsMessageTransformTest {
   }
 
   @Test
+  void catastrophicRegexRunsPastTheTimeBudgetThenTheNextMessagePasses() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(
+            udf("hostile.js"),
+            "process",
+            new ScriptBudget(10_000, Duration.ofMillis(300), 256L * 1024 * 1024))) {
+      assertThat(run(t, "{\"kind\":\"redos\"}"))
+          .isEqualTo(
+              new TransformResult.Failed(
+                  "process ran past its time budget of 300 ms (transform.javascript.maxMillis)"));
+      assertThat(run(t, "{\"kind\":\"ok\"}"))
+          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void bigBuiltInCallAllocatesPastTheBudgetThenTheNextMessagePasses() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(
+            udf("hostile.js"),
+            "process",
+            new ScriptBudget(10_000, Duration.ofMinutes(1), 64L * 1024 * 1024))) {
+      assertThat(run(t, "{\"kind\":\"fill\"}"))
+          .isEqualTo(
+              new TransformResult.Failed(
+                  "process allocated more than its budget of 67108864 bytes"
+                      + " (transform.javascript.maxAllocatedBytes)"));
+      assertThat(run(t, "{\"kind\":\"ok\"}"))
+          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+    }
+  }
+
+  @Test
+  void growingStringsUnderAHighStatementBudgetAllocatePastTheBudget() throws Exception {
+    try (GraalJsMessageTransform t =
+        GraalJsMessageTransform.open(
+            udf("hostile.js"),
+            "process",
+            new ScriptBudget(Long.MAX_VALUE, Duration.ofMinutes(1), 64L * 1024 * 1024))) {
+      assertThat(run(t, "{\"kind\":\"strings\"}"))
+          .isEqualTo(
+              new TransformResult.Failed(
+                  "process allocated more than its budget of 67108864 bytes"
+                      + " (transform.javascript.maxAllocatedBytes)"));
+      assertThat(run(t, "{\"kind\":\"ok\"}"))
+          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+    }
+  }
+
+  @Test
   void javaLangSystemIsOutOfReach() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
       assertThat(run(t, "{\"kind\":\"java\"}"))
           .isEqualTo(
               new TransformResult.Failed(
@@ -132,7 +185,7 @@ class GraalJsMessageTransformTest {
   @Test
   void hugeStringIsRefusedNotAllocated() throws Exception {
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
       TransformResult huge = run(t, "{\"kind\":\"huge\"}");
       assertThat(huge).isInstanceOf(TransformResult.Failed.class);
       assertThat(((TransformResult.Failed) huge).reason()).startsWith("process threw RangeError");
@@ -142,7 +195,7 @@ class GraalJsMessageTransformTest {
 
   @Test
   void scriptThatDoesNotCompileIsAConfigErrorWithItsLine() {
-    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("broken.js"), "process", 10_000))
+    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("broken.js"), "process", BUDGET))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("transform.javascript.path")
         .hasMessageContaining("broken.js:2");
@@ -156,7 +209,7 @@ class GraalJsMessageTransformTest {
                     "gs://bucket/udf/broken.js",
                     "function process(s) {\n  var x = ;\n}\n",
                     "process",
-                    10_000))
+                    BUDGET))
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems().get(0).toString())
         .asString()
@@ -166,7 +219,7 @@ class GraalJsMessageTransformTest {
         .endsWith(" at broken.js:2");
     try (GraalJsMessageTransform t =
         GraalJsMessageTransform.compile(
-            "gs://bucket/udf/enrich.js", Files.readString(udf("enrich.js")), "process", 10_000)) {
+            "gs://bucket/udf/enrich.js", Files.readString(udf("enrich.js")), "process", BUDGET)) {
       assertThat(run(t, "{\"price\":2,\"quantity\":3}"))
           .isEqualTo(
               new TransformResult.Transformed(
@@ -178,7 +231,7 @@ class GraalJsMessageTransformTest {
 
   @Test
   void missingFunctionIsAConfigErrorNamingTheKey() {
-    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("enrich.js"), "transform", 10_000))
+    assertThatThrownBy(() -> GraalJsMessageTransform.open(udf("enrich.js"), "transform", BUDGET))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("transform.javascript.functionName")
         .hasMessageContaining("no function 'transform'");
@@ -188,7 +241,7 @@ class GraalJsMessageTransformTest {
   void concurrentCallersEachGetTheirOwnResult() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("enrich.js"), "process", 10_000)) {
+        GraalJsMessageTransform.open(udf("enrich.js"), "process", BUDGET)) {
       List<Future<TransformResult>> results = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
         int q = i;

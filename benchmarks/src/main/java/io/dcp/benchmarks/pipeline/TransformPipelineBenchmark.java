@@ -1,6 +1,7 @@
 package io.dcp.benchmarks.pipeline;
 
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.benchmarks.mapping.MappingBenchmark;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
@@ -38,7 +39,8 @@ public final class TransformPipelineBenchmark {
             MappingBenchmark.flatSchema(), MappingConfig.typed(), "bench", Clock.systemUTC());
     // A warm-up round of each, then the measured rounds, so neither pays for JIT compilation.
     try (GraalJsMessageTransform transform =
-        GraalJsMessageTransform.open(udf, "process", 100_000)) {
+        GraalJsMessageTransform.open(
+            udf, "process", new ScriptBudget(100_000, Duration.ofSeconds(1), 256L << 20))) {
       MessageMapper transforming =
           new TransformingMapper(transform, mapper, PipelineMetrics.NOOP, Clock.systemUTC());
       run(payloads, mapper);

@@ -1,11 +1,13 @@
 package io.dcp.benchmarks.transform;
 
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.model.Message;
 import io.dcp.core.port.TransformResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import javax.script.Invocable;
@@ -52,7 +54,9 @@ public class JavaScriptEngineBenchmark {
   public void setUp() throws Exception {
     Path script = Path.of("examples/transforms", udf + ".js");
     if (engine.equals("graaljs")) {
-      graal = GraalJsMessageTransform.open(script, "process", 100_000);
+      graal =
+          GraalJsMessageTransform.open(
+              script, "process", new ScriptBudget(100_000, Duration.ofSeconds(1), 256L << 20));
     } else {
       ScriptEngine e =
           new NashornScriptEngineFactory()

@@ -1,10 +1,12 @@
 package io.dcp.benchmarks.transform;
 
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.model.Message;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import javax.script.Invocable;
 import javax.script.ScriptEngine;
@@ -25,7 +27,9 @@ public final class JavaScriptEngineStartup {
     long start = System.nanoTime();
     Object first;
     if (engine.equals("graaljs")) {
-      try (GraalJsMessageTransform t = GraalJsMessageTransform.open(script, "process", 100_000)) {
+      try (GraalJsMessageTransform t =
+          GraalJsMessageTransform.open(
+              script, "process", new ScriptBudget(100_000, Duration.ofSeconds(1), 256L << 20))) {
         first =
             t.transform(
                 Message.of("m", event.getBytes(StandardCharsets.UTF_8), Instant.EPOCH), event);

@@ -51,9 +51,15 @@ public record DcpConfig(
    * @param javascriptPath the script file, or empty for no transform
    * @param javascriptFunctionName the function called with each message's JSON
    * @param maxStatements the statements one message may run
+   * @param maxMillis the wall-clock milliseconds one message may run
+   * @param maxAllocatedBytes the bytes one message may allocate
    */
   public record Transform(
-      String javascriptPath, String javascriptFunctionName, long maxStatements) {
+      String javascriptPath,
+      String javascriptFunctionName,
+      long maxStatements,
+      long maxMillis,
+      long maxAllocatedBytes) {
     public Transform {
       requireNonNull(javascriptPath, "javascriptPath");
       requireNonNull(javascriptFunctionName, "javascriptFunctionName");

@@ -15,7 +15,9 @@ final class TransformSection {
         new DcpConfig.Transform(
             r.string("transform.javascript.path"),
             r.string("transform.javascript.functionName"),
-            r.positiveLong("transform.javascript.maxStatements"));
+            r.positiveLong("transform.javascript.maxStatements"),
+            r.positiveLong("transform.javascript.maxMillis"),
+            r.positiveLong("transform.javascript.maxAllocatedBytes"));
     if (!JS_IDENTIFIER.matcher(transform.javascriptFunctionName()).matches()) {
       r.problem(
           "transform.javascript.functionName",

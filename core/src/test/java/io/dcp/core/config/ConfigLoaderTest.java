@@ -55,14 +55,16 @@ class ConfigLoaderTest {
   @Test
   void transformSectionDefaultsToNoScriptAndNamesEachBadKey() throws Exception {
     DcpConfig plain = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
-    assertThat(plain.transform()).isEqualTo(new DcpConfig.Transform("", "process", 100_000));
+    assertThat(plain.transform())
+        .isEqualTo(new DcpConfig.Transform("", "process", 100_000, 1_000, 268_435_456));
     assertThat(plain.transform().enabled()).isFalse();
 
     Path config =
         file(
             MINIMAL
                 + "transform:\n  javascript:\n    path: udf/missing.js\n"
-                + "    functionName: 'my-udf'\n    maxStatements: 0\n");
+                + "    functionName: 'my-udf'\n    maxStatements: 0\n    maxMillis: 0\n"
+                + "    maxAllocatedBytes: -1\n");
     assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(config, List.of()))
         .extracting(
             e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
@@ -70,6 +72,9 @@ class ConfigLoaderTest {
             List.of(
                 "transform.javascript.functionName: 'my-udf' is not a JavaScript function name:"
                     + " write the name the script declares, e.g. process",
+                "transform.javascript.maxAllocatedBytes: '-1' is not a whole number greater"
+                    + " than 0",
+                "transform.javascript.maxMillis: '0' is not a whole number greater than 0",
                 "transform.javascript.maxStatements: '0' is not a whole number greater than 0",
                 "transform.javascript.path: 'udf/missing.js' is not a readable file: give the"
                     + " local path or the gs:// URI of the UDF script"));
@@ -83,7 +88,9 @@ class ConfigLoaderTest {
                 file(MINIMAL + "transform:\n  javascript:\n    path: gs://bucket/udf/enrich.js\n"),
                 List.of());
     assertThat(config.transform())
-        .isEqualTo(new DcpConfig.Transform("gs://bucket/udf/enrich.js", "process", 100_000));
+        .isEqualTo(
+            new DcpConfig.Transform(
+                "gs://bucket/udf/enrich.js", "process", 100_000, 1_000, 268_435_456));
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.dcp.runner.standalone;
 
 import com.google.cloud.storage.Storage;
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.MessageMapper;
@@ -9,6 +10,7 @@ import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The {@code transform} section's message transform, if one is configured, put before mapping. */
@@ -46,7 +48,10 @@ final class TransformStep implements AutoCloseable {
                 config.javascriptPath(),
                 text,
                 config.javascriptFunctionName(),
-                config.maxStatements())));
+                new ScriptBudget(
+                    config.maxStatements(),
+                    Duration.ofMillis(config.maxMillis()),
+                    config.maxAllocatedBytes()))));
   }
 
   /** The transform itself, for tools that show its output ({@code dcp validate --sample}). */

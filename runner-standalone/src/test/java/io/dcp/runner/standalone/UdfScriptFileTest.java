@@ -38,7 +38,8 @@ class UdfScriptFileTest {
 
     try (TransformStep step =
         TransformStep.open(
-            new DcpConfig.Transform("gs://udfs/transforms/enrich.js", "process", 10_000),
+            new DcpConfig.Transform(
+                "gs://udfs/transforms/enrich.js", "process", 10_000, 1_000, 268_435_456),
             storage)) {
       assertThat(
               step.transform()
@@ -62,7 +63,9 @@ class UdfScriptFileTest {
     assertThatThrownBy(
             () ->
                 TransformStep.open(
-                    new DcpConfig.Transform("gs://udfs/broken.js", "process", 10_000), storage))
+                    new DcpConfig.Transform(
+                        "gs://udfs/broken.js", "process", 10_000, 1_000, 268_435_456),
+                    storage))
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems().get(0).toString())
         .asString()
