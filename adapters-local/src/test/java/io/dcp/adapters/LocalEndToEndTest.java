@@ -2,7 +2,7 @@ package io.dcp.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.core.mapping.ColumnSource;
 import io.dcp.core.mapping.JsonMessageMapper;
@@ -12,6 +12,7 @@ import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.RowSink;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
@@ -62,7 +63,8 @@ class LocalEndToEndTest {
     MappingConfig mapping =
         MappingConfig.typed().withColumn("message_id", ColumnSource.parse("metadata:message_id"));
     String db = dir.resolve("warehouse.duckdb").toString();
-    DuckDbRowSink sink = DuckDbRowSink.open(db);
+    DuckDbWarehouse warehouse = DuckDbWarehouse.open(db);
+    RowSink sink = warehouse.rowSink();
 
     IngestPipeline pipeline =
         new IngestPipeline(
@@ -82,6 +84,7 @@ class LocalEndToEndTest {
     pipeline.start();
     pipeline.finished().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(pipeline.stop(Duration.ofSeconds(5))).isTrue();
+    warehouse.close();
 
     assertThat(pipeline.stats().acked()).isEqualTo(6);
     assertThat(pipeline.stats().nacked()).isZero();

@@ -24,16 +24,17 @@ import java.util.Map;
 
 /**
  * Reads back a DuckDB dead-letter table (the layout of core's {@code DeadLetterTable}) and removes
- * replayed rows by their row id, on the connection of the {@link DuckDbRowSink} that writes it.
+ * replayed rows by their row id, on the connection of the {@link DuckDbWarehouse} whose row sink
+ * writes it.
  */
 final class DuckDbDeadLetterStore implements DeadLetterStore {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final DuckDbRowSink sink;
+  private final DuckDbWarehouse warehouse;
   private final TableId table;
 
-  DuckDbDeadLetterStore(DuckDbRowSink sink, TableId table) {
-    this.sink = sink;
+  DuckDbDeadLetterStore(DuckDbWarehouse warehouse, TableId table) {
+    this.warehouse = warehouse;
     this.table = table;
   }
 
@@ -45,7 +46,7 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
             + " stacktrace FROM "
             + DuckDbTypes.quote(table.table())
             + " ORDER BY \"timestamp\", rowid";
-    return sink.withConnection(
+    return warehouse.withConnection(
         "reading or changing dead letters",
         connection -> {
           if (!exists(connection)) {
@@ -72,7 +73,7 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
       return;
     }
     String sql = "DELETE FROM " + DuckDbTypes.quote(table.table()) + " WHERE rowid = ?";
-    sink.withConnection(
+    warehouse.withConnection(
         "reading or changing dead letters",
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -138,7 +139,7 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
     return s == null ? "" : s;
   }
 
-  /** Holds nothing of its own: the database's connection belongs to the sink, which closes it. */
+  /** Holds nothing of its own: the connection belongs to the warehouse, which closes it. */
   @Override
   public void close() {}
 }

@@ -21,8 +21,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Table definitions of a DuckDB database, on its row sink's connection so that changes and writes
- * never interleave.
+ * Table definitions of a DuckDB database, on its {@link DuckDbWarehouse}'s connection so that
+ * changes and writes never interleave.
  *
  * <p>The live schema is read back from {@code information_schema} in BigQuery terms: the inverse of
  * {@link DuckDbTypes}, where a VARCHAR reads as STRING and a TIMESTAMP WITH TIME ZONE as TIMESTAMP.
@@ -31,15 +31,15 @@ import java.util.Optional;
  * to DuckDB and are ignored.
  */
 final class DuckDbTableAdmin implements TableAdmin {
-  private final DuckDbRowSink sink;
+  private final DuckDbWarehouse warehouse;
 
-  DuckDbTableAdmin(DuckDbRowSink sink) {
-    this.sink = requireNonNull(sink, "sink");
+  DuckDbTableAdmin(DuckDbWarehouse warehouse) {
+    this.warehouse = requireNonNull(warehouse, "warehouse");
   }
 
   @Override
   public Optional<TableSchema> schema(TableId table) throws SinkException {
-    return sink.withConnection("reading the columns of table " + table, c -> read(c, table));
+    return warehouse.withConnection("reading the columns of table " + table, c -> read(c, table));
   }
 
   private static Optional<TableSchema> read(Connection connection, TableId table)
@@ -72,7 +72,7 @@ final class DuckDbTableAdmin implements TableAdmin {
 
   @Override
   public void create(TableId table, TableSchema schema, TableOptions options) throws SinkException {
-    sink.withConnection(
+    warehouse.withConnection(
         "creating table " + table,
         c -> {
           try (Statement statement = c.createStatement()) {
@@ -85,7 +85,7 @@ final class DuckDbTableAdmin implements TableAdmin {
 
   @Override
   public void addColumns(TableId table, List<Field> columns) throws SinkException {
-    sink.withConnection(
+    warehouse.withConnection(
         "adding columns to table " + table,
         c -> {
           TableSchema live =
@@ -246,7 +246,7 @@ final class DuckDbTableAdmin implements TableAdmin {
     }
   }
 
-  /** Holds nothing of its own: the database's connection belongs to the sink, which closes it. */
+  /** Holds nothing of its own: the connection belongs to the warehouse, which closes it. */
   @Override
   public void close() {}
 }

@@ -2,7 +2,6 @@ package io.dcp.adapters.http;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -22,11 +21,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -49,10 +43,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"messages":[{"data":"<base64>","attributes":{...},"orderingKey":"..."}]}}, and {@code GET
  * /v1/projects/{p}/topics/{t}} ({@code topics.get}, which clients call first).
  *
- * <p>It accepts what Pub/Sub accepts: attributes without data, standard or URL-safe base64, the
- * proto names ({@code ordering_key}) as well as the JSON ones; and refuses what it refuses, with
- * its status codes and error shape: no messages, over 1,000 messages, over 10 MiB of decoded
- * message data, a message with neither data nor attributes (400); a topic not configured (404). It
+ * <p>It accepts what Pub/Sub accepts and refuses what it refuses, with its status codes and error
+ * shape: a body {@link PublishRequestParser} refuses (400); a topic not configured (404). It
  * answers {@code 200 {"messageIds":[...]}} only once every message of the request was acked by the
  * pipeline (its row or dead letter committed); 503 when one was nacked or the pipeline is full or
  * stopping (nothing of the request is stored: retry); 504 when the wait passed {@code ackTimeout}
@@ -67,23 +59,6 @@ public final class HttpPublishSource implements MessageSource {
   private static final Pattern PUBLISH =
       Pattern.compile("/v1/projects/([^/]+)/topics/([^/:]+):publish");
   private static final Pattern TOPIC = Pattern.compile("/v1/projects/([^/]+)/topics/([^/:]+)");
-
-  /** The fields of a PubsubMessage, as JSON and as proto names; ids and times are the service's. */
-  private static final Set<String> MESSAGE_FIELDS =
-      Set.of(
-          "data",
-          "attributes",
-          "orderingKey",
-          "ordering_key",
-          "messageId",
-          "message_id",
-          "publishTime",
-          "publish_time");
-
-  /** Pub/Sub's limits on one publish request. */
-  static final int MAX_MESSAGES = 1_000;
-
-  static final long MAX_DATA_BYTES = 10L * 1024 * 1024;
 
   /**
    * How long a client may take to send a request: the JDK server closes a connection whose request
@@ -104,10 +79,8 @@ public final class HttpPublishSource implements MessageSource {
   private final long maxRequestBytes;
   private final byte[] token;
   private final Duration ackTimeout;
-  private final Clock clock;
+  private final PublishRequestParser parser;
   private final Semaphore room;
-  private final AtomicLong ids = new AtomicLong();
-  private final String idPrefix = Long.toString(System.currentTimeMillis(), 36) + "-";
   private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
   private HttpServer server;
   private ExecutorService threads;
@@ -145,7 +118,7 @@ public final class HttpPublishSource implements MessageSource {
     this.token = requireNonNull(token, "token").getBytes(StandardCharsets.UTF_8);
     this.room = new Semaphore(maxPending);
     this.ackTimeout = requireNonNull(ackTimeout, "ackTimeout");
-    this.clock = requireNonNull(clock, "clock");
+    this.parser = new PublishRequestParser(clock);
   }
 
   @Override
@@ -244,7 +217,7 @@ public final class HttpPublishSource implements MessageSource {
       }
       List<Message> messages;
       try {
-        messages = parse(body);
+        messages = parser.messages(body);
       } catch (IllegalArgumentException e) {
         error(exchange, 400, "INVALID_ARGUMENT", e.getMessage());
         return;
@@ -346,111 +319,6 @@ public final class HttpPublishSource implements MessageSource {
         outcome.complete(false);
       }
     };
-  }
-
-  private List<Message> parse(byte[] body) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(body);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("the body is unreadable: " + e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("Payload isn't valid for request.");
-    }
-    unknownFields(root, Set.of("messages"), "the body");
-    JsonNode list = root.get("messages");
-    if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
-      throw new IllegalArgumentException("No messages to publish");
-    }
-    if (!list.isArray()) {
-      throw new IllegalArgumentException("\"messages\" must be an array");
-    }
-    if (list.size() > MAX_MESSAGES) {
-      throw new IllegalArgumentException("Too many messages to publish");
-    }
-    List<Message> messages = new ArrayList<>(list.size());
-    long dataBytes = 0;
-    for (int i = 0; i < list.size(); i++) {
-      JsonNode item = list.get(i);
-      if (!item.isObject()) {
-        throw new IllegalArgumentException("messages[" + i + "] must be an object");
-      }
-      unknownFields(item, MESSAGE_FIELDS, "messages[" + i + "]");
-      byte[] bytes = data(item.get("data"), i);
-      dataBytes += bytes.length;
-      if (dataBytes > MAX_DATA_BYTES) {
-        throw new IllegalArgumentException(
-            "Request payload size exceeds the limit: " + MAX_DATA_BYTES + " bytes.");
-      }
-      Map<String, String> attributes = attributes(item.get("attributes"), i);
-      if (bytes.length == 0 && attributes.isEmpty()) {
-        throw new IllegalArgumentException("Some messages are empty");
-      }
-      JsonNode key = item.has("orderingKey") ? item.get("orderingKey") : item.get("ordering_key");
-      messages.add(
-          new Message(
-              idPrefix + ids.incrementAndGet(),
-              bytes,
-              attributes,
-              clock.instant(),
-              key == null || key.isNull() ? "" : key.asText(),
-              1));
-    }
-    return messages;
-  }
-
-  /** Pub/Sub refuses a field it does not know, in either spelling. */
-  private static void unknownFields(JsonNode node, Set<String> known, String where) {
-    Iterator<String> names = node.fieldNames();
-    while (names.hasNext()) {
-      String name = names.next();
-      if (!known.contains(name)) {
-        throw new IllegalArgumentException(
-            "Invalid JSON payload received. Unknown name \"" + name + "\" in " + where);
-      }
-    }
-  }
-
-  /** Pub/Sub's JSON takes standard and URL-safe base64, padded or not. */
-  private static byte[] data(JsonNode data, int i) {
-    if (data == null || data.isNull()) {
-      return new byte[0];
-    }
-    if (!data.isTextual()) {
-      throw new IllegalArgumentException("messages[" + i + "].data must be a base64 string");
-    }
-    String text = data.textValue();
-    try {
-      return text.indexOf('-') >= 0 || text.indexOf('_') >= 0
-          ? Base64.getUrlDecoder().decode(text)
-          : Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("messages[" + i + "].data is not valid base64");
-    }
-  }
-
-  private static Map<String, String> attributes(JsonNode attrs, int i) {
-    Map<String, String> attributes = new HashMap<>();
-    if (attrs == null || attrs.isNull()) {
-      return attributes;
-    }
-    if (!attrs.isObject()) {
-      throw new IllegalArgumentException(
-          "messages[" + i + "].attributes must be an object of strings");
-    }
-    Iterator<Map.Entry<String, JsonNode>> it = attrs.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-        throw new IllegalArgumentException(
-            "messages[" + i + "].attributes." + e.getKey() + " must be a string");
-      }
-      attributes.put(e.getKey(), e.getValue().asText());
-    }
-    return attributes;
   }
 
   private boolean authorized(String header) {

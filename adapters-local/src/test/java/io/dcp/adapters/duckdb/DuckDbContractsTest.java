@@ -21,13 +21,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DuckDB's row sink, dead-letter table and table admin against the ports' contracts. */
+/**
+ * The DuckDB warehouse's row sink, dead-letter table and table admin against the ports' contracts.
+ */
 class DuckDbContractsTest {
 
   @Nested
   class RowSinkOnDuckDb extends RowSinkContract {
     @TempDir Path dir;
-    private DuckDbRowSink sink;
+    private DuckDbWarehouse warehouse;
 
     @Override
     protected TableId table() {
@@ -36,13 +38,13 @@ class DuckDbContractsTest {
 
     @Override
     protected RowSink newSink() throws Exception {
-      sink = DuckDbRowSink.open(dir.resolve("w.duckdb").toString());
-      return sink;
+      warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
+      return warehouse.rowSink();
     }
 
     @Override
     protected List<Row> committedRows() throws Exception {
-      return sink.withConnection(
+      return warehouse.withConnection(
           "reading the contract's rows",
           c -> {
             List<Row> rows = new ArrayList<>();
@@ -55,26 +57,40 @@ class DuckDbContractsTest {
             return rows;
           });
     }
+
+    @AfterEach
+    void closeDatabase() {
+      if (warehouse != null) {
+        warehouse.close();
+      }
+    }
   }
 
   @Nested
   class DeadLetterTableOnDuckDb extends DeadLetterSinkContract {
     private static final TableId DEAD_LETTERS = TableId.local("dead_letters");
     @TempDir Path dir;
-    private DuckDbRowSink sink;
+    private DuckDbWarehouse warehouse;
 
     @Override
     protected DeadLetterSink newSink() throws Exception {
-      sink = DuckDbRowSink.open(dir.resolve("w.duckdb").toString());
-      return new TableDeadLetterSink(sink, DEAD_LETTERS);
+      warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
+      return new TableDeadLetterSink(warehouse.rowSink(), DEAD_LETTERS);
     }
 
     @Override
     protected List<DeadLetter> committedDeadLetters() throws Exception {
-      try (DeadLetterStore store = sink.deadLetterStore(DEAD_LETTERS)) {
+      try (DeadLetterStore store = warehouse.deadLetterStore(DEAD_LETTERS)) {
         return store.find(DeadLetterQuery.all()).stream()
             .map(DeadLetterStore.Stored::deadLetter)
             .toList();
+      }
+    }
+
+    @AfterEach
+    void closeDatabase() {
+      if (warehouse != null) {
+        warehouse.close();
       }
     }
   }
@@ -82,12 +98,12 @@ class DuckDbContractsTest {
   @Nested
   class TableAdminOnDuckDb extends TableAdminContract {
     @TempDir Path dir;
-    private DuckDbRowSink sink;
+    private DuckDbWarehouse warehouse;
 
     @Override
     protected TableAdmin newAdmin() throws Exception {
-      sink = DuckDbRowSink.open(dir.resolve("w.duckdb").toString());
-      return sink.tableAdmin();
+      warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
+      return warehouse.tableAdmin();
     }
 
     @Override
@@ -97,8 +113,8 @@ class DuckDbContractsTest {
 
     @AfterEach
     void closeDatabase() {
-      if (sink != null) {
-        sink.close();
+      if (warehouse != null) {
+        warehouse.close();
       }
     }
   }

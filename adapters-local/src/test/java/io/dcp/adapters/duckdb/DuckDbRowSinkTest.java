@@ -11,6 +11,7 @@ import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.port.RowError;
+import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
@@ -68,8 +69,8 @@ class DuckDbRowSinkTest {
     return "jdbc:duckdb:" + dir.resolve("w.duckdb");
   }
 
-  private DuckDbRowSink open() throws SinkException {
-    return DuckDbRowSink.open(dir.resolve("w.duckdb").toString());
+  private DuckDbWarehouse open() throws SinkException {
+    return DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
   }
 
   private List<Map<String, Object>> query(String sql) throws Exception {
@@ -118,7 +119,8 @@ class DuckDbRowSinkTest {
                     Row.builder().set("qty", 4L).build()))
             .build();
 
-    try (DuckDbRowSink sink = open()) {
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
       WriteResult result =
           sink.write(new WriteBatch(TableId.local("quotes"), EVERY_TYPE, List.of(row)));
       assertThat(result.isComplete()).isTrue();
@@ -167,7 +169,8 @@ class DuckDbRowSinkTest {
             Row.builder().set("id", "c").set("v", 3L).build());
 
     WriteResult result;
-    try (DuckDbRowSink sink = open()) {
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
       result = sink.write(new WriteBatch(TableId.local("t"), schema, rows));
     }
 
@@ -196,13 +199,14 @@ class DuckDbRowSinkTest {
     java.util.BitSet first;
     java.util.BitSet second;
     java.util.BitSet replaced;
-    try (DuckDbRowSink sink = open()) {
-      first = sink.committedLines("in.ndjson", "f1");
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
+      first = warehouse.committedLines("in.ndjson", "f1");
       sink.write(new WriteBatch(TableId.local("t"), schema, rows.subList(0, 2), ids.subList(0, 2)));
       // The batch fails as a whole (a NULL id), so rows are committed one by one.
       sink.write(new WriteBatch(TableId.local("t"), schema, rows.subList(2, 5), ids.subList(2, 5)));
-      second = sink.committedLines("in.ndjson", "f1");
-      replaced = sink.committedLines("in.ndjson", "f2");
+      second = warehouse.committedLines("in.ndjson", "f1");
+      replaced = warehouse.committedLines("in.ndjson", "f2");
     }
 
     assertThat(first.cardinality()).isZero();
@@ -218,7 +222,8 @@ class DuckDbRowSinkTest {
     TableSchema schema =
         TableSchema.of(Field.of("id", FieldType.STRING), Field.of("price", FieldType.FLOAT64));
 
-    try (DuckDbRowSink sink = open()) {
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
       assertThatThrownBy(
               () -> sink.write(new WriteBatch(TableId.local("t"), schema, List.of(Row.empty()))))
           .isInstanceOf(SinkException.class)
@@ -232,7 +237,8 @@ class DuckDbRowSinkTest {
   void quotesIdentifiersSoNamesNeverBecomeSql() throws Exception {
     TableSchema schema = TableSchema.of(Field.of("a\"; DROP TABLE x; --", FieldType.STRING));
 
-    try (DuckDbRowSink sink = open()) {
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
       sink.write(
           new WriteBatch(
               TableId.local("select"),
@@ -249,7 +255,8 @@ class DuckDbRowSinkTest {
   void createsTheDirectoryOfANewDatabaseFile() throws Exception {
     Path file = dir.resolve("not/there/yet.duckdb");
 
-    try (DuckDbRowSink sink = DuckDbRowSink.open(file.toString())) {
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file.toString());
+        RowSink sink = warehouse.rowSink()) {
       sink.write(
           new WriteBatch(
               TableId.local("t"),
@@ -264,7 +271,8 @@ class DuckDbRowSinkTest {
   void landsEveryRowWrittenFromFourThreadsAtOnce() throws Exception {
     TableSchema schema = TableSchema.of(Field.of("n", FieldType.INT64));
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (DuckDbRowSink sink = open()) {
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
       List<Future<WriteResult>> results = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
@@ -312,8 +320,9 @@ class DuckDbRowSinkTest {
             "invalid UTF-8 at byte 1",
             Instant.parse("2026-11-24T09:00:01Z"));
 
-    try (TableDeadLetterSink sink =
-        new TableDeadLetterSink(open(), TableId.local("dead_letters"))) {
+    try (DuckDbWarehouse warehouse = open();
+        TableDeadLetterSink sink =
+            new TableDeadLetterSink(warehouse.rowSink(), TableId.local("dead_letters"))) {
       sink.write(List.of(letter));
     }
 

@@ -13,6 +13,7 @@ import io.dcp.core.pipeline.Replay;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.RowSink;
 import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.schema.Field;
@@ -78,7 +79,8 @@ class SchemaEvolutionAndRoutingTest {
       boolean evolve,
       List<Message> messages)
       throws Exception {
-    DuckDbRowSink sink = DuckDbRowSink.open(file());
+    DuckDbWarehouse warehouse = DuckDbWarehouse.open(file());
+    RowSink sink = warehouse.rowSink();
     ListMessageSource source = new ListMessageSource(messages);
     Destinations destinations =
         Destinations.open(
@@ -93,7 +95,7 @@ class SchemaEvolutionAndRoutingTest {
                       JsonMessageMapper.create(schema, MappingConfig.typed(), "test", CLOCK);
                   return evolve ? mapper.reportingNewColumns() : mapper;
                 },
-                Optional.of(sink.tableAdmin()),
+                Optional.of(warehouse.tableAdmin()),
                 Optional.empty(),
                 evolve));
     IngestPipeline pipeline =
@@ -108,6 +110,7 @@ class SchemaEvolutionAndRoutingTest {
     pipeline.start();
     pipeline.finished().toCompletableFuture().get(30, TimeUnit.SECONDS);
     pipeline.close();
+    warehouse.close();
     return source;
   }
 
@@ -204,7 +207,8 @@ class SchemaEvolutionAndRoutingTest {
 
   @Test
   void replayAddsTheColumnsDeadLettersNeedAndLandsThemInTheirRoutedTable() throws Exception {
-    try (DuckDbRowSink sink = DuckDbRowSink.open(file())) {
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file())) {
+      RowSink sink = warehouse.rowSink();
       Message late = message("9", "{\"id\":\"t9\",\"venue\":\"XNAS\"}", Map.of("kind", "trade"));
       new TableDeadLetterSink(sink, TableId.local("dead_letters"))
           .write(
@@ -226,12 +230,12 @@ class SchemaEvolutionAndRoutingTest {
                   schema ->
                       JsonMessageMapper.create(schema, MappingConfig.typed(), "test", CLOCK)
                           .reportingNewColumns(),
-                  Optional.of(sink.tableAdmin()),
+                  Optional.of(warehouse.tableAdmin()),
                   Optional.empty(),
                   true));
 
       Replay.Report report =
-          new Replay(sink.deadLetterStore(TableId.local("dead_letters")), destinations, sink)
+          new Replay(warehouse.deadLetterStore(TableId.local("dead_letters")), destinations, sink)
               .run(io.dcp.core.port.DeadLetterQuery.all(), false);
 
       assertThat(report.landed()).isEqualTo(1);
@@ -263,8 +267,8 @@ class SchemaEvolutionAndRoutingTest {
                     Field.of("px", FieldType.NUMERIC),
                     Field.struct(
                         "inner", FieldMode.NULLABLE, List.of(Field.of("x", FieldType.INT64))))));
-    try (DuckDbRowSink sink = DuckDbRowSink.open(file())) {
-      TableAdmin admin = sink.tableAdmin();
+    try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file())) {
+      TableAdmin admin = warehouse.tableAdmin();
       assertThat(admin.schema(QUOTES)).isEmpty();
 
       admin.create(QUOTES, schema, TableOptions.none());

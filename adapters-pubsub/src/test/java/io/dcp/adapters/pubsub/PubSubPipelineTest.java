@@ -12,7 +12,7 @@ import com.google.api.gax.rpc.FixedTransportChannelProvider;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.core.mapping.ColumnSource;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
@@ -113,13 +113,16 @@ class PubSubPipelineTest {
                 quote("{\"symbol\":\"AAPL\",\"bid\":\"189.42\"}", "feed-7"),
                 quote("{\"symbol\":\"MSFT\",\"bid\":412.5}", "feed-8")));
     String db = dir.resolve("warehouse.duckdb").toString();
-    DuckDbRowSink sink = DuckDbRowSink.open(db);
+    DuckDbWarehouse warehouse = DuckDbWarehouse.open(db);
     IngestPipeline pipeline =
-        pipeline(sink, new TableDeadLetterSink(sink, TableId.local("dead_letters")));
+        pipeline(
+            warehouse.rowSink(),
+            new TableDeadLetterSink(warehouse.rowSink(), TableId.local("dead_letters")));
     pipeline.start();
 
     waitFor(() -> acked.size() == 2);
     assertThat(pipeline.stop(Duration.ofSeconds(10))).isTrue();
+    warehouse.close();
 
     assertThat(query(db, "SELECT symbol, bid, message_id, origin FROM quotes ORDER BY symbol"))
         .containsExactly(

@@ -1,6 +1,6 @@
 package io.dcp.benchmarks.pipeline;
 
-import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.benchmarks.mapping.MappingBenchmark;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
@@ -72,10 +72,11 @@ public final class PipelineBenchmark {
     double baselineRate = count / ((System.nanoTime() - baselineStart) / 1e9);
 
     Path dir = Files.createTempDirectory("dcp-bench");
-    RowSink sink =
+    DuckDbWarehouse warehouse =
         sinkName.equals("duckdb")
-            ? DuckDbRowSink.open(dir.resolve("bench.duckdb").toString())
-            : new DiscardingRowSink();
+            ? DuckDbWarehouse.open(dir.resolve("bench.duckdb").toString())
+            : null;
+    RowSink sink = warehouse != null ? warehouse.rowSink() : new DiscardingRowSink();
     LatencyRecorder latencies = new LatencyRecorder(count);
     resetPeaks();
     IngestPipeline pipeline =
@@ -92,6 +93,9 @@ public final class PipelineBenchmark {
     pipeline.finished().toCompletableFuture().get(30, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - start) / 1e9;
     pipeline.stop(Duration.ofSeconds(30));
+    if (warehouse != null) {
+      warehouse.close();
+    }
     double rate = count / seconds;
 
     System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);

@@ -3,7 +3,6 @@ package io.dcp.core.mapping;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
@@ -15,8 +14,6 @@ import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Maps JSON messages to rows of a table schema with BigQuery's JSON ingestion semantics; see {@code
@@ -37,8 +33,6 @@ import java.util.TreeMap;
  * #create}.
  */
 public final class JsonMessageMapper implements MessageMapper {
-  private static final ObjectMapper OUTPUT = new ObjectMapper();
-
   private final TableSchema schema;
   private final MappingConfig config;
   private final String subscription;
@@ -71,7 +65,7 @@ public final class JsonMessageMapper implements MessageMapper {
     boolean tree = config.mode() == MappingMode.TYPED;
     for (int i = 0; i < schema.fields().size(); i++) {
       Field field = schema.fields().get(i);
-      ColumnSource source = sourceOf(config, field.name());
+      ColumnSource source = MappingFit.sourceOf(config, field.name());
       if (config.mode() == MappingMode.TYPED
           && config.unknownFields() == UnknownFields.KEEP
           && field.name().equalsIgnoreCase(config.keepColumn())) {
@@ -87,7 +81,7 @@ public final class JsonMessageMapper implements MessageMapper {
           && field.type() == FieldType.JSON) {
         tree = true;
       }
-      plans.add(new ColumnPlan(i, field, source, pointerPath(source)));
+      plans.add(ColumnPlan.of(i, field, source));
     }
     this.columns = List.copyOf(plans);
     this.pointerHeads = Set.copyOf(heads);
@@ -126,123 +120,7 @@ public final class JsonMessageMapper implements MessageMapper {
 
   /** Returns every way {@code config} does not fit {@code schema}, each prefixed by its key. */
   public static List<String> validate(TableSchema schema, MappingConfig config) {
-    List<String> problems = new ArrayList<>();
-    for (Map.Entry<String, ColumnSource> e : config.columns().entrySet()) {
-      String key = "mapping.columns." + e.getKey();
-      Field field = schema.field(e.getKey()).orElse(null);
-      if (field == null) {
-        problems.add(key + ": column '" + e.getKey() + "' is not in the table schema");
-        continue;
-      }
-      if (e.getValue() instanceof ColumnSource.Attribute
-          && (field.isRepeated() || field.type() == FieldType.STRUCT)) {
-        problems.add(
-            key + ": an attribute is a string; it cannot fill a " + describe(field) + " column");
-      }
-      if (e.getValue() instanceof ColumnSource.Metadata m) {
-        String fit = metadataFits(m.field(), field);
-        if (fit != null) {
-          problems.add(key + ": metadata:" + m.field().label() + " " + fit);
-        }
-      }
-    }
-    if (config.mode() == MappingMode.RAW) {
-      boolean hasPayload =
-          config.columns().values().stream()
-              .anyMatch(
-                  s -> s instanceof ColumnSource.Metadata m && m.field() == MetadataField.PAYLOAD);
-      if (!hasPayload) {
-        problems.add(
-            "mapping.columns: raw mode needs a column with source metadata:payload (mapping.payloadColumn)");
-      }
-      for (Field f : schema.fields()) {
-        if (f.mode() == FieldMode.REQUIRED && sourceOf(config, f.name()) == null) {
-          problems.add(
-              "mapping.columns."
-                  + f.name()
-                  + ": REQUIRED column has no source in raw mode; give it one or make it NULLABLE");
-        }
-      }
-    }
-    if (config.mode() == MappingMode.TYPED && config.unknownFields() == UnknownFields.KEEP) {
-      Field keep = schema.field(config.keepColumn()).orElse(null);
-      if (keep == null) {
-        problems.add(
-            "mapping.keepColumn: column '"
-                + config.keepColumn()
-                + "' is not in the table schema; add it as a JSON column");
-      } else if ((keep.type() != FieldType.JSON && keep.type() != FieldType.STRING)
-          || keep.isRepeated()) {
-        problems.add(
-            "mapping.keepColumn: column '"
-                + keep.name()
-                + "' must be JSON or STRING, not "
-                + describe(keep));
-      } else if (keep.mode() == FieldMode.REQUIRED) {
-        problems.add(
-            "mapping.keepColumn: column '"
-                + keep.name()
-                + "' is REQUIRED, but it is NULL for every message without unknown fields;"
-                + " make it a NULLABLE JSON column of its own");
-      } else if (config.columns().keySet().stream()
-          .anyMatch(k -> k.equalsIgnoreCase(keep.name()))) {
-        problems.add(
-            "mapping.keepColumn: column '"
-                + keep.name()
-                + "' also has a source in mapping.columns");
-      }
-    }
-    return problems;
-  }
-
-  private static String metadataFits(MetadataField source, Field field) {
-    if (field.isRepeated() || field.type() == FieldType.STRUCT) {
-      return "cannot fill a " + describe(field) + " column";
-    }
-    Set<FieldType> allowed =
-        switch (source) {
-          case MESSAGE_ID, ORDERING_KEY, SUBSCRIPTION -> Set.of(FieldType.STRING);
-          case PUBLISH_TIME, INGESTED_AT ->
-              Set.of(FieldType.TIMESTAMP, FieldType.DATETIME, FieldType.STRING);
-          case ATTRIBUTES, PAYLOAD -> Set.of(FieldType.JSON, FieldType.STRING);
-          case DELIVERY_ATTEMPT -> Set.of(FieldType.INT64);
-        };
-    return allowed.contains(field.type())
-        ? null
-        : "goes into a column of type "
-            + allowed.stream().map(Enum::name).sorted().toList()
-            + ", not "
-            + field.type();
-  }
-
-  private static String describe(Field f) {
-    return (f.isRepeated() ? "REPEATED " : "") + f.type().name();
-  }
-
-  private static ColumnSource sourceOf(MappingConfig config, String column) {
-    ColumnSource exact = config.columns().get(column);
-    if (exact != null) {
-      return exact;
-    }
-    for (Map.Entry<String, ColumnSource> e : config.columns().entrySet()) {
-      if (e.getKey().equalsIgnoreCase(column)) {
-        return e.getValue();
-      }
-    }
-    return null;
-  }
-
-  private static String pointerPath(ColumnSource source) {
-    if (!(source instanceof ColumnSource.Pointer p)) {
-      return null;
-    }
-    StringBuilder path = new StringBuilder("$");
-    if (!p.pointer().isEmpty()) {
-      for (String segment : p.pointer().substring(1).split("/", -1)) {
-        path.append('.').append(segment.replace("~1", "/").replace("~0", "~"));
-      }
-    }
-    return path.toString();
+    return MappingFit.problems(schema, config);
   }
 
   @Override
@@ -274,7 +152,7 @@ public final class JsonMessageMapper implements MessageMapper {
       } catch (PayloadReader.LoneSurrogate e) {
         return reject(message, Stage.PARSE, "", e.getMessage());
       } catch (StreamConstraintsException e) {
-        String limit = oneLine(e.getOriginalMessage());
+        String limit = ParseReasons.oneLine(e.getOriginalMessage());
         return reject(
             message,
             Stage.PARSE,
@@ -291,9 +169,13 @@ public final class JsonMessageMapper implements MessageMapper {
                     + ", column "
                     + e.getLocation().getColumnNr();
         return reject(
-            message, Stage.PARSE, "", "malformed JSON: " + oneLine(e.getOriginalMessage()) + where);
+            message,
+            Stage.PARSE,
+            "",
+            "malformed JSON: " + ParseReasons.oneLine(e.getOriginalMessage()) + where);
       } catch (IOException | NumberFormatException e) {
-        return reject(message, Stage.PARSE, "", "unreadable JSON: " + oneLine(e.getMessage()));
+        return reject(
+            message, Stage.PARSE, "", "unreadable JSON: " + ParseReasons.oneLine(e.getMessage()));
       }
       if (tree == null || tree.isMissingNode()) {
         return reject(message, Stage.PARSE, "", "empty payload, expected a JSON object");
@@ -314,7 +196,7 @@ public final class JsonMessageMapper implements MessageMapper {
               message,
               Stage.PARSE,
               "$[" + i + "]",
-              "array element is " + kind(element) + ", expected an object");
+              "array element is " + ParseReasons.kind(element) + ", expected an object");
         }
         rows.add(row(message, element, null, "$[" + i + "]", true, newFields));
       }
@@ -331,7 +213,7 @@ public final class JsonMessageMapper implements MessageMapper {
           message,
           Stage.PARSE,
           "",
-          "top-level JSON value is " + kind(tree) + ", expected an object" + hint);
+          "top-level JSON value is " + ParseReasons.kind(tree) + ", expected an object" + hint);
     }
     Row row = row(message, tree, null, "$", true, newFields);
     return newFields != null && !newFields.isEmpty()
@@ -357,9 +239,9 @@ public final class JsonMessageMapper implements MessageMapper {
         int index = root.indexOf(name);
         if (index >= 0 && index != keepIndex) {
           ColumnPlan column = columns.get(index);
-          if (column.source == null) {
+          if (column.source() == null) {
             values[index] =
-                value(column.field, entry.getValue(), FieldPath.field(base, name), unknown);
+                value(column.field(), entry.getValue(), FieldPath.field(base, name), unknown);
           }
           continue;
         }
@@ -370,35 +252,37 @@ public final class JsonMessageMapper implements MessageMapper {
       }
     }
     for (ColumnPlan column : columns) {
-      if (column.source != null) {
-        values[column.index] = fromSource(column, message, object, rawText);
+      if (column.source() != null) {
+        values[column.index()] = fromSource(column, message, object, rawText);
       }
     }
     Row.Builder row = Row.builder();
     for (ColumnPlan column : columns) {
-      Object value = values[column.index];
-      if (column.index == keepIndex) {
+      Object value = values[column.index()];
+      if (column.index() == keepIndex) {
         value = unknown.json();
       }
-      if (value == null && column.field.mode() == FieldMode.REQUIRED) {
+      if (value == null && column.field().mode() == FieldMode.REQUIRED) {
         String path =
-            column.pointerPath != null ? column.pointerPath : base + "." + column.field.name();
+            column.pointerPath() != null
+                ? column.pointerPath()
+                : base + "." + column.field().name();
         throw new Rejection(path, "missing required field");
       }
-      row.set(column.field.name(), value);
+      row.set(column.field().name(), value);
     }
     return row.build();
   }
 
   private Object fromSource(ColumnPlan column, Message message, JsonNode object, String rawText) {
-    Field field = column.field;
-    if (column.source instanceof ColumnSource.Pointer p) {
+    Field field = column.field();
+    if (column.source() instanceof ColumnSource.Pointer p) {
       JsonNode node = object == null ? null : object.at(p.pointer());
       return node == null || node.isMissingNode()
           ? null
-          : value(field, node, column.pointerPath, Unknowns.IGNORED);
+          : value(field, node, column.pointerPath(), Unknowns.IGNORED);
     }
-    if (column.source instanceof ColumnSource.Attribute a) {
+    if (column.source() instanceof ColumnSource.Attribute a) {
       String text = message.attributes().get(a.name());
       if (text == null) {
         return null;
@@ -411,12 +295,12 @@ public final class JsonMessageMapper implements MessageMapper {
       }
       return Coercion.text(field.type(), text, "attribute:" + a.name());
     }
-    MetadataField metadata = ((ColumnSource.Metadata) column.source).field();
+    MetadataField metadata = ((ColumnSource.Metadata) column.source()).field();
     return switch (metadata) {
       case MESSAGE_ID -> message.id();
-      case PUBLISH_TIME -> time(message.publishTime(), field.type());
-      case INGESTED_AT -> time(clock.instant(), field.type());
-      case ATTRIBUTES -> attributesJson(message.attributes());
+      case PUBLISH_TIME -> MetadataValues.time(message.publishTime(), field.type());
+      case INGESTED_AT -> MetadataValues.time(clock.instant(), field.type());
+      case ATTRIBUTES -> MetadataValues.attributesJson(message.attributes());
       case ORDERING_KEY -> message.orderingKey().isEmpty() ? null : message.orderingKey();
       case SUBSCRIPTION -> subscription;
       case DELIVERY_ATTEMPT ->
@@ -427,36 +311,6 @@ public final class JsonMessageMapper implements MessageMapper {
         yield field.type() == FieldType.JSON && object != null ? Coercion.json(object, "$") : text;
       }
     };
-  }
-
-  /** A time for a TIMESTAMP column, as text for STRING, as UTC civil time for DATETIME. */
-  private static Object time(Instant instant, FieldType type) {
-    Instant micros = instant.truncatedTo(ChronoUnit.MICROS);
-    return switch (type) {
-      case STRING -> micros.toString();
-      case DATETIME -> java.time.LocalDateTime.ofInstant(micros, java.time.ZoneOffset.UTC);
-      default -> micros;
-    };
-  }
-
-  private static String attributesJson(Map<String, String> attributes) {
-    for (Map.Entry<String, String> e : attributes.entrySet()) {
-      for (String text : List.of(e.getKey(), e.getValue())) {
-        int lone = PayloadReader.loneSurrogate(text);
-        if (lone >= 0) {
-          throw new Rejection(
-              "metadata:attributes",
-              "an attribute "
-                  + (text == e.getKey() ? "name " : "value ")
-                  + PayloadReader.loneSurrogateReason(text.charAt(lone)));
-        }
-      }
-    }
-    try {
-      return OUTPUT.writeValueAsString(new TreeMap<>(attributes));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a string map always serialises", e);
-    }
   }
 
   /** Coerces a JSON value to a column's value; null for JSON null (REQUIRED is checked above). */
@@ -529,59 +383,5 @@ public final class JsonMessageMapper implements MessageMapper {
 
   private MappingResult reject(Message message, Stage stage, String path, String reason) {
     return new MappingResult.Rejected(DeadLetter.of(message, stage, path, reason, clock.instant()));
-  }
-
-  private static String kind(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case OBJECT -> "an object";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      case NULL -> "null";
-      default -> node.getNodeType().name().toLowerCase(Locale.ROOT);
-    };
-  }
-
-  private static String oneLine(String text) {
-    if (text == null) {
-      return "";
-    }
-    // Jackson's source locations only say the source is redacted: drop them.
-    String line =
-        text.replace('\n', ' ')
-            .replace('\r', ' ')
-            .replaceAll(" \\(start marker at \\[Source: [^]]*\\]\\)", "");
-    return line.length() <= 200 ? line : line.substring(0, 197) + "...";
-  }
-
-  /** One column of the row and where its value comes from (null: the same-named field). */
-  private record ColumnPlan(int index, Field field, ColumnSource source, String pointerPath) {}
-
-  /** The fields of a record, looked up by exact name first, then case-insensitively. */
-  private static final class RecordPlan {
-    final List<Field> fields;
-    private final Map<String, Integer> exact = new HashMap<>();
-    private final Map<String, Integer> folded = new HashMap<>();
-
-    RecordPlan(List<Field> fields, Map<Field, RecordPlan> registry) {
-      this.fields = fields;
-      for (int i = 0; i < fields.size(); i++) {
-        Field f = fields.get(i);
-        exact.put(f.name(), i);
-        folded.put(f.name().toLowerCase(Locale.ROOT), i);
-        if (f.type() == FieldType.STRUCT && !registry.containsKey(f)) {
-          registry.put(f, new RecordPlan(f.fields(), registry));
-        }
-      }
-    }
-
-    int indexOf(String name) {
-      Integer i = exact.get(name);
-      if (i == null) {
-        i = folded.get(name.toLowerCase(Locale.ROOT));
-      }
-      return i == null ? -1 : i;
-    }
   }
 }

@@ -68,6 +68,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  // What the first stop found, once it has closed the source and the sinks.
+  private final CompletableFuture<Boolean> stopOutcome = new CompletableFuture<>();
   private final AtomicReference<String> lastPermanentFailure = new AtomicReference<>();
   private final AtomicReference<SinkException> fatal = new AtomicReference<>();
   private volatile boolean stopping;
@@ -184,13 +186,15 @@ public final class IngestPipeline implements AutoCloseable {
 
   /**
    * Stops intake, writes what is open, waits up to {@code deadline} for in-flight messages to
-   * settle, nacks those that did not, and closes the source and the sinks.
+   * settle, nacks those that did not, and closes the source and the sinks. A call made while
+   * another stop is under way returns once that one has closed them (a shutdown hook and the main
+   * thread may both stop the pipeline; whatever the caller closes next is no longer written to).
    *
-   * @return true when every message settled within the deadline
+   * @return true when every message settled within the deadline (of the first stop)
    */
   public boolean stop(Duration deadline) {
     if (!stopped.compareAndSet(false, true)) {
-      return settlement.hasNoPending();
+      return stopOutcome.join();
     }
     stopping = true;
     settlement.refuseNew();
@@ -223,6 +227,7 @@ public final class IngestPipeline implements AutoCloseable {
     closeQuietly(deadLetterSink);
     closeQuietly(destinations);
     finished.complete(null);
+    stopOutcome.complete(drained);
     return drained;
   }
 

@@ -124,11 +124,6 @@ final class Settlement {
     return limiter.awaitEmpty(timeout);
   }
 
-  /** Whether no message is tracked. */
-  boolean hasNoPending() {
-    return pending.isEmpty();
-  }
-
   /** Whether no message is tracked nor holds room. */
   boolean isIdle() {
     return pending.isEmpty() && limiter.messages() == 0;

@@ -313,6 +313,27 @@ class IngestPipelineTest {
   }
 
   @Test
+  void aStopCalledDuringAnotherReturnsOnlyOnceTheSinksAreClosed() throws Exception {
+    rowSink.block();
+    ManualMessageSource source = new ManualMessageSource();
+    pipeline(source, FAST.withBatch(5, 1 << 20, Duration.ofMillis(10)));
+    for (Message m : messages(5, "q")) {
+      source.push(m);
+    }
+    await(() -> rowSink.writeCalls() >= 1);
+    CompletableFuture<Boolean> first =
+        CompletableFuture.supplyAsync(() -> pipeline.stop(Duration.ofMillis(300)));
+    await(source::stopped);
+
+    boolean second = pipeline.stop(Duration.ofSeconds(5));
+
+    assertThat(rowSink.isClosed()).isTrue();
+    assertThat(second).isFalse();
+    assertThat(first.get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(pipeline.stats().nacked()).isEqualTo(5);
+  }
+
+  @Test
   void stopMidFlightAcksNothingThatWasNotCommitted() throws Exception {
     rowSink.block();
     ManualMessageSource source = new ManualMessageSource();

@@ -55,4 +55,9 @@ public final class ManualMessageSource implements MessageSource {
 
   @Override
   public void close() {}
+
+  /** Whether {@link #stop} was called. */
+  public boolean stopped() {
+    return stopped;
+  }
 }

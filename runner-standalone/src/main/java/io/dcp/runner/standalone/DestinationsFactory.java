@@ -1,7 +1,5 @@
 package io.dcp.runner.standalone;
 
-import io.dcp.adapters.bigquery.BigQueryTableAdmin;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MessageMapper;
@@ -9,7 +7,6 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.pipeline.TableSetup;
-import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableAdmin;
 import io.dcp.core.schema.SchemaException;
@@ -34,14 +31,15 @@ final class DestinationsFactory {
   /**
    * Opens the destinations, after checking that every schema fits the mapping.
    *
-   * @param changeTables prepare tables as the config allows (BigQuery: create them, add the schema
-   *     file's columns; the dead-letter table too) and let evolution add columns; false changes
-   *     nothing in the warehouse (a dry run)
+   * @param changeTables prepare tables as the config allows (in a warehouse that {@linkplain
+   *     Warehouse#preparesTables prepares tables}: create them, add the schema file's columns; the
+   *     dead-letter table too) and let evolution add columns; false changes nothing in the
+   *     warehouse (a dry run)
    */
   static Destinations open(
-      DcpConfig config, TableSchema schema, RowSink rows, Clock clock, boolean changeTables)
+      DcpConfig config, TableSchema schema, Warehouse warehouse, Clock clock, boolean changeTables)
       throws SinkException, SchemaException {
-    return open(config, schema, rows, clock, changeTables, mapper -> mapper);
+    return open(config, schema, warehouse, clock, changeTables, mapper -> mapper);
   }
 
   /**
@@ -51,12 +49,12 @@ final class DestinationsFactory {
   static Destinations open(
       DcpConfig config,
       TableSchema schema,
-      RowSink rows,
+      Warehouse warehouse,
       Clock clock,
       boolean changeTables,
       UnaryOperator<MessageMapper> transformStep)
       throws SinkException, SchemaException {
-    return open(config, schema, Optional.of(rows), clock, changeTables, transformStep);
+    return open(config, schema, Optional.of(warehouse), clock, changeTables, transformStep);
   }
 
   /**
@@ -77,7 +75,7 @@ final class DestinationsFactory {
   private static Destinations open(
       DcpConfig config,
       TableSchema schema,
-      Optional<RowSink> rowSink,
+      Optional<Warehouse> warehouse,
       Clock clock,
       boolean changeTables,
       UnaryOperator<MessageMapper> transformStep)
@@ -97,22 +95,12 @@ final class DestinationsFactory {
     // Every schema must fit the mapping before anything is read.
     mappers.apply(schema);
     schemas.values().forEach(mappers::apply);
-    Optional<TableAdmin> admin = Optional.empty();
+    // A dry run reads the live tables too (their column types, their REQUIRED columns); offline
+    // reads none.
+    Optional<TableAdmin> admin =
+        warehouse.isEmpty() ? Optional.empty() : Optional.of(warehouse.get().openTableAdmin());
     Optional<TableSetup> setup = Optional.empty();
-    RowSink rows = rowSink.orElse(null);
-    if (rows == null) {
-      // Offline: no table is read.
-    } else if (rows instanceof DuckDbRowSink duckdb) {
-      // Reads live column types even in a dry run; only evolution changes the tables.
-      admin = Optional.of(duckdb.tableAdmin());
-    } else {
-      // A dry run reads the live tables too (their column types, their REQUIRED columns).
-      admin =
-          Optional.of(
-              BigQueryTableAdmin.connect(
-                  config.sink().bigqueryProject(), config.sink().bigqueryRestEndpoint()));
-    }
-    if (changeTables && rows != null && !(rows instanceof DuckDbRowSink)) {
+    if (changeTables && warehouse.isPresent() && warehouse.get().preparesTables()) {
       setup =
           Optional.of(
               new TableSetup(

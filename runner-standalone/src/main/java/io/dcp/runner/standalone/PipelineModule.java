@@ -3,10 +3,8 @@ package io.dcp.runner.standalone;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
-import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
@@ -22,7 +20,6 @@ import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.port.SourceException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.schema.TableSchema;
@@ -60,13 +57,13 @@ final class PipelineModule extends AbstractModule {
   @Singleton
   Destinations destinations(
       TableSchema schema,
-      RowSink rows,
+      Warehouse warehouse,
       Clock clock,
       TransformStep transform,
       PipelineMetrics metrics)
       throws SinkException, SchemaException {
     return DestinationsFactory.open(
-        config, schema, rows, clock, true, mapper -> transform.around(mapper, metrics, clock));
+        config, schema, warehouse, clock, true, mapper -> transform.around(mapper, metrics, clock));
   }
 
   /** The message transform of the {@code transform} section, if any; compiled at start. */
@@ -78,7 +75,7 @@ final class PipelineModule extends AbstractModule {
 
   @Provides
   @Singleton
-  MessageSource source(Clock clock, RowSink rows) {
+  MessageSource source(Clock clock, Warehouse warehouse) {
     DcpConfig.Source source = config.source();
     return switch (source.type()) {
       case "pubsub" -> {
@@ -111,29 +108,25 @@ final class PipelineModule extends AbstractModule {
               clock,
               source.ndjsonMaxAttempts(),
               config.mapping().maxPayloadBytes(),
-              progress(rows));
+              warehouse.ndjsonProgress());
     };
   }
 
-  /** A DuckDB sink records the lines it commits, so a rerun of a file resumes; others do not. */
-  private static NdjsonProgress progress(RowSink rows) {
-    if (!(rows instanceof DuckDbRowSink duckdb)) {
-      return NdjsonProgress.none();
-    }
-    return (input, fingerprint) -> {
-      try {
-        return duckdb.committedLines(input, fingerprint);
-      } catch (SinkException e) {
-        throw new SourceException(e.getMessage(), e);
-      }
-    };
+  /**
+   * The warehouse the config's {@code sink} names; {@code dcp run} closes it after the pipeline
+   * stopped.
+   */
+  @Provides
+  @Singleton
+  Warehouse warehouse() throws SinkException {
+    return Warehouse.open(config);
   }
 
   @Provides
   @Singleton
-  RowSink rowSink() throws SinkException {
+  RowSink rowSink(Warehouse warehouse) {
     // Tables are prepared with the destinations, one by one as the route opens them.
-    return RowSinkFactory.open(config);
+    return warehouse.rowSink();
   }
 
   @Provides

@@ -1,7 +1,7 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
-import io.dcp.adapters.duckdb.DuckDbRowSink;
+import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
 import io.dcp.core.config.CheckedConfig;
@@ -14,7 +14,6 @@ import io.dcp.core.pipeline.Replay;
 import io.dcp.core.port.DeadLetterQuery;
 import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.PipelineMetrics;
-import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
@@ -135,11 +134,12 @@ final class ReplayCommand implements Callable<Integer> {
             Optional.ofNullable(until));
     try {
       if (fromTopic) {
-        try (RowSink sink = RowSinkFactory.open(config);
+        try (Warehouse warehouse = Warehouse.open(config);
             PubSubDeadLetterStore store =
                 new PubSubDeadLetterStore(storeSettings, System.getenv());
-            Destinations destinations = destinations(config, schema, sink)) {
-          Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
+            Destinations destinations = destinations(config, schema, warehouse)) {
+          Replay.Report report =
+              new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
           print(out, report, "landed and left the subscription");
           if (store.foreignMessages() > 0) {
             out.printf(
@@ -166,11 +166,12 @@ final class ReplayCommand implements Callable<Integer> {
                   + path
                   + ", so no dead letters to replay: check the path (replay never creates one)");
         }
-        try (DuckDbRowSink sink = DuckDbRowSink.open(path);
+        try (DuckDbWarehouse duckDb = DuckDbWarehouse.open(path);
             DeadLetterStore store =
-                sink.deadLetterStore(TableId.parse(config.deadLetter().table()));
-            Destinations destinations = destinations(config, schema, sink)) {
-          Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
+                duckDb.deadLetterStore(TableId.parse(config.deadLetter().table()));
+            Destinations destinations = destinations(config, schema, Warehouse.of(duckDb))) {
+          Replay.Report report =
+              new Replay(store, destinations, duckDb.rowSink()).run(query, dryRun);
           print(out, report, "landed and left the dead-letter table");
         }
       }
@@ -194,16 +195,17 @@ final class ReplayCommand implements Callable<Integer> {
   private void replayBigQueryTable(
       DcpConfig config, TableSchema schema, DeadLetterQuery query, PrintWriter out)
       throws SinkException {
-    try (RowSink sink = RowSinkFactory.open(config);
+    try (Warehouse warehouse = Warehouse.open(config);
         BigQueryDeadLetterStore store =
             BigQueryDeadLetterStore.connect(
                 config.sink().bigqueryProject(),
                 config.sink().bigqueryRestEndpoint(),
                 TableId.parse(config.deadLetter().table()),
-                sink,
+                warehouse.rowSink(),
                 Clock.systemUTC());
-        Destinations destinations = destinations(config, schema, sink)) {
-      Replay.Report report = new Replay(store, destinations, sink).run(query, dryRun);
+        Destinations destinations = destinations(config, schema, warehouse)) {
+      Replay.Report report =
+          new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
       print(out, report, "landed and were marked replayed in " + store.ledger());
       if (store.foreignRows() > 0) {
         out.printf(
@@ -215,14 +217,14 @@ final class ReplayCommand implements Callable<Integer> {
   }
 
   /** The tables as {@code dcp run} has them; a dry run changes none. */
-  private Destinations destinations(DcpConfig config, TableSchema schema, RowSink sink)
+  private Destinations destinations(DcpConfig config, TableSchema schema, Warehouse warehouse)
       throws SinkException {
     try {
       Clock clock = Clock.systemUTC();
       return DestinationsFactory.open(
           config,
           schema,
-          sink,
+          warehouse,
           clock,
           !dryRun,
           mapper -> transform.around(mapper, PipelineMetrics.NOOP, clock));

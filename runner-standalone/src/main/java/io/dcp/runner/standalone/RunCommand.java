@@ -79,6 +79,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
           err.println("cannot start: " + problem);
           err.flush();
           pipeline.close();
+          injector.getInstance(Warehouse.class).close();
           registry.close();
           return Main.CONFIG_ERROR;
         }
@@ -137,6 +138,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       if (!drained && status == 0) {
         status = 1;
       }
+      // The pipeline closed the row sink; the warehouse's connections close after it.
+      injector.getInstance(Warehouse.class).close();
       if (running) {
         printSummary(out, config, pipeline, source, started, status, failure);
       }
