@@ -17,10 +17,10 @@ import java.time.Clock;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,7 +63,7 @@ public final class NdjsonMessageSource implements MessageSource {
   private final AtomicLong skipped = new AtomicLong();
   private volatile boolean finishedReading;
   private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
-  private final BlockingQueue<Message> redeliveries = new LinkedBlockingQueue<>();
+  private final DelayQueue<Redelivery> redeliveries = new DelayQueue<>();
   private final AtomicInteger unsettled = new AtomicInteger();
   private final AtomicInteger givenUp = new AtomicInteger();
   private volatile boolean stopped;
@@ -284,30 +284,55 @@ public final class NdjsonMessageSource implements MessageSource {
               unsettled.decrementAndGet();
               return;
             }
-            redeliveries.add(message.withDeliveryAttempt(message.deliveryAttempt() + 1));
+            redeliveries.add(
+                new Redelivery(message.withDeliveryAttempt(message.deliveryAttempt() + 1)));
             unsettled.decrementAndGet();
           }
         });
   }
 
+  /** Redelivers the nacked lines whose pause is over. */
   private void drainReady(MessageReceiver receiver) throws InterruptedException {
-    Message again;
+    Redelivery again;
     while ((again = redeliveries.poll()) != null && !stopped) {
-      deliver(again, receiver);
+      deliver(again.message(), receiver);
     }
   }
 
   /** After the last line: redeliver nacked lines until all settle or are given up. */
   private void drainRedeliveries(MessageReceiver receiver) throws InterruptedException {
     while (!stopped) {
-      Message again = redeliveries.poll(50, TimeUnit.MILLISECONDS);
+      Redelivery again = redeliveries.poll(50, TimeUnit.MILLISECONDS);
       if (again != null) {
-        // A short pause so a sink that just failed is not hammered.
-        Thread.sleep(Math.min(1000, 50L * again.deliveryAttempt()));
-        deliver(again, receiver);
+        deliver(again.message(), receiver);
       } else if (unsettled.get() == 0 && redeliveries.isEmpty()) {
         return;
       }
+    }
+  }
+
+  /**
+   * A nacked line, due again after a pause that grows with its attempts (50 ms per attempt, at most
+   * 1 s): a sink that just failed is not hammered, and the nacks of a pipeline that refuses
+   * messages in the moment before it stops this source cannot use up a line's attempts.
+   */
+  private record Redelivery(Message message, long dueNanos) implements Delayed {
+    Redelivery(Message message) {
+      this(
+          message,
+          System.nanoTime()
+              + TimeUnit.MILLISECONDS.toNanos(
+                  Math.min(1000, 50L * (message.deliveryAttempt() - 1))));
+    }
+
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(dueNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed other) {
+      return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
     }
   }
 

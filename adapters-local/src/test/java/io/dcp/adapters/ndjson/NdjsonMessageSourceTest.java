@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,33 @@ class NdjsonMessageSourceTest {
     assertThatThrownBy(() -> source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(SourceException.class)
         .hasMessageContaining("1 line(s) could not be stored after 2 attempts; run the file again");
+  }
+
+  @Test
+  void linesRefusedInTheMomentBeforeAStopAreNotGivenUp() throws Exception {
+    // A stopping pipeline refuses (nacks) what it receives until it has stopped its source.
+    Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n{\"a\":2}\n");
+    List<Integer> attempts = new CopyOnWriteArrayList<>();
+    NdjsonMessageSource source =
+        new NdjsonMessageSource(
+            List.of(dir.resolve("in.ndjson").toString()),
+            InputStreamOf.empty(),
+            Clock.systemUTC(),
+            5);
+    CountDownLatch refusing = new CountDownLatch(1);
+
+    source.start(
+        (m, ack) -> {
+          attempts.add(m.deliveryAttempt());
+          refusing.countDown();
+          ack.nack();
+        });
+    refusing.await(10, TimeUnit.SECONDS);
+    Thread.sleep(100); // the pipeline's refusing moment, drawn out
+    source.stop();
+
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(attempts).isNotEmpty().allSatisfy(a -> assertThat(a).isLessThan(5));
   }
 
   @Test
