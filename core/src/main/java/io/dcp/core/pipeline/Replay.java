@@ -19,7 +19,9 @@ import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.TableSchema;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +42,9 @@ import java.util.TreeMap;
  * dcp), never a message in neither place. Run twice, it replays nothing twice.
  */
 public final class Replay {
+  /** Reasons are compared, not timed: the dead letters made here are never stored. */
+  private static final Clock REASONS_CLOCK = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
+
   private static final int BATCH_ROWS = 500;
 
   private final DeadLetterStore store;
@@ -97,12 +102,14 @@ public final class Replay {
         continue;
       }
       Destinations.Destination destination = ((Destinations.Routed.To) routed).destination();
-      MappingResult result = destination.map(message);
-      if (result instanceof MappingResult.NewColumns added) {
-        result =
-            dryRun
-                ? destination.preview(message, added.columns())
-                : evolve(destination, message, added);
+      MappingResult result;
+      if (dryRun) {
+        result = destination.map(message);
+        if (result instanceof MappingResult.NewColumns added) {
+          result = destination.preview(message, added.columns());
+        }
+      } else {
+        result = destination.mapEvolving(message, REASONS_CLOCK);
       }
       if (result instanceof MappingResult.Mapped mapped) {
         landing
@@ -173,28 +180,6 @@ public final class Replay {
       }
     }
     return Optional.empty();
-  }
-
-  private static MappingResult evolve(
-      Destinations.Destination destination, Message message, MappingResult.NewColumns added)
-      throws SinkException {
-    try {
-      return destination.evolve(message, added.columns());
-    } catch (SinkException e) {
-      if (e.isTransient()) {
-        throw e;
-      }
-      return new MappingResult.Rejected(
-          DeadLetter.of(
-              message,
-              Stage.MAP,
-              "",
-              "schema.evolution could not add columns to table "
-                  + destination
-                  + ": "
-                  + e.getMessage(),
-              Instant.EPOCH));
-    }
   }
 
   /** Writes one table's rows in batches; adds the dead letters that landed to {@code landed}. */
