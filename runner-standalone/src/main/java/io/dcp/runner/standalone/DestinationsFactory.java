@@ -1,6 +1,7 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.DeadLetterType;
 import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.model.TableId;
@@ -105,7 +106,7 @@ final class DestinationsFactory {
           Optional.of(
               new TableSetup(
                   admin.get(), table.create(), table.options(), table.addMissingColumns()));
-      if (config.deadLetter().type().equals("table")) {
+      if (config.deadLetter().kind() instanceof DeadLetterType.Table) {
         // The table admin logs each change it makes.
         setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));
       }

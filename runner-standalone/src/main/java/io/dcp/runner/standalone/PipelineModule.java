@@ -11,6 +11,8 @@ import io.dcp.adapters.pubsub.PubSubMessageSource;
 import io.dcp.adapters.pubsub.PubSubSourceSettings;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.DeadLetterType;
+import io.dcp.core.config.SourceType;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
 import io.dcp.core.pipeline.IngestPipeline;
@@ -77,39 +79,37 @@ final class PipelineModule extends AbstractModule {
   @Singleton
   MessageSource source(Clock clock, Warehouse warehouse) {
     DcpConfig.Source source = config.source();
-    return switch (source.type()) {
-      case "pubsub" -> {
-        DcpConfig.PubSubSource pubsub = source.pubsub();
-        yield new PubSubMessageSource(
-            new PubSubSourceSettings(
-                pubsub.subscription(),
-                pubsub.endpoint(),
-                pubsub.parallelPullCount(),
-                pubsub.executorThreads(),
-                config.pipeline().maxInFlightMessages(),
-                config.pipeline().maxInFlightBytes(),
-                pubsub.maxAckExtension()),
-            System.getenv());
-      }
-      case "http" ->
-          new HttpPublishSource(
-              source.httpHost(),
-              source.httpPort(),
-              httpTopics(),
-              source.httpMaxRequestBytes(),
-              source.httpToken(),
+    if (source.kind() instanceof SourceType.PubSub) {
+      DcpConfig.PubSubSource pubsub = source.pubsub();
+      return new PubSubMessageSource(
+          new PubSubSourceSettings(
+              pubsub.subscription(),
+              pubsub.endpoint(),
+              pubsub.parallelPullCount(),
+              pubsub.executorThreads(),
               config.pipeline().maxInFlightMessages(),
-              source.httpAckTimeout(),
-              clock);
-      default ->
-          new NdjsonMessageSource(
-              source.ndjsonPaths(),
-              System.in,
-              clock,
-              source.ndjsonMaxAttempts(),
-              config.mapping().maxPayloadBytes(),
-              warehouse.ndjsonProgress());
-    };
+              config.pipeline().maxInFlightBytes(),
+              pubsub.maxAckExtension()),
+          System.getenv());
+    }
+    if (source.kind() instanceof SourceType.Http) {
+      return new HttpPublishSource(
+          source.httpHost(),
+          source.httpPort(),
+          httpTopics(),
+          source.httpMaxRequestBytes(),
+          source.httpToken(),
+          config.pipeline().maxInFlightMessages(),
+          source.httpAckTimeout(),
+          clock);
+    }
+    return new NdjsonMessageSource(
+        source.ndjsonPaths(),
+        System.in,
+        clock,
+        source.ndjsonMaxAttempts(),
+        config.mapping().maxPayloadBytes(),
+        warehouse.ndjsonProgress());
   }
 
   /**
@@ -132,7 +132,7 @@ final class PipelineModule extends AbstractModule {
   @Provides
   @Singleton
   DeadLetterSink deadLetterSink(RowSink rows) throws SinkException {
-    if (config.deadLetter().type().equals("pubsub-topic")) {
+    if (config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
       DcpConfig.PubSubTopic topic = config.deadLetter().pubsub();
       return new PubSubDeadLetterSink(
           new PubSubDeadLetterSettings(

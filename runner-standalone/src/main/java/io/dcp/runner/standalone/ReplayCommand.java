@@ -7,6 +7,8 @@ import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.DeadLetterType;
+import io.dcp.core.config.SinkType;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.Destinations;
@@ -103,7 +105,7 @@ final class ReplayCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    boolean fromTopic = config.deadLetter().type().equals("pubsub-topic");
+    boolean fromTopic = config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic;
     Optional<String> problem = sourceProblem(config, fromTopic);
     if (problem.isPresent()) {
       return configError(err, problem.get());
@@ -154,7 +156,7 @@ final class ReplayCommand implements Callable<Integer> {
                 maxMessages);
           }
         }
-      } else if (config.sink().type().equals("bigquery")) {
+      } else if (config.sink().kind() instanceof SinkType.BigQuery) {
         replayBigQueryTable(config, schema, query, out);
       } else {
         String path = config.sink().duckdbPath();

@@ -6,6 +6,8 @@ import com.google.inject.ProvisionException;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.DeadLetterType;
+import io.dcp.core.config.SinkType;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineStats;
@@ -240,7 +242,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         out.printf(
             "The input was not finished: run the same command again to continue where the last"
                 + " commit ended%s.%n",
-            config.sink().type().equals("duckdb")
+            config.sink().kind() instanceof SinkType.DuckDb
                 ? ""
                 : " (with a DuckDB sink; BigQuery starts over)");
       }
@@ -252,14 +254,14 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       return;
     }
     String deadLetters =
-        config.deadLetter().type().equals("pubsub-topic")
+        config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic
             ? "published to " + config.deadLetter().pubsub().topic()
             : "in " + config.deadLetter().table();
     if (!config.table().route().isEmpty()) {
       out.printf(
           "Rows are in the tables %s names (%s when it names none); dead letters %s.%n",
           config.table().route(), config.table().id(), deadLetters);
-    } else if (config.sink().type().equals("duckdb")) {
+    } else if (config.sink().kind() instanceof SinkType.DuckDb) {
       // A local warehouse keeps only the table name of a dataset.table id.
       String table = TableId.parse(config.table().id()).table();
       out.printf(

@@ -8,6 +8,7 @@ import io.dcp.adapters.bigquery.StorageWriteSettings;
 import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.core.config.DcpConfig;
+import io.dcp.core.config.SinkType;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.SourceException;
@@ -45,7 +46,7 @@ final class Warehouse implements AutoCloseable {
   /** Opens the warehouse the config's {@code sink} names: BigQuery, or a DuckDB file. */
   static Warehouse open(DcpConfig config) throws SinkException {
     DcpConfig.Sink sink = config.sink();
-    if (!sink.type().equals("bigquery")) {
+    if (!(sink.kind() instanceof SinkType.BigQuery)) {
       return of(DuckDbWarehouse.open(sink.duckdbPath()));
     }
     StorageWriteSettings settings = StorageWriteSettings.defaults(sink.bigqueryProject());
