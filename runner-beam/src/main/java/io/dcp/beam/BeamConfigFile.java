@@ -254,20 +254,15 @@ final class BeamConfigFile {
         options.setOutputTable(table);
       }
     }
-    if (!local
-        && options.getDeadLetterTable() == null
-        && options.getDeadLetterTopic() == null
-        && config.deadLetter().kind() instanceof DeadLetterType.Table) {
-      String table = bigQueryTable("deadLetter.table", config.deadLetter().table(), project, out);
-      if (table != null) {
-        options.setDeadLetterTable(table);
+    if (!local && options.getDeadLetterTable() == null && options.getDeadLetterTopic() == null) {
+      if (config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
+        options.setDeadLetterTopic(config.deadLetter().pubsub().topic());
+      } else {
+        String table = bigQueryTable("deadLetter.table", config.deadLetter().table(), project, out);
+        if (table != null) {
+          options.setDeadLetterTable(table);
+        }
       }
-    }
-    if (!local
-        && options.getDeadLetterTable() == null
-        && options.getDeadLetterTopic() == null
-        && config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
-      options.setDeadLetterTopic(config.deadLetter().pubsub().topic());
     }
     if (options.getSchemaFile() == null
         && !Boolean.TRUE.equals(options.getSchemaFromTable())
