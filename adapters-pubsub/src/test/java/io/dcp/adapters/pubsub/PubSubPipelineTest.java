@@ -62,7 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reads records each ack it is given, and what the subscription still holds afterwards is pulled.
  */
 @ExtendWith(PubSubEmulatorExtension.class)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 class PubSubPipelineTest {
   static final TableSchema SCHEMA =
       TableSchema.of(
@@ -193,7 +193,7 @@ class PubSubPipelineTest {
     IngestPipeline second = pipeline(rows, new TableDeadLetterSink(rows, TableId.local("dl")));
     second.start();
     await()
-        .atMost(2, TimeUnit.MINUTES)
+        .atMost(5, TimeUnit.MINUTES)
         .pollInterval(Duration.ofMillis(50))
         .until(() -> new HashSet<>(landedIds(rows)).containsAll(ids));
     Duration untilAllLanded = Duration.between(restarted, Instant.now());
