@@ -80,7 +80,7 @@ class DeadLetterTopicIT {
     // The job ended, so its sink has published; a pull may still answer before it sees them.
     List<JsonNode> pulled = new ArrayList<>();
     Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(30))
+        .atMost(java.time.Duration.ofMinutes(3))
         .until(
             () -> {
               pulled.addAll(deadLetters.pull());

@@ -140,7 +140,7 @@ class PubSubEmulatorGraphIT {
         .extracting(r -> r.get("symbol") + "|" + r.get("message_id"))
         .containsExactlyInAnyOrder("A|" + ids.get(0), "B|" + ids.get(2));
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofMinutes(2))
         .until(() -> BeamJobs.counter(result, "duplicates_dropped") == 1);
   }
 
