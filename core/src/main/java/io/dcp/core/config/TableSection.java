@@ -1,7 +1,7 @@
 package io.dcp.core.config;
 
-import io.dcp.core.pipeline.TableRoute;
 import io.dcp.core.port.TableOptions;
+import io.dcp.core.routing.TableRoute;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -12,6 +12,7 @@ import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
+import io.dcp.core.routing.Destinations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

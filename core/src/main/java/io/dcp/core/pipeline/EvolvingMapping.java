@@ -5,6 +5,7 @@ import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Stage;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.routing.Destinations;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 

@@ -16,6 +16,7 @@ import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.SourceException;
+import io.dcp.core.routing.Destinations;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.routing;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.routing;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,6 +13,7 @@ import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TableSetup;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.tables;
 
 import static java.util.Objects.requireNonNull;
 
@@ -173,7 +173,7 @@ public final class TableSetup {
    * both have, the STRUCT with only its new sub-fields (the shape {@link TableAdmin#addColumns}
    * takes). A new column is NULLABLE unless REPEATED, since BigQuery adds no REQUIRED column.
    */
-  static List<Field> missing(List<Field> wanted, List<Field> live) {
+  public static List<Field> missing(List<Field> wanted, List<Field> live) {
     List<Field> out = new ArrayList<>();
     for (Field field : wanted) {
       Optional<Field> existing = TableSchema.find(live, field.name());
@@ -190,7 +190,7 @@ public final class TableSetup {
   }
 
   /** The column names of {@code fields}, sub-fields as {@code struct.field}. */
-  static String names(List<Field> fields) {
+  public static String names(List<Field> fields) {
     return names("", fields);
   }
 

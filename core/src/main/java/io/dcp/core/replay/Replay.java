@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.replay;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,6 +16,7 @@ import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
+import io.dcp.core.routing.Destinations;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.TableSchema;

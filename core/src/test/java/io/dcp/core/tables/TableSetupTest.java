@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.tables;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,6 +9,8 @@ import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
+import io.dcp.core.pipeline.IngestPipeline;
+import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableAdmin;

@@ -1,4 +1,4 @@
-package io.dcp.core.pipeline;
+package io.dcp.core.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
