@@ -1,5 +1,7 @@
 package io.dcp.beam;
 
+import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
+import io.dcp.adapters.pubsub.PubSubSourceSection;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.config.ConfigProblem;
@@ -166,7 +168,11 @@ final class BeamConfigFile {
       }
       DcpConfig config = null;
       try {
-        config = new ConfigLoader(Map.of()).load(local, overrides(options, keys));
+        config =
+            new ConfigLoader(
+                    Map.of(),
+                    List.of(PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE))
+                .load(local, overrides(options, keys));
       } catch (ConfigException e) {
         for (ConfigProblem problem : e.problems()) {
           problems.add("--configFile " + path + ": " + problem);
@@ -256,7 +262,8 @@ final class BeamConfigFile {
     }
     if (!local && options.getDeadLetterTable() == null && options.getDeadLetterTopic() == null) {
       if (config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
-        options.setDeadLetterTopic(config.deadLetter().pubsub().topic());
+        options.setDeadLetterTopic(
+            config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow().topic());
       } else {
         String table = bigQueryTable("deadLetter.table", config.deadLetter().table(), project, out);
         if (table != null) {

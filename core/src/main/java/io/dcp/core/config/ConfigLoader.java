@@ -1,12 +1,8 @@
 package io.dcp.core.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
@@ -16,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,19 +27,43 @@ import java.util.Set;
  * those of {@code defaults.yaml} beside this class; {@code mapping.columns} takes any column name.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> OPEN_MAPS =
-      Set.of(MappingSection.COLUMNS, MetricsSection.TAGS, TableSection.SCHEMAS);
+  private static final ObjectMapper YAML = ConfigTree.YAML;
   private static final JsonNode DEFAULTS = readDefaults();
 
   /** {@code DCP_} variables that are no config key: the launcher's log level. */
   private static final Set<String> NOT_CONFIG_VARIABLES = Set.of("DCP_LOG_LEVEL");
 
   private final Map<String, String> environment;
+  private final List<ConfigSection<?>> sections;
 
-  /** A loader reading overrides from {@code environment} (normally {@code System.getenv()}). */
+  /**
+   * A loader of core's sections, reading overrides from {@code environment} (normally {@code
+   * System.getenv()}). The keys of sections other modules own are still known and merged, but not
+   * read: see {@link #ConfigLoader(Map, List)}.
+   */
   public ConfigLoader(Map<String, String> environment) {
+    this(environment, List.of());
+  }
+
+  /**
+   * A loader that also reads {@code sections}, owned by other modules: their problems come in the
+   * same report as core's, and {@link DcpConfig#section} gives their values.
+   *
+   * @throws IllegalArgumentException if a section's prefix is no section of {@code defaults.yaml}
+   */
+  public ConfigLoader(Map<String, String> environment, List<ConfigSection<?>> sections) {
     this.environment = Map.copyOf(environment);
+    this.sections = List.copyOf(sections);
+    for (ConfigSection<?> section : this.sections) {
+      JsonNode node = DEFAULTS;
+      for (String part : section.prefix().split("\\.")) {
+        node = node.path(part);
+      }
+      if (!node.isObject()) {
+        throw new IllegalArgumentException(
+            "no section " + section.prefix() + " in defaults.yaml: write its keys there first");
+      }
+    }
   }
 
   /** Returns the environment variable that overrides {@code key}. */
@@ -65,7 +84,7 @@ public final class ConfigLoader {
   /** Every key with its default, in file order: the reference for docs and overrides. */
   public static Map<String, String> defaults() {
     Map<String, String> keys = new LinkedHashMap<>();
-    leaves(DEFAULTS, "", keys);
+    ConfigTree.leaves(DEFAULTS, "", keys);
     return keys;
   }
 
@@ -112,13 +131,13 @@ public final class ConfigLoader {
     if (file != null) {
       try {
         byte[] yaml = Files.readAllBytes(file);
-        duplicateKeys(yaml, problems);
+        ConfigTree.duplicateKeys(yaml, problems);
         JsonNode fromFile = YAML.readTree(yaml);
         if (fromFile != null && !fromFile.isMissingNode() && !fromFile.isNull()) {
           if (!fromFile.isObject()) {
             problems.add(new ConfigProblem("", file + " must hold a YAML mapping of sections"));
           } else {
-            merge(tree, (ObjectNode) fromFile, DEFAULTS, "", problems);
+            ConfigTree.merge(tree, (ObjectNode) fromFile, DEFAULTS, "", problems);
           }
         }
       } catch (IOException e) {
@@ -134,7 +153,7 @@ public final class ConfigLoader {
       variables.add(variable);
       String value = environment.get(variable);
       if (value != null) {
-        set(tree, key, value);
+        ConfigTree.set(tree, key, value);
       }
     }
     for (String variable : new java.util.TreeSet<>(environment.keySet())) {
@@ -154,15 +173,14 @@ public final class ConfigLoader {
         continue;
       }
       String key = assignment.substring(0, eq).trim();
-      if (!known.containsKey(key) && !isOpenMapEntry(key)) {
+      if (!known.containsKey(key) && !ConfigTree.isOpenMapEntry(key)) {
         problems.add(
             new ConfigProblem(key, "unknown key" + DidYouMean.suggestion(key, known.keySet())));
         continue;
       }
-      set(tree, key, assignment.substring(eq + 1));
+      ConfigTree.set(tree, key, assignment.substring(eq + 1));
     }
-    String emulatorHost = environment.getOrDefault("PUBSUB_EMULATOR_HOST", "");
-    return bind(new ConfigReader(tree, problems, !emulatorHost.isBlank()));
+    return bind(new ConfigReader(tree, problems, environment));
   }
 
   /**
@@ -185,14 +203,14 @@ public final class ConfigLoader {
     List<ConfigProblem> problems = new ArrayList<>();
     ObjectNode tree = DEFAULTS.deepCopy();
     try {
-      duplicateKeys(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), problems);
+      ConfigTree.duplicateKeys(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8), problems);
       JsonNode fromFile = YAML.readTree(yaml);
       JsonNode mapping = fromFile == null ? null : fromFile.get("mapping");
       if (mapping != null && !mapping.isNull()) {
         if (!mapping.isObject()) {
           problems.add(new ConfigProblem("mapping", "expected a section (a YAML mapping)"));
         } else {
-          merge(
+          ConfigTree.merge(
               (ObjectNode) tree.get("mapping"),
               (ObjectNode) mapping,
               DEFAULTS.get("mapping"),
@@ -204,7 +222,7 @@ public final class ConfigLoader {
       throw new ConfigException(
           List.of(new ConfigProblem("", "not YAML: " + firstLine(e.getMessage()))));
     }
-    MappingConfig config = MappingSection.read(new ConfigReader(tree, problems, false));
+    MappingConfig config = MappingSection.read(new ConfigReader(tree, problems, Map.of()));
     if (!problems.isEmpty()) {
       problems.sort(Comparator.comparing(ConfigProblem::key));
       throw new ConfigException(problems);
@@ -228,12 +246,12 @@ public final class ConfigLoader {
     }
     Map<String, String> keys = new LinkedHashMap<>();
     if (tree != null && tree.isObject()) {
-      leaves(tree, "", keys);
+      ConfigTree.leaves(tree, "", keys);
     }
     return keys.keySet();
   }
 
-  private static DcpConfig bind(ConfigReader r) {
+  private DcpConfig bind(ConfigReader r) {
     DcpConfig.Source source = SourceSection.read(r);
     DcpConfig.Sink sink = SinkSection.read(r);
     DcpConfig.DeadLetter deadLetter = DeadLetterSection.read(r, sink);
@@ -261,105 +279,19 @@ public final class ConfigLoader {
         TransformSection.read(r),
         PipelineSection.read(r),
         admin,
-        MetricsSection.read(r));
+        MetricsSection.read(r),
+        owned(r, source.kind(), deadLetter.kind()));
   }
 
-  /**
-   * Reports every key a YAML mapping repeats: YAML readers keep the last value silently, so a
-   * repeated {@code table:} section would drop the first without a word.
-   */
-  private static void duplicateKeys(byte[] yaml, List<ConfigProblem> problems) {
-    try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-      java.util.Deque<Set<String>> open = new java.util.ArrayDeque<>();
-      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        if (t == JsonToken.START_OBJECT) {
-          open.push(new java.util.HashSet<>());
-        } else if (t == JsonToken.END_OBJECT) {
-          open.pop();
-        } else if (t == JsonToken.FIELD_NAME && !open.peek().add(p.currentName())) {
-          String key = p.getParsingContext().pathAsPointer().toString().substring(1);
-          problems.add(
-              new ConfigProblem(
-                  key.replace('/', '.'),
-                  "duplicate key at line "
-                      + p.currentTokenLocation().getLineNr()
-                      + ": YAML keeps only the last value; remove one"));
-        }
-      }
-    } catch (IOException e) {
-      // Not YAML: reading the tree reports it.
+  /** Reads the sections other modules own, after core's, into one map by section. */
+  private Map<ConfigSection<?>, Object> owned(
+      ConfigReader r, SourceType sourceType, DeadLetterType deadLetterType) {
+    Map<ConfigSection<?>, Object> values = new java.util.HashMap<>();
+    for (ConfigSection<?> section : sections) {
+      SectionReader reader = new SectionReader(r, section.prefix(), sourceType, deadLetterType);
+      values.put(section, java.util.Objects.requireNonNull(section.read(reader), section.prefix()));
     }
-  }
-
-  private static void merge(
-      ObjectNode into,
-      ObjectNode from,
-      JsonNode defaults,
-      String parent,
-      List<ConfigProblem> problems) {
-    Iterator<Map.Entry<String, JsonNode>> it = from.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String key = parent.isEmpty() ? e.getKey() : parent + "." + e.getKey();
-      JsonNode known = defaults.get(e.getKey());
-      if (known == null) {
-        List<String> siblings = new ArrayList<>();
-        defaults.fieldNames().forEachRemaining(siblings::add);
-        problems.add(
-            new ConfigProblem(key, "unknown key" + DidYouMean.suggestion(e.getKey(), siblings)));
-        continue;
-      }
-      if (known.isObject() && !OPEN_MAPS.contains(key)) {
-        if (!e.getValue().isObject()) {
-          problems.add(new ConfigProblem(key, "expected a section (a YAML mapping)"));
-          continue;
-        }
-        merge((ObjectNode) into.get(e.getKey()), (ObjectNode) e.getValue(), known, key, problems);
-      } else {
-        into.set(e.getKey(), e.getValue());
-      }
-    }
-  }
-
-  private static boolean isOpenMapEntry(String key) {
-    return OPEN_MAPS.stream().anyMatch(map -> key.startsWith(map + "."));
-  }
-
-  private static void set(ObjectNode tree, String key, String value) {
-    String[] parts = key.split("\\.");
-    ObjectNode node = tree;
-    for (int i = 0; i < parts.length - 1; i++) {
-      JsonNode child = node.get(parts[i]);
-      if (!(child instanceof ObjectNode)) {
-        child = node.putObject(parts[i]);
-      }
-      node = (ObjectNode) child;
-    }
-    JsonNode current = node.get(parts[parts.length - 1]);
-    if (current != null && current.isArray()) {
-      var array = JsonNodeFactory.instance.arrayNode();
-      for (String item : value.split(",")) {
-        if (!item.isBlank()) {
-          array.add(item.trim());
-        }
-      }
-      node.set(parts[parts.length - 1], array);
-    } else {
-      node.put(parts[parts.length - 1], value);
-    }
-  }
-
-  private static void leaves(JsonNode node, String parent, Map<String, String> out) {
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String key = parent.isEmpty() ? e.getKey() : parent + "." + e.getKey();
-      if (e.getValue().isObject() && !OPEN_MAPS.contains(key)) {
-        leaves(e.getValue(), key, out);
-      } else {
-        out.put(key, e.getValue().isTextual() ? e.getValue().textValue() : e.getValue().toString());
-      }
-    }
+    return values;
   }
 
   private static JsonNode readDefaults() {

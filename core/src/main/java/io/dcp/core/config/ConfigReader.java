@@ -11,32 +11,26 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Typed reads of the merged configuration tree that record a problem under the key instead of
  * failing, so that every section reader reports all it finds in one run.
  */
 final class ConfigReader {
-  private static final Pattern PUBSUB_PROJECT =
-      Pattern.compile("[a-z][a-z0-9-]{4,28}[a-z0-9]|[a-z0-9.-]+:[a-z][a-z0-9-]{4,28}[a-z0-9]");
-  private static final Pattern PUBSUB_RESOURCE =
-      Pattern.compile("(?!goog)[A-Za-z][A-Za-z0-9\\-_.~+%]{2,254}");
-
   private final ObjectNode tree;
   private final List<ConfigProblem> problems;
 
-  private final boolean emulatorHost;
+  private final Map<String, String> environment;
 
-  ConfigReader(ObjectNode tree, List<ConfigProblem> problems, boolean emulatorHost) {
+  ConfigReader(ObjectNode tree, List<ConfigProblem> problems, Map<String, String> environment) {
     this.tree = tree;
     this.problems = problems;
-    this.emulatorHost = emulatorHost;
+    this.environment = environment;
   }
 
-  /** Whether Pub/Sub calls go to an emulator: {@code endpointKey} or PUBSUB_EMULATOR_HOST set. */
-  boolean emulated(String endpointKey) {
-    return emulatorHost || !string(endpointKey).isBlank();
+  /** The value of an environment variable the loader was given, or empty. */
+  String environment(String variable) {
+    return environment.getOrDefault(variable, "");
   }
 
   void problem(String key, String message) {
@@ -49,6 +43,10 @@ final class ConfigReader {
 
   boolean hasProblem(String key) {
     return problems.stream().anyMatch(p -> p.key().equals(key));
+  }
+
+  boolean hasProblemUnder(String keyPrefix) {
+    return problems.stream().anyMatch(p -> p.key().startsWith(keyPrefix));
   }
 
   JsonNode node(String key) {
@@ -171,41 +169,6 @@ final class ConfigReader {
     }
     problem(key, "'" + string(key) + "' is not a duration such as 200ms, 30s, 5m or 1h");
     return Duration.ofSeconds(1);
-  }
-
-  /**
-   * Checks a full Pub/Sub name, {@code projects/P/<kind>/NAME} with Pub/Sub's naming rules; with an
-   * endpoint (the key's, or {@code PUBSUB_EMULATOR_HOST}) any project id the emulator takes ({@code
-   * local}) passes.
-   */
-  void pubsubName(String key, String kind, String endpointKey) {
-    String name = string(key);
-    String example = "projects/PROJECT/" + kind + "/NAME";
-    if (name.isEmpty()) {
-      problem(key, "required: the full name, " + example);
-      return;
-    }
-    String[] parts = name.split("/", -1);
-    if (parts.length != 4 || !parts[0].equals("projects") || !parts[2].equals(kind)) {
-      problem(key, "'" + name + "' is not a full name: write " + example);
-    } else if (!PUBSUB_PROJECT.matcher(parts[1]).matches() && !emulated(endpointKey)) {
-      problem(
-          key,
-          "'"
-              + parts[1]
-              + "' is not a Google Cloud project id (any id works with an emulator: set "
-              + endpointKey
-              + " or PUBSUB_EMULATOR_HOST)");
-    } else if (parts[1].isEmpty()) {
-      problem(key, "'" + name + "' has no project id");
-    } else if (!PUBSUB_RESOURCE.matcher(parts[3]).matches()) {
-      problem(
-          key,
-          "'"
-              + parts[3]
-              + "' breaks Pub/Sub's naming rules: 3 to 255 characters from letters, digits"
-              + " and - _ . ~ + %, starting with a letter and not with goog");
-    }
   }
 
   void tableId(String key, String text) {

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param pipeline batching, bounds and retries
  * @param admin the admin HTTP server
  * @param metrics where metrics go
+ * @param sections the values of the sections other modules own, by section; see {@link #section}
  */
 public record DcpConfig(
     Source source,
@@ -31,7 +32,8 @@ public record DcpConfig(
     Transform transform,
     PipelineSettings pipeline,
     Admin admin,
-    Metrics metrics) {
+    Metrics metrics,
+    Map<ConfigSection<?>, Object> sections) {
 
   public DcpConfig {
     requireNonNull(source, "source");
@@ -43,6 +45,22 @@ public record DcpConfig(
     requireNonNull(pipeline, "pipeline");
     requireNonNull(admin, "admin");
     requireNonNull(metrics, "metrics");
+    sections = Map.copyOf(sections);
+  }
+
+  /**
+   * The value {@code section} read from this config.
+   *
+   * @throws IllegalArgumentException if the loader was not given {@code section}
+   */
+  @SuppressWarnings("unchecked") // the loader stores what section.read returned
+  public <T> T section(ConfigSection<T> section) {
+    Object value = sections.get(section);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "the " + section.prefix() + " section was not read: hand it to the ConfigLoader");
+    }
+    return (T) value;
   }
 
   /**
@@ -75,6 +93,8 @@ public record DcpConfig(
    * The {@code source} section: {@code type} and the settings of each type.
    *
    * @param kind the type of source read
+   * @param pubsubSubscription {@code source.pubsub.subscription}, kept here only as the source's
+   *     {@link #name}; adapters-pubsub's section reads the Pub/Sub settings
    */
   public record Source(
       SourceType kind,
@@ -86,7 +106,7 @@ public record DcpConfig(
       long httpMaxRequestBytes,
       String httpToken,
       Duration httpAckTimeout,
-      PubSubSource pubsub) {
+      String pubsubSubscription) {
     public Source {
       requireNonNull(kind, "kind");
       ndjsonPaths = List.copyOf(ndjsonPaths);
@@ -94,7 +114,7 @@ public record DcpConfig(
       httpTopics = List.copyOf(httpTopics);
       requireNonNull(httpToken, "httpToken");
       requireNonNull(httpAckTimeout, "httpAckTimeout");
-      requireNonNull(pubsub, "pubsub");
+      requireNonNull(pubsubSubscription, "pubsubSubscription");
     }
 
     /** The value of {@code source.type}: {@code ndjson}, {@code http} or {@code pubsub}. */
@@ -108,7 +128,7 @@ public record DcpConfig(
         return "http:" + httpPort;
       }
       if (kind instanceof SourceType.PubSub) {
-        return pubsub.subscription();
+        return pubsubSubscription;
       }
       return String.join(",", ndjsonPaths);
     }
@@ -126,23 +146,9 @@ public record DcpConfig(
           + httpPort
           + ", token="
           + (httpToken.isEmpty() ? "none" : "****")
-          + ", pubsub="
-          + pubsub
+          + ", pubsubSubscription="
+          + pubsubSubscription
           + "]";
-    }
-  }
-
-  /** The {@code source.pubsub} section: a streaming-pull subscription. */
-  public record PubSubSource(
-      String subscription,
-      String endpoint,
-      int parallelPullCount,
-      int executorThreads,
-      Duration maxAckExtension) {
-    public PubSubSource {
-      requireNonNull(subscription, "subscription");
-      requireNonNull(endpoint, "endpoint");
-      requireNonNull(maxAckExtension, "maxAckExtension");
     }
   }
 
@@ -174,34 +180,18 @@ public record DcpConfig(
   /**
    * The {@code deadLetter} section.
    *
-   * @param kind a table in the sink's warehouse, or a Pub/Sub topic
+   * @param kind a table in the sink's warehouse, or a Pub/Sub topic ({@code deadLetter.pubsub},
+   *     adapters-pubsub's section)
    */
-  public record DeadLetter(DeadLetterType kind, String table, PubSubTopic pubsub) {
+  public record DeadLetter(DeadLetterType kind, String table) {
     public DeadLetter {
       requireNonNull(kind, "kind");
       requireNonNull(table, "table");
-      requireNonNull(pubsub, "pubsub");
     }
 
     /** The value of {@code deadLetter.type} once read: {@code table} or {@code pubsub-topic}. */
     public String type() {
       return kind.name();
-    }
-  }
-
-  /** The {@code deadLetter.pubsub} section: a topic dead letters are published to. */
-  public record PubSubTopic(
-      String topic,
-      String endpoint,
-      long maxBatchMessages,
-      long maxBatchBytes,
-      Duration maxBatchDelay,
-      Duration publishTimeout) {
-    public PubSubTopic {
-      requireNonNull(topic, "topic");
-      requireNonNull(endpoint, "endpoint");
-      requireNonNull(maxBatchDelay, "maxBatchDelay");
-      requireNonNull(publishTimeout, "publishTimeout");
     }
   }
 

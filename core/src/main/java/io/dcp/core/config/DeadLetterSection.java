@@ -22,19 +22,9 @@ final class DeadLetterSection {
     if (type.endsWith("table")) {
       type = "table";
       r.tableId("deadLetter.table", r.string("deadLetter.table"));
-    } else {
-      r.pubsubName("deadLetter.pubsub.topic", "topics", "deadLetter.pubsub.endpoint");
     }
-    return new DcpConfig.DeadLetter(
-        DeadLetterType.named(type),
-        r.string("deadLetter.table"),
-        new DcpConfig.PubSubTopic(
-            r.string("deadLetter.pubsub.topic"),
-            r.string("deadLetter.pubsub.endpoint"),
-            r.positiveLong("deadLetter.pubsub.maxBatchMessages"),
-            r.positiveLong("deadLetter.pubsub.maxBatchBytes"),
-            r.duration("deadLetter.pubsub.maxBatchDelay"),
-            r.duration("deadLetter.pubsub.publishTimeout")));
+    // deadLetter.pubsub belongs to adapters-pubsub's section, which checks the topic.
+    return new DcpConfig.DeadLetter(DeadLetterType.named(type), r.string("deadLetter.table"));
   }
 
   /**

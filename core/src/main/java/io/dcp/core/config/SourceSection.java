@@ -2,7 +2,11 @@ package io.dcp.core.config;
 
 import java.time.Duration;
 
-/** Reads the {@code source} section: its type and the settings of each type. */
+/**
+ * Reads the {@code source} section: its type and the settings of the NDJSON and HTTP sources. The
+ * {@code source.pubsub} keys belong to adapters-pubsub's section; only the subscription is read
+ * here, as the source's name.
+ */
 final class SourceSection {
   private SourceSection() {}
 
@@ -18,19 +22,11 @@ final class SourceSection {
             r.positiveLong("source.http.maxRequestBytes"),
             r.string("source.http.token"),
             r.duration("source.http.ackTimeout"),
-            new DcpConfig.PubSubSource(
-                r.string("source.pubsub.subscription"),
-                r.string("source.pubsub.endpoint"),
-                r.positiveInt("source.pubsub.parallelPullCount"),
-                r.positiveInt("source.pubsub.executorThreads"),
-                r.duration("source.pubsub.maxAckExtension")));
+            r.string("source.pubsub.subscription"));
     if (source.kind() instanceof SourceType.Ndjson && source.ndjsonPaths().isEmpty()) {
       r.problem(
           "source.ndjson.paths",
           "required: list the NDJSON files to read, or \"-\" for standard input");
-    }
-    if (source.kind() instanceof SourceType.PubSub) {
-      r.pubsubName("source.pubsub.subscription", "subscriptions", "source.pubsub.endpoint");
     }
     Duration ackTimeout = source.httpAckTimeout();
     if (ackTimeout.compareTo(Duration.ofSeconds(1)) < 0

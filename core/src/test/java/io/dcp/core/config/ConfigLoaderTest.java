@@ -348,100 +348,12 @@ class ConfigLoaderTest {
     DcpConfig config = new ConfigLoader(Map.of()).load(path, List.of());
 
     assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes-dcp");
-    assertThat(config.source().pubsub())
-        .isEqualTo(
-            new DcpConfig.PubSubSource(
-                "projects/my-project/subscriptions/quotes-dcp", "", 2, 4, Duration.ofMinutes(60)));
+    // The source.pubsub and deadLetter.pubsub settings: adapters-pubsub's PubSubSectionsTest.
     assertThat(config.deadLetter().type()).isEqualTo("pubsub-topic");
-    assertThat(config.deadLetter().pubsub().topic())
-        .isEqualTo("projects/my-project/topics/quotes-dead-letters");
     assertThat(config.table().create()).isTrue();
     assertThat(config.table().options())
         .isEqualTo(
             new TableOptions(TableOptions.Partitioning.DAY, "ts", List.of("symbol", "venue")));
-  }
-
-  @Test
-  void rejectsPubSubNamesAndDeadLetterTypesWithTheRuleAndTheFix() throws Exception {
-    Path path =
-        file(
-            """
-            source:
-              type: pubsub
-              pubsub:
-                subscription: quotes-dcp
-            deadLetter:
-              type: bigquery-table
-            table:
-              id: quotes
-              schema: quotes.json
-              clustering: [a, b, c, d, e]
-              partitionColumn: ts
-            """);
-
-    assertThatThrownBy(
-            () ->
-                new ConfigLoader(Map.of())
-                    .load(
-                        path,
-                        List.of(
-                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
-                            "source.pubsub.endpoint=127.0.0.1:8085")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
-        .isEqualTo(
-            List.of(
-                "deadLetter.type: bigquery-table needs sink.type bigquery; dead-letter tables live"
-                    + " in the sink's warehouse: use table",
-                "source.pubsub.subscription: 'quotes-dcp' is not a full name: write"
-                    + " projects/PROJECT/subscriptions/NAME",
-                "table.clustering: BigQuery allows at most 4 clustering columns, 5 are listed",
-                "table.partitionColumn: set table.partitioning (hour, day, month or year) to"
-                    + " partition on ts"));
-
-    assertThatThrownBy(
-            () ->
-                new ConfigLoader(Map.of())
-                    .load(
-                        null,
-                        List.of(
-                            "source.type=pubsub",
-                            "source.pubsub.subscription=projects/x/subscriptions/ok-name",
-                            "deadLetter.type=pubsub-topic",
-                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
-                            "table.id=quotes",
-                            "table.schema=q.json")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
-        .isEqualTo(
-            List.of(
-                "deadLetter.pubsub.topic: 'goog-x' breaks Pub/Sub's naming rules: 3 to 255"
-                    + " characters from letters, digits and - _ . ~ + %, starting with a letter"
-                    + " and not with goog",
-                "source.pubsub.subscription: 'x' is not a Google Cloud project id (any id works"
-                    + " with an emulator: set source.pubsub.endpoint or PUBSUB_EMULATOR_HOST)"));
-  }
-
-  @Test
-  void emulatorProjectIdsPassWithAnEndpointOrPubsubEmulatorHost() throws ConfigException {
-    List<String> flags =
-        List.of(
-            "source.type=pubsub",
-            "source.pubsub.subscription=projects/local/subscriptions/quotes-dcp",
-            "table.id=quotes",
-            "table.schema=q.json");
-    List<String> withEndpoint = new java.util.ArrayList<>(flags);
-    withEndpoint.add("source.pubsub.endpoint=127.0.0.1:8681");
-
-    assertThat(new ConfigLoader(Map.of()).load(null, withEndpoint).source().pubsub().subscription())
-        .isEqualTo("projects/local/subscriptions/quotes-dcp");
-    assertThat(
-            new ConfigLoader(Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:8681"))
-                .load(null, flags)
-                .source()
-                .pubsub()
-                .subscription())
-        .isEqualTo("projects/local/subscriptions/quotes-dcp");
   }
 
   @ParameterizedTest

@@ -5,10 +5,10 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.dcp.adapters.http.HttpPublishSource;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
-import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
-import io.dcp.adapters.pubsub.PubSubSourceSettings;
+import io.dcp.adapters.pubsub.PubSubSourceSection;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.config.DeadLetterType;
@@ -80,16 +80,13 @@ final class PipelineModule extends AbstractModule {
   MessageSource source(Clock clock, Warehouse warehouse) {
     DcpConfig.Source source = config.source();
     if (source.kind() instanceof SourceType.PubSub) {
-      DcpConfig.PubSubSource pubsub = source.pubsub();
+      // The pipeline's in-flight bounds are the pull's flow control.
       return new PubSubMessageSource(
-          new PubSubSourceSettings(
-              pubsub.subscription(),
-              pubsub.endpoint(),
-              pubsub.parallelPullCount(),
-              pubsub.executorThreads(),
-              config.pipeline().maxInFlightMessages(),
-              config.pipeline().maxInFlightBytes(),
-              pubsub.maxAckExtension()),
+          config
+              .section(PubSubSourceSection.INSTANCE)
+              .orElseThrow()
+              .withMaxOutstanding(
+                  config.pipeline().maxInFlightMessages(), config.pipeline().maxInFlightBytes()),
           System.getenv());
     }
     if (source.kind() instanceof SourceType.Http) {
@@ -133,15 +130,8 @@ final class PipelineModule extends AbstractModule {
   @Singleton
   DeadLetterSink deadLetterSink(RowSink rows) throws SinkException {
     if (config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
-      DcpConfig.PubSubTopic topic = config.deadLetter().pubsub();
       return new PubSubDeadLetterSink(
-          new PubSubDeadLetterSettings(
-              topic.topic(),
-              topic.endpoint(),
-              topic.maxBatchMessages(),
-              topic.maxBatchBytes(),
-              topic.maxBatchDelay(),
-              topic.publishTimeout()),
+          config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow(),
           config.source().name(),
           System.getenv());
     }

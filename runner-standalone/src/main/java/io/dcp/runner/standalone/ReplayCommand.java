@@ -2,6 +2,8 @@ package io.dcp.runner.standalone;
 
 import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
 import io.dcp.adapters.duckdb.DuckDbWarehouse;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStoreSettings;
 import io.dcp.core.config.CheckedConfig;
@@ -117,7 +119,7 @@ final class ReplayCommand implements Callable<Integer> {
       if (fromTopic) {
         storeSettings =
             PubSubDeadLetterStoreSettings.defaults(subscription)
-                .withEndpoint(config.deadLetter().pubsub().endpoint())
+                .withEndpoint(deadLetterTopic(config).endpoint())
                 .withMaxMessages(maxMessages);
       }
     } catch (IllegalArgumentException e) {
@@ -235,6 +237,11 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
+  /** The dead-letter topic's settings, when {@code deadLetter.type} is pubsub-topic. */
+  private static PubSubDeadLetterSettings deadLetterTopic(DcpConfig config) {
+    return config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow();
+  }
+
   /** Returns why this config and these options cannot replay, if they cannot. */
   private Optional<String> sourceProblem(DcpConfig config, boolean fromTopic) {
     if (maxMessages < 1) {
@@ -244,10 +251,10 @@ final class ReplayCommand implements Callable<Integer> {
       return Optional.of(
           "deadLetter.type is pubsub-topic: dcp replay reads a subscription of the dead-letter"
               + " topic "
-              + config.deadLetter().pubsub().topic()
+              + deadLetterTopic(config).topic()
               + "; name it with --subscription projects/P/subscriptions/S (gcloud pubsub"
               + " subscriptions create NAME --topic="
-              + config.deadLetter().pubsub().topic()
+              + deadLetterTopic(config).topic()
               + " makes one; attach it before the dead letters are published)");
     }
     if (!fromTopic && subscription != null) {

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.config.DeadLetterType;
@@ -255,7 +256,8 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     }
     String deadLetters =
         config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic
-            ? "published to " + config.deadLetter().pubsub().topic()
+            ? "published to "
+                + config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow().topic()
             : "in " + config.deadLetter().table();
     if (!config.table().route().isEmpty()) {
       out.printf(

@@ -1,0 +1,228 @@
+package io.dcp.adapters.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dcp.core.config.ConfigException;
+import io.dcp.core.config.ConfigLoader;
+import io.dcp.core.config.ConfigProblem;
+import io.dcp.core.config.ConfigSection;
+import io.dcp.core.config.DcpConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code source.pubsub} and {@code deadLetter.pubsub} sections this module owns: read through
+ * the config loader with core's sections, their problems in the same report, and their defaults
+ * those of {@code defaults.yaml}.
+ */
+@Timeout(60)
+class PubSubSectionsTest {
+  private static final List<ConfigSection<?>> SECTIONS =
+      List.of(PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE);
+
+  @TempDir Path dir;
+
+  private static ConfigLoader loader(Map<String, String> environment) {
+    return new ConfigLoader(environment, SECTIONS);
+  }
+
+  private Path file(String yaml) throws Exception {
+    Path path = dir.resolve("dcp.yaml");
+    Files.writeString(path, yaml);
+    return path;
+  }
+
+  @Test
+  void readsAPubSubToBigQueryConfig() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: pubsub
+              pubsub:
+                subscription: projects/my-project/subscriptions/quotes-dcp
+                parallelPullCount: 2
+            sink:
+              type: bigquery
+              bigquery:
+                project: my-project
+            deadLetter:
+              type: pubsub-topic
+              pubsub:
+                topic: projects/my-project/topics/quotes-dead-letters
+            table:
+              id: my-project.market.quotes
+              schema: quotes.json
+            """);
+
+    DcpConfig config = loader(Map.of()).load(path, List.of());
+
+    assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes-dcp");
+    assertThat(config.section(PubSubSourceSection.INSTANCE))
+        .contains(
+            PubSubSourceSettings.defaults("projects/my-project/subscriptions/quotes-dcp")
+                .withParallelism(2, 4));
+    assertThat(config.section(PubSubSourceSection.INSTANCE).orElseThrow().maxAckExtension())
+        .isEqualTo(Duration.ofMinutes(60));
+    assertThat(config.section(PubSubDeadLetterSection.INSTANCE))
+        .contains(
+            PubSubDeadLetterSettings.defaults("projects/my-project/topics/quotes-dead-letters"));
+  }
+
+  @Test
+  void anEmptyConfigGivesTheSourceSettingsDefaults() throws ConfigException {
+    DcpConfig config =
+        loader(Map.of())
+            .load(
+                null,
+                List.of(
+                    "source.type=pubsub",
+                    "source.pubsub.subscription=projects/my-project/subscriptions/quotes",
+                    "table.id=quotes",
+                    "table.schema=q.json"));
+
+    assertThat(config.section(PubSubSourceSection.INSTANCE))
+        .contains(PubSubSourceSettings.defaults("projects/my-project/subscriptions/quotes"));
+    assertThat(config.section(PubSubDeadLetterSection.INSTANCE)).isEmpty();
+  }
+
+  @Test
+  void anEmptyConfigGivesTheDeadLetterSettingsDefaults() throws ConfigException {
+    DcpConfig config =
+        loader(Map.of())
+            .load(
+                null,
+                List.of(
+                    "source.ndjson.paths=events.ndjson",
+                    "deadLetter.type=pubsub-topic",
+                    "deadLetter.pubsub.topic=projects/my-project/topics/dead-letters",
+                    "table.id=quotes",
+                    "table.schema=q.json"));
+
+    assertThat(config.section(PubSubDeadLetterSection.INSTANCE))
+        .contains(PubSubDeadLetterSettings.defaults("projects/my-project/topics/dead-letters"));
+    assertThat(config.section(PubSubSourceSection.INSTANCE)).isEmpty();
+  }
+
+  @Test
+  void theSubscriptionAndTheTopicAreRequiredOnlyWhenTheirTypeIsChosen() throws ConfigException {
+    assertThat(
+            loader(Map.of())
+                .load(null, List.of("source.ndjson.paths=e.ndjson", "table.id=q", "table.schema=s"))
+                .section(PubSubSourceSection.INSTANCE))
+        .isEmpty();
+    assertThatThrownBy(
+            () ->
+                loader(Map.of())
+                    .load(
+                        null,
+                        List.of(
+                            "source.type=pubsub",
+                            "deadLetter.type=pubsub-topic",
+                            "deadLetter.pubsub.maxBatchDelay=soon",
+                            "table.id=quotes",
+                            "table.schema=q.json")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "deadLetter.pubsub.maxBatchDelay: 'soon' is not a duration such as 200ms, 30s, 5m"
+                    + " or 1h",
+                "deadLetter.pubsub.topic: required: the full name, projects/PROJECT/topics/NAME",
+                "source.pubsub.subscription: required: the full name,"
+                    + " projects/PROJECT/subscriptions/NAME"));
+  }
+
+  @Test
+  void rejectsPubSubNamesAndDeadLetterTypesWithTheRuleAndTheFix() throws Exception {
+    Path path =
+        file(
+            """
+            source:
+              type: pubsub
+              pubsub:
+                subscription: quotes-dcp
+            deadLetter:
+              type: bigquery-table
+            table:
+              id: quotes
+              schema: quotes.json
+              clustering: [a, b, c, d, e]
+              partitionColumn: ts
+            """);
+
+    assertThatThrownBy(
+            () ->
+                loader(Map.of())
+                    .load(
+                        path,
+                        List.of(
+                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                            "source.pubsub.endpoint=127.0.0.1:8085")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "deadLetter.type: bigquery-table needs sink.type bigquery; dead-letter tables live"
+                    + " in the sink's warehouse: use table",
+                "source.pubsub.subscription: 'quotes-dcp' is not a full name: write"
+                    + " projects/PROJECT/subscriptions/NAME",
+                "table.clustering: BigQuery allows at most 4 clustering columns, 5 are listed",
+                "table.partitionColumn: set table.partitioning (hour, day, month or year) to"
+                    + " partition on ts"));
+
+    assertThatThrownBy(
+            () ->
+                loader(Map.of())
+                    .load(
+                        null,
+                        List.of(
+                            "source.type=pubsub",
+                            "source.pubsub.subscription=projects/x/subscriptions/ok-name",
+                            "deadLetter.type=pubsub-topic",
+                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                            "table.id=quotes",
+                            "table.schema=q.json")))
+        .extracting(
+            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+        .isEqualTo(
+            List.of(
+                "deadLetter.pubsub.topic: 'goog-x' breaks Pub/Sub's naming rules: 3 to 255"
+                    + " characters from letters, digits and - _ . ~ + %, starting with a letter"
+                    + " and not with goog",
+                "source.pubsub.subscription: 'x' is not a Google Cloud project id (any id works"
+                    + " with an emulator: set source.pubsub.endpoint or PUBSUB_EMULATOR_HOST)"));
+  }
+
+  @Test
+  void emulatorProjectIdsPassWithAnEndpointOrPubsubEmulatorHost() throws ConfigException {
+    List<String> flags =
+        List.of(
+            "source.type=pubsub",
+            "source.pubsub.subscription=projects/local/subscriptions/quotes-dcp",
+            "table.id=quotes",
+            "table.schema=q.json");
+    List<String> withEndpoint = new java.util.ArrayList<>(flags);
+    withEndpoint.add("source.pubsub.endpoint=127.0.0.1:8681");
+
+    assertThat(
+            loader(Map.of())
+                .load(null, withEndpoint)
+                .section(PubSubSourceSection.INSTANCE)
+                .map(PubSubSourceSettings::subscription))
+        .contains("projects/local/subscriptions/quotes-dcp");
+    assertThat(
+            loader(Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:8681"))
+                .load(null, flags)
+                .section(PubSubSourceSection.INSTANCE)
+                .map(PubSubSourceSettings::subscription))
+        .contains("projects/local/subscriptions/quotes-dcp");
+  }
+}
