@@ -109,6 +109,13 @@ class PubSubSectionsTest {
     assertThat(config.section(PubSubDeadLetterSection.INSTANCE))
         .contains(PubSubDeadLetterSettings.defaults("projects/my-project/topics/dead-letters"));
     assertThat(config.section(PubSubSourceSection.INSTANCE)).isEmpty();
+    // dcp replay's store takes only the endpoint from the section.
+    PubSubDeadLetterStoreSettings store =
+        PubSubDeadLetterStoreSettings.defaults("projects/my-project/subscriptions/dead-letters");
+    assertThat(
+            store.withEndpoint(
+                config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow().endpoint()))
+        .isEqualTo(store);
   }
 
   @Test
