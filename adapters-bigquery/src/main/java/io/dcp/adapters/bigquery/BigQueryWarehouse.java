@@ -106,7 +106,14 @@ public final class BigQueryWarehouse implements Warehouse {
     @Override
     public WriteResult write(WriteBatch batch) throws SinkException {
       ensureOpen();
-      return storageWrite.write(batch);
+      try {
+        return storageWrite.write(batch);
+      } finally {
+        if (closed) {
+          // The warehouse closed while this write was under way: close the stream it reopened.
+          storageWrite.close();
+        }
+      }
     }
 
     @Override
