@@ -75,13 +75,26 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
   private final TableId ledger;
   private final RowSink ledgerRows;
   private final Clock clock;
+  private final OpenCheck open;
   private volatile boolean ledgerReady;
   private volatile int foreignRows;
 
   BigQueryDeadLetterStore(
       BigQuery bigQuery, String project, TableId table, RowSink ledgerRows, Clock clock) {
+    this(bigQuery, project, table, ledgerRows, clock, OpenCheck.ALWAYS_OPEN);
+  }
+
+  /** A store that checks {@code open} before every call to BigQuery. */
+  BigQueryDeadLetterStore(
+      BigQuery bigQuery,
+      String project,
+      TableId table,
+      RowSink ledgerRows,
+      Clock clock,
+      OpenCheck open) {
     this.bigQuery = requireNonNull(bigQuery, "bigQuery");
-    this.admin = new BigQueryTableAdmin(bigQuery, requireNonNull(project, "project"));
+    this.open = requireNonNull(open, "open");
+    this.admin = new BigQueryTableAdmin(bigQuery, requireNonNull(project, "project"), open);
     this.table = admin.qualified(requireNonNull(table, "table"));
     this.ledger = new TableId(this.table.project(), this.table.dataset(), ledgerName(this.table));
     this.ledgerRows = requireNonNull(ledgerRows, "ledgerRows");
@@ -193,6 +206,7 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
   /** Calls {@code each} with every row of {@code id}, page by page; an absent table has none. */
   private void read(TableId id, BiConsumer<DeadLetterCells, FieldValueList> each)
       throws SinkException {
+    open.ensureOpen();
     try {
       Table found = bigQuery.getTable(BigQueryTableAdmin.restId(id));
       Schema schema = found == null ? null : found.getDefinition().getSchema();

@@ -46,11 +46,18 @@ public final class BigQueryTableAdmin implements TableAdmin {
 
   private final BigQuery bigQuery;
   private final String project;
+  private final OpenCheck open;
 
   /** Creates a table admin over {@code bigQuery}; tables without a project use {@code project}. */
   public BigQueryTableAdmin(BigQuery bigQuery, String project) {
+    this(bigQuery, project, OpenCheck.ALWAYS_OPEN);
+  }
+
+  /** Creates a table admin that checks {@code open} before every call to BigQuery. */
+  BigQueryTableAdmin(BigQuery bigQuery, String project, OpenCheck open) {
     this.bigQuery = requireNonNull(bigQuery, "bigQuery");
     this.project = requireNonNull(project, "project");
+    this.open = requireNonNull(open, "open");
   }
 
   /**
@@ -78,6 +85,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
 
   @Override
   public Optional<TableSchema> schema(TableId table) throws SinkException {
+    open.ensureOpen();
     TableId id = qualified(table);
     try {
       Table found = bigQuery.getTable(restId(id));
@@ -93,6 +101,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
 
   @Override
   public void create(TableId table, TableSchema schema, TableOptions options) throws SinkException {
+    open.ensureOpen();
     TableId id = qualified(table);
     validate(id, schema, options);
     var definition = StandardTableDefinition.newBuilder().setSchema(toRest(schema));
@@ -128,6 +137,7 @@ public final class BigQueryTableAdmin implements TableAdmin {
 
   @Override
   public void addColumns(TableId table, List<Field> columns) throws SinkException {
+    open.ensureOpen();
     TableId id = qualified(table);
     for (Field column : columns) {
       if (column.mode() == FieldMode.REQUIRED) {

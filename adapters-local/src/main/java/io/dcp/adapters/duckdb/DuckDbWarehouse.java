@@ -7,6 +7,7 @@ import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.TableAdmin;
+import io.dcp.core.port.Warehouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * later call fails alike, with the first failure. {@link #close} closes the connection; what was
  * handed out stops working with it.
  */
-public final class DuckDbWarehouse implements AutoCloseable {
+public final class DuckDbWarehouse implements Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
   private final String location;
@@ -84,16 +85,19 @@ public final class DuckDbWarehouse implements AutoCloseable {
    * The row sink of this database, one per warehouse: it creates a table from a batch's schema the
    * first time it writes it. Closing the sink leaves the connection open; {@link #close} closes it.
    */
+  @Override
   public RowSink rowSink() {
     return rows;
   }
 
   /** Reads and changes the tables of this database; its {@code close} leaves the connection. */
+  @Override
   public TableAdmin tableAdmin() {
     return new DuckDbTableAdmin(this);
   }
 
   /** The dead letters of {@code table} in this database, to read back and remove. */
+  @Override
   public DeadLetterStore deadLetterStore(TableId table) {
     return new DuckDbDeadLetterStore(this, requireNonNull(table, "table"));
   }

@@ -1,7 +1,6 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
-import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
@@ -170,12 +169,12 @@ final class ReplayCommand implements Callable<Integer> {
                   + path
                   + ", so no dead letters to replay: check the path (replay never creates one)");
         }
-        try (DuckDbWarehouse duckDb = DuckDbWarehouse.open(path);
+        try (Warehouse warehouse = Warehouse.open(config);
             DeadLetterStore store =
-                duckDb.deadLetterStore(TableId.parse(config.deadLetter().table()));
-            Destinations destinations = destinations(config, schema, Warehouse.of(duckDb))) {
+                warehouse.openDeadLetterStore(TableId.parse(config.deadLetter().table()));
+            Destinations destinations = destinations(config, schema, warehouse)) {
           Replay.Report report =
-              new Replay(store, destinations, duckDb.rowSink()).run(query, dryRun);
+              new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
           print(out, report, "landed and left the dead-letter table");
         }
       }

@@ -2,13 +2,14 @@ package io.dcp.runner.standalone;
 
 import static java.util.Objects.requireNonNull;
 
-import io.dcp.adapters.bigquery.BigQueryTableAdmin;
-import io.dcp.adapters.bigquery.StorageWriteRowSink;
-import io.dcp.adapters.bigquery.StorageWriteSettings;
+import io.dcp.adapters.bigquery.BigQueryWarehouse;
+import io.dcp.adapters.bigquery.BigQueryWarehouseSettings;
 import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.config.SinkType;
+import io.dcp.core.model.TableId;
+import io.dcp.core.port.DeadLetterStore;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
 import io.dcp.core.port.SourceException;
@@ -16,31 +17,24 @@ import io.dcp.core.port.TableAdmin;
 
 /**
  * The warehouse a config's {@code sink} section names, opened once per command: its row sink, its
- * table admins, whether core's table set-up prepares tables before rows are written, and how an
- * NDJSON run resumes. Closing it closes what it opened.
+ * table admins, its dead-letter stores, whether core's table set-up prepares tables before rows are
+ * written, and how an NDJSON run resumes. Closing it closes what it opened.
  *
- * <p>A DuckDB file is one {@link DuckDbWarehouse}: it creates a table on its first write and
- * records the lines a file run commits. BigQuery is the Storage Write sink plus a REST table admin
- * per caller: tables are prepared by {@code TableSetup}, and a file run starts over.
+ * <p>Each technology is one {@link io.dcp.core.port.Warehouse}, picked here by {@code sink.kind()}
+ * and nowhere else. A DuckDB file is a {@link DuckDbWarehouse}: it creates a table on its first
+ * write and records the lines a file run commits. BigQuery is a {@link BigQueryWarehouse}: tables
+ * are prepared by {@code TableSetup}, and a file run starts over.
  */
 final class Warehouse implements AutoCloseable {
-  private final RowSink rows;
-  private final AdminOpener admins;
+  private final io.dcp.core.port.Warehouse warehouse;
   private final boolean preparesTables;
   private final NdjsonProgress progress;
-  private final Runnable closer;
 
   private Warehouse(
-      RowSink rows,
-      AdminOpener admins,
-      boolean preparesTables,
-      NdjsonProgress progress,
-      Runnable closer) {
-    this.rows = requireNonNull(rows, "rows");
-    this.admins = requireNonNull(admins, "admins");
+      io.dcp.core.port.Warehouse warehouse, boolean preparesTables, NdjsonProgress progress) {
+    this.warehouse = requireNonNull(warehouse, "warehouse");
     this.preparesTables = preparesTables;
     this.progress = requireNonNull(progress, "progress");
-    this.closer = requireNonNull(closer, "closer");
   }
 
   /** Opens the warehouse the config's {@code sink} names: BigQuery, or a DuckDB file. */
@@ -49,18 +43,12 @@ final class Warehouse implements AutoCloseable {
     if (!(sink.kind() instanceof SinkType.BigQuery)) {
       return of(DuckDbWarehouse.open(sink.duckdbPath()));
     }
-    StorageWriteSettings settings = StorageWriteSettings.defaults(sink.bigqueryProject());
-    StorageWriteRowSink rows =
-        new StorageWriteRowSink(
-            sink.bigqueryEndpoint().isEmpty()
-                ? settings
-                : settings.withEndpoint(sink.bigqueryEndpoint()));
     return new Warehouse(
-        rows,
-        () -> BigQueryTableAdmin.connect(sink.bigqueryProject(), sink.bigqueryRestEndpoint()),
+        BigQueryWarehouse.open(
+            BigQueryWarehouseSettings.of(
+                sink.bigqueryProject(), sink.bigqueryEndpoint(), sink.bigqueryRestEndpoint())),
         true,
-        NdjsonProgress.none(),
-        rows::close);
+        NdjsonProgress.none());
   }
 
   /** The DuckDB file {@code duckDb}, which this warehouse closes. */
@@ -73,17 +61,24 @@ final class Warehouse implements AutoCloseable {
             throw new SourceException(e.getMessage(), e);
           }
         };
-    return new Warehouse(duckDb.rowSink(), duckDb::tableAdmin, false, progress, duckDb::close);
+    return new Warehouse(duckDb, false, progress);
   }
 
   /** The row sink; closing it (as the pipeline does) leaves the rest of the warehouse open. */
   RowSink rowSink() {
-    return rows;
+    return warehouse.rowSink();
   }
 
   /** Opens a table admin, which the caller closes. */
   TableAdmin openTableAdmin() throws SinkException {
-    return admins.open();
+    return warehouse.tableAdmin();
+  }
+
+  /**
+   * Opens the store of the dead letters in dead-letter table {@code table}; the caller closes it.
+   */
+  DeadLetterStore openDeadLetterStore(TableId table) throws SinkException {
+    return warehouse.deadLetterStore(table);
   }
 
   /**
@@ -102,11 +97,6 @@ final class Warehouse implements AutoCloseable {
   /** Closes the row sink and the connections; idempotent. */
   @Override
   public void close() {
-    closer.run();
-  }
-
-  /** Opens a table admin of the warehouse. */
-  private interface AdminOpener {
-    TableAdmin open() throws SinkException;
+    warehouse.close();
   }
 }

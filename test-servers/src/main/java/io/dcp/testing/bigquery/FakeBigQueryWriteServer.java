@@ -4,15 +4,9 @@ import com.google.cloud.bigquery.storage.v1.AppendRowsRequest;
 import com.google.cloud.bigquery.storage.v1.AppendRowsResponse;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteGrpc;
 import com.google.cloud.bigquery.storage.v1.GetWriteStreamRequest;
-import com.google.cloud.bigquery.storage.v1.RowError;
 import com.google.cloud.bigquery.storage.v1.WriteStream;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.DescriptorProtos.DescriptorProto;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
-import io.dcp.core.schema.Field;
-import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.TableSchema;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -23,15 +17,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,15 +48,11 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
   private static final Pattern STREAM =
       Pattern.compile("projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)(/streams/.+)?");
 
-  private final Map<TableId, Table> tables = new ConcurrentHashMap<>();
+  private final Map<TableId, FakeWriteTable> tables = new ConcurrentHashMap<>();
   private final List<Integer> requestSizes = new CopyOnWriteArrayList<>();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private final AtomicInteger stallNext = new AtomicInteger();
-  private volatile long unavailableUntil = System.nanoTime();
+  private final Set<AppendRowsConnection> openConnections = ConcurrentHashMap.newKeySet();
+  private final WriteFaults faults = new WriteFaults();
   private volatile Duration schemaDelay = Duration.ZERO;
-  private volatile Duration appendDelay = Duration.ZERO;
-  private volatile Predicate<Row> reject = row -> false;
-  private volatile String rejectMessage = "";
   private final Server inProcess;
   private final Server loopback;
   private final String inProcessName;
@@ -102,7 +91,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
 
   /** Registers (or replaces) a table with no rows. */
   public void createTable(TableId table, TableSchema schema) {
-    tables.put(table, new Table(schema));
+    tables.put(table, new FakeWriteTable(schema));
   }
 
   /** Registers (or replaces) a table with no rows, from the Storage Write API's schema message. */
@@ -115,12 +104,9 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
    * {@code updated_schema} in its next response.
    */
   public void updateSchema(TableId table, TableSchema schema) {
-    Table t = table(table).orElseThrow(() -> new IllegalArgumentException("no table " + table));
-    synchronized (t) {
-      t.pending = schema;
-      t.pendingAt = System.nanoTime() + schemaDelay.toNanos();
-      t.settle();
-    }
+    table(table)
+        .orElseThrow(() -> new IllegalArgumentException("no table " + table))
+        .changeSchema(schema, schemaDelay.toNanos());
   }
 
   /**
@@ -158,8 +144,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
    * message}; the request then commits nothing, as in BigQuery.
    */
   public void rejectRows(Predicate<Row> predicate, String message) {
-    this.rejectMessage = message;
-    this.reject = predicate;
+    faults.rejectRows(predicate, message);
   }
 
   /**
@@ -167,22 +152,30 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
    * connection then answers nothing more.
    */
   public void stallNextAppends(int count) {
-    stallNext.set(count);
+    faults.stallNextAppends(count);
   }
 
   /** Makes the next {@code count} appends fail with UNAVAILABLE. */
   public void failNextAppends(int count) {
-    failNext.set(count);
+    faults.failNextAppends(count);
   }
 
   /** Makes every append fail with UNAVAILABLE for {@code outage}, as during a service outage. */
   public void failAppendsFor(Duration outage) {
-    unavailableUntil = System.nanoTime() + outage.toNanos();
+    faults.failAppendsFor(outage);
   }
 
   /** Makes every later append take {@code delay} before it is answered, as a slow service. */
   public void delayAppends(Duration delay) {
-    appendDelay = delay;
+    faults.delayAppends(delay);
+  }
+
+  /**
+   * Returns how many AppendRows streams are open: begun by a client and neither completed, failed
+   * nor cancelled since.
+   */
+  public int openAppendStreams() {
+    return openConnections.size();
   }
 
   @Override
@@ -197,7 +190,7 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     }
   }
 
-  private Optional<Table> table(TableId id) {
+  private Optional<FakeWriteTable> table(TableId id) {
     return Optional.ofNullable(tables.get(id));
   }
 
@@ -206,39 +199,6 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     return m.matches()
         ? Optional.of(new TableId(m.group(1), m.group(2), m.group(3)))
         : Optional.empty();
-  }
-
-  /**
-   * The first top-level REQUIRED column {@code row} has no value for: the writer's descriptor
-   * declares every column optional, so BigQuery checks the mode and reports a row error.
-   */
-  private static Optional<String> missingRequired(TableSchema schema, Row row) {
-    return schema.fields().stream()
-        .filter(f -> f.mode() == FieldMode.REQUIRED && row.get(f.name()) == null)
-        .map(Field::name)
-        .findFirst();
-  }
-
-  private static final class Table {
-    volatile TableSchema schema;
-    volatile int version;
-    TableSchema pending;
-    long pendingAt;
-    final List<Row> rows = new CopyOnWriteArrayList<>();
-
-    Table(TableSchema schema) {
-      this.schema = schema;
-    }
-
-    /** Applies a schema change whose time has come. */
-    synchronized Table settle() {
-      if (pending != null && System.nanoTime() - pendingAt >= 0) {
-        schema = pending;
-        pending = null;
-        version++;
-      }
-      return this;
-    }
   }
 
   private final class Service extends BigQueryWriteGrpc.BigQueryWriteImplBase {
@@ -266,158 +226,12 @@ public final class FakeBigQueryWriteServer implements AutoCloseable {
     @Override
     public StreamObserver<AppendRowsRequest> appendRows(
         StreamObserver<AppendRowsResponse> responseObserver) {
-      return new Connection(responseObserver);
+      return new AppendRowsConnection(
+          responseObserver,
+          stream -> tableOf(stream).flatMap(FakeBigQueryWriteServer.this::table),
+          requestSizes,
+          faults,
+          openConnections);
     }
-  }
-
-  /** One AppendRows bidirectional stream: the writer schema and stream persist across requests. */
-  private final class Connection implements StreamObserver<AppendRowsRequest> {
-    private final StreamObserver<AppendRowsResponse> out;
-    private String streamName = "";
-    private DescriptorProto writerSchema;
-    private ProtoRowDecoder decoder;
-    private int decoderVersion = -1;
-    private int seenVersion = -1;
-    private boolean done;
-    private boolean stalled;
-
-    Connection(StreamObserver<AppendRowsResponse> out) {
-      this.out = out;
-    }
-
-    @Override
-    public synchronized void onNext(AppendRowsRequest request) {
-      if (done || stalled) {
-        return;
-      }
-      int size = request.getSerializedSize();
-      requestSizes.add(size);
-      if (stallNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-        stalled = true;
-        return;
-      }
-      if (size > MAX_REQUEST_BYTES) {
-        fail(
-            Status.INVALID_ARGUMENT.withDescription(
-                "AppendRows request too large: " + size + " limit " + MAX_REQUEST_BYTES));
-        return;
-      }
-      if (!request.getWriteStream().isEmpty()) {
-        streamName = request.getWriteStream();
-      }
-      Optional<Table> found = tableOf(streamName).flatMap(FakeBigQueryWriteServer.this::table);
-      if (found.isEmpty()) {
-        fail(
-            Status.NOT_FOUND.withDescription(
-                "Requested entity was not found. Entity: " + streamName));
-        return;
-      }
-      Table table = found.get().settle();
-      if (seenVersion < 0) {
-        seenVersion = table.version;
-      }
-      if (request.getProtoRows().hasWriterSchema()) {
-        writerSchema = request.getProtoRows().getWriterSchema().getProtoDescriptor();
-        decoder = null;
-      }
-      var response = AppendRowsResponse.newBuilder().setWriteStream(streamName);
-      if (table.version != seenVersion) {
-        seenVersion = table.version;
-        response.setUpdatedSchema(SchemaProtos.toProto(table.schema));
-      }
-      if (!appendDelay.isZero()) {
-        try {
-          Thread.sleep(appendDelay.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-          || System.nanoTime() - unavailableUntil < 0) {
-        out.onNext(
-            response.setError(status(Status.Code.UNAVAILABLE, "Service unavailable")).build());
-        return;
-      }
-      if (writerSchema == null) {
-        out.onNext(
-            response
-                .setError(
-                    status(
-                        Status.Code.INVALID_ARGUMENT,
-                        "The first request of a connection must carry the writer schema"))
-                .build());
-        return;
-      }
-      List<Row> decoded = new ArrayList<>();
-      try {
-        if (decoder == null || decoderVersion != table.version) {
-          decoder = ProtoRowDecoder.of(writerSchema, table.schema);
-          decoderVersion = table.version;
-        }
-        for (ByteString serialized : request.getProtoRows().getRows().getSerializedRowsList()) {
-          decoded.add(decoder.decode(serialized));
-        }
-      } catch (IllegalArgumentException | InvalidProtocolBufferException e) {
-        out.onNext(
-            response
-                .setError(
-                    status(Status.Code.INVALID_ARGUMENT, e.getMessage() + " Entity: " + streamName))
-                .build());
-        return;
-      }
-      List<RowError> rowErrors = new ArrayList<>();
-      for (int i = 0; i < decoded.size(); i++) {
-        Optional<String> missing = missingRequired(table.schema, decoded.get(i));
-        if (missing.isPresent() || reject.test(decoded.get(i))) {
-          rowErrors.add(
-              RowError.newBuilder()
-                  .setIndex(i)
-                  .setCode(RowError.RowErrorCode.FIELDS_ERROR)
-                  .setMessage(
-                      missing
-                          .map(name -> "Missing required field: " + name + ".")
-                          .orElse(rejectMessage))
-                  .build());
-        }
-      }
-      if (!rowErrors.isEmpty()) {
-        out.onNext(
-            response
-                .setError(
-                    status(
-                        Status.Code.INVALID_ARGUMENT,
-                        "Errors found while processing rows. Please refer to the row_errors field"
-                            + " for details. Entity: "
-                            + streamName))
-                .addAllRowErrors(rowErrors)
-                .build());
-        return;
-      }
-      table.rows.addAll(decoded);
-      out.onNext(
-          response.setAppendResult(AppendRowsResponse.AppendResult.getDefaultInstance()).build());
-    }
-
-    private void fail(Status status) {
-      done = true;
-      out.onError(status.asRuntimeException());
-    }
-
-    @Override
-    public synchronized void onError(Throwable t) {
-      done = true;
-    }
-
-    @Override
-    public synchronized void onCompleted() {
-      if (!done) {
-        done = true;
-        out.onCompleted();
-      }
-    }
-  }
-
-  private static com.google.rpc.Status status(Status.Code code, String message) {
-    return com.google.rpc.Status.newBuilder().setCode(code.value()).setMessage(message).build();
   }
 }
