@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Batch writing: rows are gathered per table and dead letters in one batch, each batch written on a
@@ -31,9 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed row acks, a row the sink rejects becomes a {@code write} dead letter, a write that gave
  * up nacks.
  *
+ * <p>A batch is written when it is full, when its first entry has waited {@code maxBatchLatency},
+ * or as soon as input goes idle: no entry for {@link #IDLE_LINGER} and no receive call in progress
+ * (see {@link Batcher}).
+ *
  * <p>Thread-safe.
  */
 final class BatchWriting {
+  /**
+   * How long a batch may see no new entry before it is written without waiting for {@code
+   * maxBatchLatency}: far longer than the gap between messages of a busy source, far shorter than a
+   * latency anyone waits for.
+   */
+  static final Duration IDLE_LINGER = Duration.ofMillis(2);
+
   private final RowSink rowSink;
   private final DeadLetterSink deadLetterSink;
   private final Settlement settlement;
@@ -44,13 +56,17 @@ final class BatchWriting {
   private final PipelineMetrics metrics;
   private final Clock clock;
   private final TableId table;
+  private final BooleanSupplier receiving;
   private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
       new ConcurrentHashMap<>();
   private final Batcher<DeadLetterEntry> deadLetterBatcher;
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
 
-  /** {@code table} is the default table, under which dead-letter retries are counted. */
+  /**
+   * {@code table} is the default table, under which dead-letter retries are counted; {@code
+   * receiving} says whether the source is inside a receive call (more input may be coming).
+   */
   BatchWriting(
       RowSink rowSink,
       DeadLetterSink deadLetterSink,
@@ -61,7 +77,8 @@ final class BatchWriting {
       Executor writers,
       PipelineMetrics metrics,
       Clock clock,
-      TableId table) {
+      TableId table,
+      BooleanSupplier receiving) {
     this.rowSink = requireNonNull(rowSink, "rowSink");
     this.deadLetterSink = requireNonNull(deadLetterSink, "deadLetterSink");
     this.settlement = requireNonNull(settlement, "settlement");
@@ -72,11 +89,14 @@ final class BatchWriting {
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
     this.table = requireNonNull(table, "table");
+    this.receiving = requireNonNull(receiving, "receiving");
     this.deadLetterBatcher =
         new Batcher<>(
             settings.maxBatchRows(),
             settings.maxBatchBytes(),
             settings.maxBatchLatency(),
+            IDLE_LINGER,
+            receiving,
             timer,
             batch -> writers.execute(() -> writeDeadLetters(batch)));
   }
@@ -118,6 +138,8 @@ final class BatchWriting {
                 settings.maxBatchRows(),
                 settings.maxBatchBytes(),
                 settings.maxBatchLatency(),
+                IDLE_LINGER,
+                receiving,
                 timer,
                 batch -> writers.execute(() -> writeRows(d, batch))));
   }

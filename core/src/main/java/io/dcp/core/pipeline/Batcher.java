@@ -5,31 +5,49 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Gathers entries into batches and hands a batch on when it is full by count or bytes, or when its
- * first entry has waited {@code maxLatency}.
+ * Gathers entries into batches and hands a batch on when it is full by count or bytes, when its
+ * first entry has waited {@code maxLatency}, or when input has gone idle: nothing was added for
+ * {@code idleLinger} and the source is not inside a receive call.
+ *
+ * <p>The idle rule is what lets a lone message (one HTTP request, a quiet subscription) be written
+ * at once instead of after {@code maxLatency}, while a steady stream, whose entries arrive closer
+ * together than {@code idleLinger}, still fills whole batches.
  */
 final class Batcher<E> {
   private final int maxEntries;
   private final long maxBytes;
   private final Duration maxLatency;
+  private final Duration idleLinger;
+  private final BooleanSupplier receiving;
   private final ScheduledExecutorService scheduler;
   private final Consumer<List<E>> flushTarget;
   private List<E> open = new ArrayList<>();
   private long openBytes;
   private long generation;
+  private long adds;
 
+  /**
+   * @param idleLinger how long no entry may arrive before the open batch counts as idle; a linger
+   *     not shorter than {@code maxLatency} turns the idle rule off
+   * @param receiving whether the source is inside a receive call right now (more may be coming)
+   */
   Batcher(
       int maxEntries,
       long maxBytes,
       Duration maxLatency,
+      Duration idleLinger,
+      BooleanSupplier receiving,
       ScheduledExecutorService scheduler,
       Consumer<List<E>> flushTarget) {
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
     this.maxLatency = maxLatency;
+    this.idleLinger = idleLinger;
+    this.receiving = receiving;
     this.scheduler = scheduler;
     this.flushTarget = flushTarget;
   }
@@ -42,12 +60,16 @@ final class Batcher<E> {
   void addAll(List<E> entries, long bytes) {
     List<E> full = null;
     synchronized (this) {
+      adds++;
       if (open.isEmpty()) {
         long scheduledGeneration = generation;
         scheduler.schedule(
             () -> flushIfGeneration(scheduledGeneration),
             maxLatency.toNanos(),
             TimeUnit.NANOSECONDS);
+        if (idleLinger.compareTo(maxLatency) < 0) {
+          scheduleIdleCheck(scheduledGeneration, adds);
+        }
       }
       open.addAll(entries);
       openBytes += bytes;
@@ -76,6 +98,32 @@ final class Batcher<E> {
     synchronized (this) {
       if (generation == expected && !open.isEmpty()) {
         batch = take();
+      }
+    }
+    if (batch != null) {
+      flushTarget.accept(batch);
+    }
+  }
+
+  // Called while holding the lock.
+  private void scheduleIdleCheck(long expectedGeneration, long addsSeen) {
+    scheduler.schedule(
+        () -> flushIfIdle(expectedGeneration, addsSeen),
+        idleLinger.toNanos(),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** Flushes the open batch if nothing was added since {@code addsSeen}; else looks again later. */
+  private void flushIfIdle(long expectedGeneration, long addsSeen) {
+    List<E> batch = null;
+    synchronized (this) {
+      if (generation != expectedGeneration || open.isEmpty()) {
+        return;
+      }
+      if (adds == addsSeen && !receiving.getAsBoolean()) {
+        batch = take();
+      } else {
+        scheduleIdleCheck(expectedGeneration, adds);
       }
     }
     if (batch != null) {
