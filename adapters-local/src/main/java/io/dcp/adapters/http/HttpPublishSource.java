@@ -64,12 +64,20 @@ public final class HttpPublishSource implements MessageSource {
 
   /**
    * How long a client may take to send a request: the JDK server closes a connection whose request
-   * has not arrived whole by then. The JDK reads it once per process, from a system property set
-   * here unless the process set it itself.
+   * has not arrived whole by then. The JDK reads it once per process, when its first server is
+   * made, from a system property set by the constructor unless the process set it itself: a source
+   * is made before any server starts (the admin server comes after the pipeline it reports on).
    */
   static final long READ_TIMEOUT_SECONDS = 30;
 
   private static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+
+  /**
+   * The JDK server writes an answer's headers and body in separate packets; with Nagle's algorithm
+   * on, the body waits for the client's delayed ACK (40 ms on Linux) on every request of a
+   * keep-alive connection. Read once per process, like {@link #MAX_REQUEST_TIME}.
+   */
+  private static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
   /**
    * Threads reading and parsing requests. A request waiting for its commit holds none; a client
@@ -129,14 +137,17 @@ public final class HttpPublishSource implements MessageSource {
     this.room = new Semaphore(maxPending);
     this.ackTimeout = requireNonNull(ackTimeout, "ackTimeout");
     this.parser = new PublishRequestParser(clock);
+    if (System.getProperty(MAX_REQUEST_TIME) == null) {
+      System.setProperty(MAX_REQUEST_TIME, Long.toString(READ_TIMEOUT_SECONDS));
+    }
+    if (System.getProperty(NO_DELAY) == null) {
+      System.setProperty(NO_DELAY, "true");
+    }
   }
 
   @Override
   public void start(MessageReceiver messageReceiver) throws SourceException {
     this.receiver = requireNonNull(messageReceiver, "receiver");
-    if (System.getProperty(MAX_REQUEST_TIME) == null) {
-      System.setProperty(MAX_REQUEST_TIME, Long.toString(READ_TIMEOUT_SECONDS));
-    }
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 128);
     } catch (IOException e) {
