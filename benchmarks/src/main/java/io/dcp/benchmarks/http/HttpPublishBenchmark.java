@@ -62,11 +62,12 @@ public final class HttpPublishBenchmark {
     }
     if (mode.equals("process")) {
       // The quickstart's first event, for the quickstart's schema.
-      String body =
-          publishBody(
-              Files.readAllLines(Path.of("examples/quickstart/events.ndjson"))
-                  .get(0)
-                  .getBytes(StandardCharsets.UTF_8));
+      byte[] events = Files.readAllBytes(Path.of("examples/quickstart/events.ndjson"));
+      int firstLine = 0;
+      while (events[firstLine] != '\n') {
+        firstLine++;
+      }
+      String body = publishBody(Arrays.copyOf(events, firstLine));
       try (DcpProcess dcp = DcpProcess.start(args[1])) {
         System.out.printf("dcp run (source.type: http, DuckDB sink), pid %d%n", dcp.pid());
         measure(

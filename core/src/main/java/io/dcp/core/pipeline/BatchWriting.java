@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
@@ -33,8 +34,9 @@ import java.util.function.BooleanSupplier;
  * up nacks.
  *
  * <p>A batch is written when it is full, when its first entry has waited {@code maxBatchLatency},
- * or as soon as input goes idle: no entry for {@link #IDLE_LINGER} and no receive call in progress
- * (see {@link Batcher}).
+ * or as soon as input goes idle: no entry for {@link #IDLE_LINGER}, no message on its way to a
+ * batch, and a writer free (see {@link Batcher}): while all {@code writeThreads} are writing, the
+ * next batch grows instead of queueing behind them in small pieces.
  *
  * <p>Thread-safe.
  */
@@ -56,7 +58,9 @@ final class BatchWriting {
   private final PipelineMetrics metrics;
   private final Clock clock;
   private final TableId table;
-  private final BooleanSupplier receiving;
+  private final BooleanSupplier heldOpen;
+  // Batches handed to the writers and not yet settled (retries included).
+  private final AtomicInteger writesInFlight = new AtomicInteger();
   private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
       new ConcurrentHashMap<>();
   private final Batcher<DeadLetterEntry> deadLetterBatcher;
@@ -89,16 +93,21 @@ final class BatchWriting {
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
     this.table = requireNonNull(table, "table");
-    this.receiving = requireNonNull(receiving, "receiving");
+    requireNonNull(receiving, "receiving");
+    this.heldOpen =
+        () -> receiving.getAsBoolean() || writesInFlight.get() >= settings.writeThreads();
     this.deadLetterBatcher =
         new Batcher<>(
             settings.maxBatchRows(),
             settings.maxBatchBytes(),
             settings.maxBatchLatency(),
             IDLE_LINGER,
-            receiving,
+            heldOpen,
             timer,
-            batch -> writers.execute(() -> writeDeadLetters(batch)));
+            batch -> {
+              writesInFlight.incrementAndGet();
+              writers.execute(() -> writeDeadLetters(batch));
+            });
   }
 
   /** Adds the rows of {@code p} to its table's batch: one batch, so they commit together. */
@@ -139,9 +148,12 @@ final class BatchWriting {
                 settings.maxBatchBytes(),
                 settings.maxBatchLatency(),
                 IDLE_LINGER,
-                receiving,
+                heldOpen,
                 timer,
-                batch -> writers.execute(() -> writeRows(d, batch))));
+                batch -> {
+                  writesInFlight.incrementAndGet();
+                  writers.execute(() -> writeRows(d, batch));
+                }));
   }
 
   private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
@@ -164,7 +176,10 @@ final class BatchWriting {
         () -> rowSink.write(batch),
         "rows to " + table,
         table,
-        result -> settleRows(table, entries, result, batchBytes, startNanos));
+        result -> {
+          writesInFlight.decrementAndGet();
+          settleRows(table, entries, result, batchBytes, startNanos);
+        });
   }
 
   /** Settles a batch's messages after its write: {@code result} is null when the write gave up. */
@@ -218,7 +233,10 @@ final class BatchWriting {
         },
         "dead letters",
         table,
-        written -> settleDeadLetters(entries, letters, written));
+        written -> {
+          writesInFlight.decrementAndGet();
+          settleDeadLetters(entries, letters, written);
+        });
   }
 
   private void settleDeadLetters(

@@ -11,43 +11,46 @@ import java.util.function.Consumer;
 /**
  * Gathers entries into batches and hands a batch on when it is full by count or bytes, when its
  * first entry has waited {@code maxLatency}, or when input has gone idle: nothing was added for
- * {@code idleLinger} and the source is not inside a receive call.
+ * {@code idleLinger} and nothing holds the batch open (a message still on its way to a batch, or no
+ * writer free to take it).
  *
  * <p>The idle rule is what lets a lone message (one HTTP request, a quiet subscription) be written
  * at once instead of after {@code maxLatency}, while a steady stream, whose entries arrive closer
- * together than {@code idleLinger}, still fills whole batches.
+ * together than {@code idleLinger}, still fills whole batches; and while every writer is busy the
+ * batch keeps growing (group commit) instead of queueing behind them in small pieces.
  */
 final class Batcher<E> {
   private final int maxEntries;
   private final long maxBytes;
   private final Duration maxLatency;
   private final Duration idleLinger;
-  private final BooleanSupplier receiving;
+  private final BooleanSupplier heldOpen;
   private final ScheduledExecutorService scheduler;
   private final Consumer<List<E>> flushTarget;
   private List<E> open = new ArrayList<>();
   private long openBytes;
   private long generation;
-  private long adds;
+  private long lastAddNanos;
 
   /**
    * @param idleLinger how long no entry may arrive before the open batch counts as idle; a linger
    *     not shorter than {@code maxLatency} turns the idle rule off
-   * @param receiving whether the source is inside a receive call right now (more may be coming)
+   * @param heldOpen whether an idle batch must still wait: more input is on its way, or no writer
+   *     is free to take it
    */
   Batcher(
       int maxEntries,
       long maxBytes,
       Duration maxLatency,
       Duration idleLinger,
-      BooleanSupplier receiving,
+      BooleanSupplier heldOpen,
       ScheduledExecutorService scheduler,
       Consumer<List<E>> flushTarget) {
     this.maxEntries = maxEntries;
     this.maxBytes = maxBytes;
     this.maxLatency = maxLatency;
     this.idleLinger = idleLinger;
-    this.receiving = receiving;
+    this.heldOpen = heldOpen;
     this.scheduler = scheduler;
     this.flushTarget = flushTarget;
   }
@@ -60,7 +63,7 @@ final class Batcher<E> {
   void addAll(List<E> entries, long bytes) {
     List<E> full = null;
     synchronized (this) {
-      adds++;
+      lastAddNanos = System.nanoTime();
       if (open.isEmpty()) {
         long scheduledGeneration = generation;
         scheduler.schedule(
@@ -68,7 +71,7 @@ final class Batcher<E> {
             maxLatency.toNanos(),
             TimeUnit.NANOSECONDS);
         if (idleLinger.compareTo(maxLatency) < 0) {
-          scheduleIdleCheck(scheduledGeneration, adds);
+          scheduleIdleCheck(scheduledGeneration, idleLinger.toNanos());
         }
       }
       open.addAll(entries);
@@ -106,24 +109,24 @@ final class Batcher<E> {
   }
 
   // Called while holding the lock.
-  private void scheduleIdleCheck(long expectedGeneration, long addsSeen) {
-    scheduler.schedule(
-        () -> flushIfIdle(expectedGeneration, addsSeen),
-        idleLinger.toNanos(),
-        TimeUnit.NANOSECONDS);
+  private void scheduleIdleCheck(long expectedGeneration, long delayNanos) {
+    scheduler.schedule(() -> flushIfIdle(expectedGeneration), delayNanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Flushes the open batch if nothing was added since {@code addsSeen}; else looks again later. */
-  private void flushIfIdle(long expectedGeneration, long addsSeen) {
+  /** Flushes the open batch if nothing was added for {@code idleLinger}; else looks again later. */
+  private void flushIfIdle(long expectedGeneration) {
     List<E> batch = null;
     synchronized (this) {
       if (generation != expectedGeneration || open.isEmpty()) {
         return;
       }
-      if (adds == addsSeen && !receiving.getAsBoolean()) {
-        batch = take();
+      long idleNanos = System.nanoTime() - lastAddNanos;
+      if (idleNanos < idleLinger.toNanos()) {
+        scheduleIdleCheck(expectedGeneration, idleLinger.toNanos() - idleNanos);
+      } else if (heldOpen.getAsBoolean()) {
+        scheduleIdleCheck(expectedGeneration, idleLinger.toNanos());
       } else {
-        scheduleIdleCheck(expectedGeneration, adds);
+        batch = take();
       }
     }
     if (batch != null) {
