@@ -259,10 +259,37 @@ class HttpPublishSourceTest {
   }
 
   @Test
-  void twentyClientsSendingPartialBodiesDoNotStarveANormalClient() throws Exception {
+  void requestsWaitingForTheirCommitHoldNoThread() throws Exception {
     String base = start("", 1 << 20);
+    int requests = HttpPublishSource.READ_THREADS * 2;
+    List<CompletableFuture<HttpResponse<String>>> responses = new java.util.ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      responses.add(post(base + "/v1/projects/p/topics/t:publish", messages(1, "e30="), null));
+    }
+
+    // Every request is handed over while none is answered: more than there are threads.
+    List<Delivery> handedOver = new java.util.ArrayList<>();
+    for (int i = 0; i < requests; i++) {
+      handedOver.add(deliveries.poll(30, TimeUnit.SECONDS));
+    }
+    assertThat(handedOver).doesNotContainNull();
+    assertThat(responses).noneMatch(CompletableFuture::isDone);
+    handedOver.forEach(d -> d.acknowledger().ack());
+    for (CompletableFuture<HttpResponse<String>> response : responses) {
+      assertThat(response.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void twentyClientsSendingPartialBodiesDoNotStarveANormalClient() throws Exception {
+    String base =
+        start("", 1 << 20, Duration.ofSeconds(5 * HttpPublishSource.READ_TIMEOUT_SECONDS));
     List<java.net.Socket> slow = new java.util.ArrayList<>();
-    try {
+    try (java.net.Socket keptAlive = new java.net.Socket("127.0.0.1", source.port())) {
+      // A request sent whole, then left waiting for its commit longer than the read time.
+      keptAlive.setSoTimeout((int) TimeUnit.MINUTES.toMillis(2));
+      sendRequest(keptAlive, messages(1, "e30="));
+      Delivery waiting = deliveries.poll(10, TimeUnit.SECONDS);
       for (int i = 0; i < 20; i++) {
         java.net.Socket socket = new java.net.Socket("127.0.0.1", source.port());
         socket
@@ -286,11 +313,49 @@ class HttpPublishSourceTest {
             (int) TimeUnit.SECONDS.toMillis(HttpPublishSource.READ_TIMEOUT_SECONDS + 30));
         assertThat(socket.getInputStream().read()).isEqualTo(-1);
       }
+      // The read time is up for the waiting request too, but it arrived whole: it is answered
+      // once committed, and its connection takes the next request.
+      waiting.acknowledger().ack();
+      assertThat(readResponse(keptAlive)).startsWith("HTTP/1.1 200").contains("messageIds");
+      sendRequest(keptAlive, messages(1, "e30="));
+      deliveries.poll(10, TimeUnit.SECONDS).acknowledger().ack();
+      assertThat(readResponse(keptAlive)).startsWith("HTTP/1.1 200").contains("messageIds");
     } finally {
       for (java.net.Socket socket : slow) {
         socket.close();
       }
     }
+  }
+
+  private static void sendRequest(java.net.Socket socket, String body) throws Exception {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    socket
+        .getOutputStream()
+        .write(
+            ("POST /v1/projects/p/topics/t:publish HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                    + bytes.length
+                    + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+  }
+
+  /** Reads one response (status line, headers, a Content-Length body) off a kept-alive socket. */
+  private static String readResponse(java.net.Socket socket) throws Exception {
+    java.io.InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new AssertionError("connection closed after: " + head);
+      }
+      head.append((char) b);
+    }
+    java.util.regex.Matcher length =
+        java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as(head.toString()).isTrue();
+    byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
+    return head + new String(body, StandardCharsets.UTF_8);
   }
 
   private static String messages(int count, String data) {

@@ -23,7 +23,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * Batch writing: rows are gathered per table and dead letters in one batch, each batch written on a
@@ -31,9 +33,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * committed row acks, a row the sink rejects becomes a {@code write} dead letter, a write that gave
  * up nacks.
  *
+ * <p>A batch is written when it is full, when its first entry has waited {@code maxBatchLatency},
+ * or as soon as input goes idle: no entry for {@link #IDLE_LINGER}, no message on its way to a
+ * batch, and a writer free (see {@link Batcher}): while all {@code writeThreads} are writing, the
+ * next batch grows instead of queueing behind them in small pieces.
+ *
  * <p>Thread-safe.
  */
 final class BatchWriting {
+  /**
+   * How long a batch may see no new entry before it is written without waiting for {@code
+   * maxBatchLatency}: far longer than the gap between messages of a busy source, far shorter than a
+   * latency anyone waits for.
+   */
+  static final Duration IDLE_LINGER = Duration.ofMillis(2);
+
   private final RowSink rowSink;
   private final DeadLetterSink deadLetterSink;
   private final Settlement settlement;
@@ -44,13 +58,19 @@ final class BatchWriting {
   private final PipelineMetrics metrics;
   private final Clock clock;
   private final TableId table;
+  private final BooleanSupplier heldOpen;
+  // Batches handed to the writers and not yet settled (retries included).
+  private final AtomicInteger writesInFlight = new AtomicInteger();
   private final Map<Destinations.Destination, Batcher<RowEntry>> rowBatchers =
       new ConcurrentHashMap<>();
   private final Batcher<DeadLetterEntry> deadLetterBatcher;
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
 
-  /** {@code table} is the default table, under which dead-letter retries are counted. */
+  /**
+   * {@code table} is the default table, under which dead-letter retries are counted; {@code
+   * receiving} says whether the source is inside a receive call (more input may be coming).
+   */
   BatchWriting(
       RowSink rowSink,
       DeadLetterSink deadLetterSink,
@@ -61,7 +81,8 @@ final class BatchWriting {
       Executor writers,
       PipelineMetrics metrics,
       Clock clock,
-      TableId table) {
+      TableId table,
+      BooleanSupplier receiving) {
     this.rowSink = requireNonNull(rowSink, "rowSink");
     this.deadLetterSink = requireNonNull(deadLetterSink, "deadLetterSink");
     this.settlement = requireNonNull(settlement, "settlement");
@@ -72,13 +93,21 @@ final class BatchWriting {
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = requireNonNull(clock, "clock");
     this.table = requireNonNull(table, "table");
+    requireNonNull(receiving, "receiving");
+    this.heldOpen =
+        () -> receiving.getAsBoolean() || writesInFlight.get() >= settings.writeThreads();
     this.deadLetterBatcher =
         new Batcher<>(
             settings.maxBatchRows(),
             settings.maxBatchBytes(),
             settings.maxBatchLatency(),
+            IDLE_LINGER,
+            heldOpen,
             timer,
-            batch -> writers.execute(() -> writeDeadLetters(batch)));
+            batch -> {
+              writesInFlight.incrementAndGet();
+              writers.execute(() -> writeDeadLetters(batch));
+            });
   }
 
   /** Adds the rows of {@code p} to its table's batch: one batch, so they commit together. */
@@ -118,8 +147,13 @@ final class BatchWriting {
                 settings.maxBatchRows(),
                 settings.maxBatchBytes(),
                 settings.maxBatchLatency(),
+                IDLE_LINGER,
+                heldOpen,
                 timer,
-                batch -> writers.execute(() -> writeRows(d, batch))));
+                batch -> {
+                  writesInFlight.incrementAndGet();
+                  writers.execute(() -> writeRows(d, batch));
+                }));
   }
 
   private void writeRows(Destinations.Destination destination, List<RowEntry> entries) {
@@ -142,7 +176,10 @@ final class BatchWriting {
         () -> rowSink.write(batch),
         "rows to " + table,
         table,
-        result -> settleRows(table, entries, result, batchBytes, startNanos));
+        result -> {
+          writesInFlight.decrementAndGet();
+          settleRows(table, entries, result, batchBytes, startNanos);
+        });
   }
 
   /** Settles a batch's messages after its write: {@code result} is null when the write gave up. */
@@ -196,7 +233,10 @@ final class BatchWriting {
         },
         "dead letters",
         table,
-        written -> settleDeadLetters(entries, letters, written));
+        written -> {
+          writesInFlight.decrementAndGet();
+          settleDeadLetters(entries, letters, written);
+        });
   }
 
   private void settleDeadLetters(

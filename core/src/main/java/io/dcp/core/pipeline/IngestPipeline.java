@@ -44,9 +44,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * the dead-letter sink. Transient write failures are retried with backoff; past the retry budget,
  * and on permanent failures, the messages are nacked for redelivery, never dropped. A row the sink
  * rejects dead-letters its message (stage {@code write}, the sink's reason); the message's other
- * rows, already committed, stay. In-flight messages and bytes are bounded: the source blocks when
- * the pipeline is full. A fatal sink failure (its disk is full) ends the run: {@link #finished}
- * completes exceptionally with it, once, and further messages are nacked.
+ * rows, already committed, stay. A batch is written when full, when it has waited {@code
+ * maxBatchLatency}, or as soon as input goes idle (no new message for a couple of milliseconds and
+ * no receive call in progress), so a lone message is not held for the latency. In-flight messages
+ * and bytes are bounded: the source blocks when the pipeline is full. A fatal sink failure (its
+ * disk is full) ends the run: {@link #finished} completes exceptionally with it, once, and further
+ * messages are nacked.
  *
  * <p>Lifecycle: {@link #start} once, then {@link #stop} (or {@link #close}) once.
  */
@@ -77,6 +80,8 @@ public final class IngestPipeline implements AutoCloseable {
   private volatile boolean exhausted;
 
   private final AtomicLong received = new AtomicLong();
+  // Admitted messages on their way to a batch: while one is, open batches are not idle.
+  private final AtomicInteger receiving = new AtomicInteger();
   private final AtomicLong redelivered = new AtomicLong();
   private final RetryingWrites retrying;
 
@@ -149,7 +154,8 @@ public final class IngestPipeline implements AutoCloseable {
             writers,
             metrics,
             clock,
-            table);
+            table,
+            () -> receiving.get() > 0);
   }
 
   /**
@@ -280,6 +286,17 @@ public final class IngestPipeline implements AutoCloseable {
     if (p == null) {
       return;
     }
+    // Counted from admission on: a source waiting for room hands nothing over, so its wait must
+    // not keep open batches from going idle.
+    receiving.incrementAndGet();
+    try {
+      route(message, p);
+    } finally {
+      receiving.decrementAndGet();
+    }
+  }
+
+  private void route(Message message, PendingMessage p) {
     Destinations.Destination destination;
     try {
       Destinations.Routed routed = destinations.route(message);

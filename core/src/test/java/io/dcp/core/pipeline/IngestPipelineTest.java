@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -403,14 +404,78 @@ class IngestPipelineTest {
   }
 
   @Test
-  void flushesABatchWhenItsFirstRowHasWaitedMaxLatency() throws Exception {
+  void flushesABatchWhenItsFirstRowHasWaitedMaxLatencyWhileInputIsStillBusy() throws Exception {
+    // A message held in the mapper keeps a receive call open, so the batch never goes idle.
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    MessageMapper holding =
+        message -> {
+          if (new String(message.data(), StandardCharsets.UTF_8).equals("hold")) {
+            held.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return MAPPER.map(message);
+        };
     ManualMessageSource source = new ManualMessageSource();
-    pipeline(source, FAST.withBatch(1_000, 1 << 20, Duration.ofMillis(30)));
+    pipeline =
+        new IngestPipeline(
+            source,
+            holding,
+            TABLE,
+            SCHEMA,
+            rowSink,
+            deadLetterSink,
+            FAST.withBatch(1_000, 1 << 20, Duration.ofMillis(30)),
+            metrics,
+            CLOCK);
+    pipeline.start();
+    CompletableFuture<Boolean> first = source.push(message("first", "q"));
+    CompletableFuture<CompletableFuture<Boolean>> second =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return source.push(message("second", "hold"));
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(rowSink.rows()).extracting(r -> r.get("id")).containsExactly("first");
+    release.countDown();
+    assertThat(second.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(rowSink.batchSizes()).containsExactly(1, 1);
+  }
+
+  @Test
+  void writesALoneMessageAsSoonAsInputGoesIdleWithoutWaitingMaxLatency() throws Exception {
+    ManualMessageSource source = new ManualMessageSource();
+    // An hour of batch latency: only the idle flush can write the message within the test.
+    pipeline(source, FAST.withBatch(1_000, 1 << 20, Duration.ofHours(1)));
 
     CompletableFuture<Boolean> settled = source.push(message("lonely", "q"));
 
-    assertThat(settled.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(settled.get(30, TimeUnit.SECONDS)).isTrue();
     assertThat(rowSink.batchSizes()).containsExactly(1);
+    assertThat(rowSink.rows()).extracting(r -> r.get("id")).containsExactly("lonely");
+  }
+
+  @Test
+  void writesADeadLetterAsSoonAsInputGoesIdle() throws Exception {
+    ManualMessageSource source = new ManualMessageSource();
+    pipeline(source, FAST.withBatch(1_000, 1 << 20, Duration.ofHours(1)));
+
+    CompletableFuture<Boolean> settled = source.push(message("rejected", "bad"));
+
+    assertThat(settled.get(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(deadLetterSink.deadLetters())
+        .singleElement()
+        .satisfies(d -> assertThat(d.message().id()).isEqualTo("rejected"));
   }
 
   @Test
