@@ -75,7 +75,7 @@ class JsonMessageMapperPropertyTest {
     }
   }
 
-  @Property(tries = 2000, edgeCases = EdgeCasesMode.NONE)
+  @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
   void readingTokensAnswersExactlyAsReadingTheTree(
       @ForAll("damagedPayloads") String payload, @ForAll("configs") MappingConfig config) {
     JsonMessageMapper tokens = JsonMessageMapper.create(SCHEMA, config, "sub", CLOCK);
