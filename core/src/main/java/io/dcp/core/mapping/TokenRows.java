@@ -124,6 +124,9 @@ final class TokenRows {
       }
       return Coercion.scalar(type, node, path);
     }
+    if (type == FieldType.STRING && token == JsonToken.VALUE_STRING) {
+      return PayloadReader.checked(p.getText(), p); // a string is its own STRING value
+    }
     return Coercion.scalar(type, scalar(p, token, type), path);
   }
 
