@@ -1,7 +1,7 @@
 package io.dcp.core.mapping;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
@@ -44,6 +44,9 @@ public final class JsonMessageMapper implements MessageMapper {
   private final Set<String> pointerHeads;
   private final int keepIndex;
   private final boolean needsTree;
+  private final boolean streams;
+  private final TokenRows tokens;
+  private final SourceValues sources;
   private final boolean reportNewColumns;
 
   private JsonMessageMapper(
@@ -51,18 +54,20 @@ public final class JsonMessageMapper implements MessageMapper {
       MappingConfig config,
       String subscription,
       Clock clock,
-      boolean reportNewColumns) {
+      boolean reportNewColumns,
+      boolean streaming) {
     this.schema = schema;
     this.reportNewColumns = reportNewColumns;
     this.config = config;
     this.subscription = subscription;
     this.clock = clock;
+    this.sources = new SourceValues(subscription, clock);
     this.reader = new PayloadReader(config.maxDepth(), Math.max(config.maxPayloadBytes(), 1));
     this.root = new RecordPlan(schema.fields(), plans);
     List<ColumnPlan> plans = new ArrayList<>();
     Set<String> heads = new HashSet<>();
     int keep = -1;
-    boolean tree = config.mode() == MappingMode.TYPED;
+    boolean wholePayload = false;
     for (int i = 0; i < schema.fields().size(); i++) {
       Field field = schema.fields().get(i);
       ColumnSource source = MappingFit.sourceOf(config, field.name());
@@ -72,21 +77,23 @@ public final class JsonMessageMapper implements MessageMapper {
         keep = i;
       }
       if (source instanceof ColumnSource.Pointer p) {
-        tree = true;
+        wholePayload = true;
         String head = p.pointer().isEmpty() ? "" : p.pointer().substring(1).split("/", -1)[0];
         heads.add(head.replace("~1", "/").replace("~0", "~").toLowerCase(Locale.ROOT));
       }
       if (source instanceof ColumnSource.Metadata m
           && m.field() == MetadataField.PAYLOAD
           && field.type() == FieldType.JSON) {
-        tree = true;
+        wholePayload = true;
       }
       plans.add(ColumnPlan.of(i, field, source));
     }
     this.columns = List.copyOf(plans);
     this.pointerHeads = Set.copyOf(heads);
     this.keepIndex = keep;
-    this.needsTree = tree;
+    this.needsTree = config.mode() == MappingMode.TYPED || wholePayload;
+    this.streams = streaming && config.mode() == MappingMode.TYPED && !wholePayload;
+    this.tokens = new TokenRows(root, this.plans, columns, keep);
   }
 
   /**
@@ -104,7 +111,7 @@ public final class JsonMessageMapper implements MessageMapper {
       throw new IllegalArgumentException(
           "the mapping does not fit the table schema:\n  - " + String.join("\n  - ", problems));
     }
-    return new JsonMessageMapper(schema, config, subscription, clock, false);
+    return new JsonMessageMapper(schema, config, subscription, clock, false, true);
   }
 
   /**
@@ -115,7 +122,15 @@ public final class JsonMessageMapper implements MessageMapper {
    * does not take) still follow {@code mapping.unknownFields}. Raw mode has no unknown fields.
    */
   public JsonMessageMapper reportingNewColumns() {
-    return new JsonMessageMapper(schema, config, subscription, clock, true);
+    return new JsonMessageMapper(schema, config, subscription, clock, true, streams);
+  }
+
+  /**
+   * The same mapper reading every payload into a tree first: the reference the token path is held
+   * to in tests.
+   */
+  JsonMessageMapper readingTrees() {
+    return new JsonMessageMapper(schema, config, subscription, clock, reportNewColumns, false);
   }
 
   /** Returns every way {@code config} does not fit {@code schema}, each prefixed by its key. */
@@ -145,37 +160,18 @@ public final class JsonMessageMapper implements MessageMapper {
     if (invalid >= 0) {
       return reject(message, Stage.DECODE, "", "invalid UTF-8 at byte " + invalid);
     }
+    if (streams) {
+      MappingResult streamed = streamed(message, data);
+      if (streamed != null) {
+        return streamed;
+      }
+    }
     JsonNode tree = null;
     if (needsTree) {
       try {
         tree = reader.read(data);
-      } catch (PayloadReader.LoneSurrogate e) {
-        return reject(message, Stage.PARSE, "", e.getMessage());
-      } catch (StreamConstraintsException e) {
-        String limit = ParseReasons.oneLine(e.getOriginalMessage());
-        return reject(
-            message,
-            Stage.PARSE,
-            "",
-            limit.startsWith("Document nesting depth")
-                ? "JSON nested deeper than " + config.maxDepth() + " levels"
-                : "JSON over a reading limit: " + limit);
-      } catch (JsonProcessingException e) {
-        String where =
-            e.getLocation() == null
-                ? ""
-                : " at line "
-                    + e.getLocation().getLineNr()
-                    + ", column "
-                    + e.getLocation().getColumnNr();
-        return reject(
-            message,
-            Stage.PARSE,
-            "",
-            "malformed JSON: " + ParseReasons.oneLine(e.getOriginalMessage()) + where);
       } catch (IOException | NumberFormatException e) {
-        return reject(
-            message, Stage.PARSE, "", "unreadable JSON: " + ParseReasons.oneLine(e.getMessage()));
+        return reject(message, Stage.PARSE, "", ParseReasons.failure(e, config.maxDepth()));
       }
       if (tree == null || tree.isMissingNode()) {
         return reject(message, Stage.PARSE, "", "empty payload, expected a JSON object");
@@ -221,6 +217,38 @@ public final class JsonMessageMapper implements MessageMapper {
         : new MappingResult.Mapped(List.of(row));
   }
 
+  /**
+   * Maps a payload whose top-level value is an object straight from the parser's tokens; null for
+   * any other payload, which the tree path judges (and words) as before.
+   */
+  private MappingResult streamed(Message message, byte[] data) {
+    try (JsonParser p = reader.parser(data)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      NewFields newFields = reportNewColumns ? new NewFields() : null;
+      Unknowns unknown = new Unknowns(config.unknownFields(), "$", newFields);
+      Object[] values = new Object[columns.size()];
+      Rejection refused = null;
+      try {
+        tokens.readRoot(p, values, unknown);
+      } catch (Rejection r) {
+        refused = r;
+        PayloadReader.skipRest(p);
+      }
+      PayloadReader.checkEnd(p);
+      if (refused != null) {
+        throw refused; // only now: a parse error anywhere in the payload comes first
+      }
+      Row row = finish(message, null, null, "$", values, unknown);
+      return newFields != null && !newFields.isEmpty()
+          ? new MappingResult.NewColumns(newFields.columns(schema))
+          : new MappingResult.Mapped(List.of(row));
+    } catch (IOException | NumberFormatException e) {
+      return reject(message, Stage.PARSE, "", ParseReasons.failure(e, config.maxDepth()));
+    }
+  }
+
   /** Builds one row from a payload object (typed) or from sources only (raw). */
   private Row row(
       Message message,
@@ -251,6 +279,17 @@ public final class JsonMessageMapper implements MessageMapper {
         unknown.add(FieldPath.field(base, name), entry.getValue());
       }
     }
+    return finish(message, object, rawText, base, values, unknown);
+  }
+
+  /** Completes a row from its payload values: sources, the kept unknowns, REQUIRED checks. */
+  private Row finish(
+      Message message,
+      JsonNode object,
+      String rawText,
+      String base,
+      Object[] values,
+      Unknowns unknown) {
     for (ColumnPlan column : columns) {
       if (column.source() != null) {
         values[column.index()] = fromSource(column, message, object, rawText);
@@ -282,35 +321,7 @@ public final class JsonMessageMapper implements MessageMapper {
           ? null
           : value(field, node, column.pointerPath(), Unknowns.IGNORED);
     }
-    if (column.source() instanceof ColumnSource.Attribute a) {
-      String text = message.attributes().get(a.name());
-      if (text == null) {
-        return null;
-      }
-      int lone = PayloadReader.loneSurrogate(text);
-      if (lone >= 0) {
-        // A source that decodes JSON (the HTTP endpoint) can hand over "\ud800" unpaired.
-        throw new Rejection(
-            "attribute:" + a.name(), PayloadReader.loneSurrogateReason(text.charAt(lone)));
-      }
-      return Coercion.text(field.type(), text, "attribute:" + a.name());
-    }
-    MetadataField metadata = ((ColumnSource.Metadata) column.source()).field();
-    return switch (metadata) {
-      case MESSAGE_ID -> message.id();
-      case PUBLISH_TIME -> MetadataValues.time(message.publishTime(), field.type());
-      case INGESTED_AT -> MetadataValues.time(clock.instant(), field.type());
-      case ATTRIBUTES -> MetadataValues.attributesJson(message.attributes());
-      case ORDERING_KEY -> message.orderingKey().isEmpty() ? null : message.orderingKey();
-      case SUBSCRIPTION -> subscription;
-      case DELIVERY_ATTEMPT ->
-          message.deliveryAttempt() == 0 ? null : (long) message.deliveryAttempt();
-      case PAYLOAD -> {
-        String text =
-            rawText != null ? rawText : new String(message.dataUnsafe(), StandardCharsets.UTF_8);
-        yield field.type() == FieldType.JSON && object != null ? Coercion.json(object, "$") : text;
-      }
-    };
+    return sources.value(column, message, object, rawText);
   }
 
   /** Coerces a JSON value to a column's value; null for JSON null (REQUIRED is checked above). */

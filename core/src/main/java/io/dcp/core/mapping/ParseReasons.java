@@ -1,5 +1,7 @@
 package io.dcp.core.mapping;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
@@ -8,6 +10,30 @@ import java.util.Locale;
  */
 final class ParseReasons {
   private ParseReasons() {}
+
+  /** The reason a payload that the parser refuses is a {@code parse} dead letter. */
+  static String failure(Exception e, int maxDepth) {
+    if (e instanceof PayloadReader.LoneSurrogate) {
+      return e.getMessage();
+    }
+    if (e instanceof StreamConstraintsException limit) {
+      String text = oneLine(limit.getOriginalMessage());
+      return text.startsWith("Document nesting depth")
+          ? "JSON nested deeper than " + maxDepth + " levels"
+          : "JSON over a reading limit: " + text;
+    }
+    if (e instanceof JsonProcessingException malformed) {
+      String where =
+          malformed.getLocation() == null
+              ? ""
+              : " at line "
+                  + malformed.getLocation().getLineNr()
+                  + ", column "
+                  + malformed.getLocation().getColumnNr();
+      return "malformed JSON: " + oneLine(malformed.getOriginalMessage()) + where;
+    }
+    return "unreadable JSON: " + oneLine(e.getMessage());
+  }
 
   /** A JSON value's kind, as a reason names it: "an array", "a string", "null". */
   static String kind(JsonNode node) {

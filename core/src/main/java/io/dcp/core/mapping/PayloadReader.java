@@ -52,22 +52,114 @@ final class PayloadReader {
    * @throws IOException (a {@code JsonProcessingException}) for malformed JSON or a parser limit
    */
   JsonNode read(byte[] data) throws IOException {
-    try (JsonParser p = factory.createParser(data)) {
+    try (JsonParser p = parser(data)) {
       JsonToken first = p.nextToken();
       if (first == null) {
         return null;
       }
       JsonNode root = readValue(p, first);
-      JsonToken trailing = p.nextToken();
-      if (trailing != null) {
-        throw new JsonParseException(
-            p, "trailing content after the top-level value", p.currentTokenLocation());
-      }
+      checkEnd(p);
       return root;
     }
   }
 
-  private static JsonNode readValue(JsonParser p, JsonToken first) throws IOException {
+  /** A parser over {@code data} with this reader's limits and duplicate-key detection. */
+  JsonParser parser(byte[] data) throws IOException {
+    return factory.createParser(data);
+  }
+
+  /** Refuses anything after the top-level value, which {@code p} has just read. */
+  static void checkEnd(JsonParser p) throws IOException {
+    JsonToken trailing = p.nextToken();
+    if (trailing != null) {
+      throw new JsonParseException(
+          p, "trailing content after the top-level value", p.currentTokenLocation());
+    }
+  }
+
+  /**
+   * Reads past the value starting at {@code token}, held to the same checks as {@link #readValue}
+   * (lone surrogates, unreadable numbers) without building it.
+   */
+  static void skip(JsonParser p, JsonToken token) throws IOException {
+    int depth = 0;
+    JsonToken at = token;
+    while (true) {
+      switch (at) {
+        case START_OBJECT, START_ARRAY -> depth++;
+        case END_OBJECT, END_ARRAY -> depth--;
+        default -> check(p, at);
+      }
+      if (depth == 0) {
+        return;
+      }
+      at = p.nextToken();
+    }
+  }
+
+  /**
+   * Reads to the end of the top-level value from inside it, with the checks of {@link #skip}: what
+   * a payload still owes the parse once a value in it is refused, so that a parse error anywhere
+   * wins over a mapping one, as when the whole tree is read first.
+   */
+  static void skipRest(JsonParser p) throws IOException {
+    while (!p.getParsingContext().inRoot()) {
+      JsonToken token = p.nextToken();
+      if (token == null) {
+        return;
+      }
+      check(p, token);
+    }
+  }
+
+  private static void check(JsonParser p, JsonToken token) throws IOException {
+    switch (token) {
+      case FIELD_NAME -> checked(p.currentName(), p);
+      case VALUE_STRING -> checked(p.getText(), p);
+      case VALUE_NUMBER_FLOAT -> {
+        if (hasExponent(p)) {
+          p.getDecimalValue(); // an exponent past a decimal's scale is unreadable JSON
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** Whether the current number token has an exponent part, read from the parser's buffer. */
+  static boolean hasExponent(JsonParser p) throws IOException {
+    char[] text = p.getTextCharacters();
+    int end = p.getTextOffset() + p.getTextLength();
+    for (int i = p.getTextOffset(); i < end; i++) {
+      if (text[i] == 'e' || text[i] == 'E') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The node of the scalar token {@code token} as the tree holds it: strings checked for lone
+   * surrogates, floats as exact decimals.
+   */
+  static JsonNode scalar(JsonParser p, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> NODES.textNode(checked(p.getText(), p));
+      case VALUE_NUMBER_INT ->
+          switch (p.getNumberType()) {
+            case INT -> NODES.numberNode(p.getIntValue());
+            case LONG -> NODES.numberNode(p.getLongValue());
+            default -> NODES.numberNode(p.getBigIntegerValue());
+          };
+      case VALUE_NUMBER_FLOAT -> decimal(p);
+      case VALUE_TRUE -> NODES.booleanNode(true);
+      case VALUE_FALSE -> NODES.booleanNode(false);
+      case VALUE_NULL -> NODES.nullNode();
+      default -> throw new JsonParseException(p, "unexpected " + token);
+    };
+  }
+
+  /** Reads the value starting at {@code first}, a whole subtree for a container. */
+  static JsonNode readValue(JsonParser p, JsonToken first) throws IOException {
     Deque<ContainerNode<?>> open = new ArrayDeque<>();
     JsonNode root = null;
     String name = null;
@@ -90,19 +182,7 @@ final class PayloadReader {
           token = p.nextToken();
           continue;
         }
-        case VALUE_STRING -> value = NODES.textNode(checked(p.getText(), p));
-        case VALUE_NUMBER_INT ->
-            value =
-                switch (p.getNumberType()) {
-                  case INT -> NODES.numberNode(p.getIntValue());
-                  case LONG -> NODES.numberNode(p.getLongValue());
-                  default -> NODES.numberNode(p.getBigIntegerValue());
-                };
-        case VALUE_NUMBER_FLOAT -> value = decimal(p);
-        case VALUE_TRUE -> value = NODES.booleanNode(true);
-        case VALUE_FALSE -> value = NODES.booleanNode(false);
-        case VALUE_NULL -> value = NODES.nullNode();
-        default -> throw new JsonParseException(p, "unexpected " + token);
+        default -> value = scalar(p, token);
       }
       ContainerNode<?> parent = open.peek();
       if (parent == null) {
@@ -130,7 +210,7 @@ final class PayloadReader {
     return NODES.numberNode(value);
   }
 
-  private static String checked(String text, JsonParser p) throws LoneSurrogate {
+  static String checked(String text, JsonParser p) throws LoneSurrogate {
     int at = loneSurrogate(text);
     if (at >= 0) {
       throw new LoneSurrogate(text.charAt(at), p.currentTokenLocation());

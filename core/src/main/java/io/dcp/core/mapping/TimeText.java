@@ -55,6 +55,10 @@ final class TimeText {
   }
 
   static Instant timestamp(String s) {
+    Instant common = commonTimestamp(s);
+    if (common != null) {
+      return common;
+    }
     Cursor c = new Cursor(s, 0);
     LocalDateTime dt = parseDateTime(c, true);
     if (dt == null) {
@@ -65,6 +69,97 @@ final class TimeText {
       return null;
     }
     return dt.toInstant(offset);
+  }
+
+  /**
+   * The common form, {@code YYYY-MM-DD[T| ]HH:MM:SS[.ffffff]} and {@code Z} or {@code ±HH:MM}, or
+   * no zone, computed without building civil-time values: null for any other text or any part out
+   * of its range, which the full rules then judge (and word).
+   */
+  private static Instant commonTimestamp(String s) {
+    int n = s.length();
+    if (n < 20
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return null;
+    }
+    char sep = s.charAt(10);
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if ((sep != 'T' && sep != 't' && sep != ' ')
+        || year < 1
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > monthLength(year, month)
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59) {
+      return null;
+    }
+    int pos = 19;
+    int nanos = 0;
+    if (s.charAt(pos) == '.') {
+      int start = ++pos;
+      while (pos < n && pos - start < 7 && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+        pos++;
+      }
+      int count = pos - start;
+      if (count == 0 || count > 6) {
+        return null;
+      }
+      nanos = digits(s, start, count);
+      for (int k = count; k < 9; k++) {
+        nanos *= 10;
+      }
+    }
+    int offset;
+    char zone = pos < n ? s.charAt(pos) : ' ';
+    if (pos == n || (pos == n - 1 && (zone == 'Z' || zone == 'z'))) {
+      offset = 0;
+    } else if (pos == n - 6 && (zone == '+' || zone == '-') && s.charAt(pos + 3) == ':') {
+      int hours = digits(s, pos + 1, 2);
+      int minutes = digits(s, pos + 4, 2);
+      if (hours < 0 || hours > 17 || minutes < 0 || minutes > 59) {
+        return null;
+      }
+      offset = (zone == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+    } else {
+      return null;
+    }
+    long seconds = epochDay(year, month, day) * 86_400L + hour * 3600 + minute * 60 + second;
+    return Instant.ofEpochSecond(seconds - offset, nanos);
+  }
+
+  private static int monthLength(int year, int month) {
+    return switch (month) {
+      case 2 -> isLeap(year) ? 29 : 28;
+      case 4, 6, 9, 11 -> 30;
+      default -> 31;
+    };
+  }
+
+  private static boolean isLeap(int year) {
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  }
+
+  /** Days from 1970-01-01 to a valid date of years 1 to 9999, as {@code LocalDate} counts them. */
+  private static long epochDay(int year, int month, int day) {
+    long total = 365L * year + (year + 3) / 4 - (year + 99) / 100 + (year + 399) / 400;
+    total += (367 * month - 362) / 12 + day - 1;
+    if (month > 2) {
+      total -= isLeap(year) ? 1 : 2;
+    }
+    return total - 719_528L;
   }
 
   /** With {@code timestamp}, also a {@code YYYY/MM/DD} date and a time without seconds. */

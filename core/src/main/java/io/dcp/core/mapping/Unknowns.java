@@ -23,6 +23,11 @@ final class Unknowns {
     this.newFields = newFields;
   }
 
+  /** Whether {@link #add} does anything with a value: else a reader may skip it unbuilt. */
+  boolean needsValues() {
+    return newFields != null || policy != UnknownFields.IGNORE;
+  }
+
   void add(Object where, JsonNode value) {
     if (newFields != null && newFields.offer(where, value)) {
       return;

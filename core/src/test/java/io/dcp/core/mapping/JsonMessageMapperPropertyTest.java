@@ -2,6 +2,7 @@ package io.dcp.core.mapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
@@ -72,6 +73,54 @@ class JsonMessageMapperPropertyTest {
     if (result instanceof MappingResult.Rejected rejected) {
       assertThat(rejected.deadLetter().errorMessage()).matches("(?s)(decode|parse|map): .+");
     }
+  }
+
+  @Property(tries = 1000, edgeCases = EdgeCasesMode.NONE)
+  void readingTokensAnswersExactlyAsReadingTheTree(
+      @ForAll("damagedPayloads") String payload, @ForAll("configs") MappingConfig config) {
+    JsonMessageMapper tokens = JsonMessageMapper.create(SCHEMA, config, "sub", CLOCK);
+    Message message = Message.ofUtf8("id", payload, Instant.EPOCH);
+
+    assertThat(outcome(tokens.map(message))).isEqualTo(outcome(tokens.readingTrees().map(message)));
+    assertThat(outcome(tokens.reportingNewColumns().map(message)))
+        .isEqualTo(outcome(tokens.readingTrees().reportingNewColumns().map(message)));
+  }
+
+  /** Payloads, some with a parse error after the values: a duplicate key, a cut, trailing text. */
+  @Provide
+  Arbitrary<String> damagedPayloads() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, payloads()),
+        Tuple.of(1, payloads().map(p -> p.startsWith("{") ? p + " {}" : p)),
+        Tuple.of(1, payloads().map(p -> p.substring(0, p.length() / 2))),
+        Tuple.of(
+            1,
+            payloads()
+                .map(
+                    p ->
+                        p.startsWith("{") && p.length() > 2
+                            ? p.substring(0, p.length() - 1) + ",\"int64\":1,\"int64\":2}"
+                            : p)),
+        Tuple.of(
+            1,
+            payloads()
+                .map(
+                    p ->
+                        p.startsWith("{") && p.length() > 2
+                            ? p.substring(0, p.length() - 1) + ",\"unknown\":\"\\udc00\"}"
+                            : p)));
+  }
+
+  /** What a result says: the rows, the new columns, or the dead letter's stage and reason. */
+  private static Object outcome(MappingResult result) {
+    if (result instanceof MappingResult.Rejected rejected) {
+      DeadLetter letter = rejected.deadLetter();
+      return letter.stage() + " " + letter.fieldPath() + " " + letter.reason();
+    }
+    if (result instanceof MappingResult.NewColumns added) {
+      return added.columns();
+    }
+    return ((MappingResult.Mapped) result).rows();
   }
 
   @Provide
