@@ -84,7 +84,7 @@ class DuckDbAppendTest {
             List.of(
                 new BigDecimal("12345678901234567890123456789.123456789"),
                 new BigDecimal("-0.000000001"),
-                new BigDecimal("1000"),
+                new BigDecimal("1E+3"),
                 BigDecimal.ZERO)),
         Arguments.of(
             Field.of("v", FieldType.BIGNUMERIC),
