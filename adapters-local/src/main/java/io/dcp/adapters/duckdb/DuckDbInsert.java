@@ -83,13 +83,18 @@ final class DuckDbInsert {
     }
   }
 
+  private static BigDecimal nonNegativeScale(BigDecimal value) {
+    return value.scale() < 0 ? value.setScale(0) : value;
+  }
+
   private static void bindScalar(
       PreparedStatement statement, int index, FieldType type, Object value) throws SQLException {
     switch (type) {
       case INT64 -> statement.setLong(index, (Long) value);
       case FLOAT64 -> statement.setDouble(index, (Double) value);
       case BOOL -> statement.setBoolean(index, (Boolean) value);
-      case NUMERIC -> statement.setBigDecimal(index, (BigDecimal) value);
+      // DuckDB's JDBC refuses a negative scale, which a stripped 1000 (1E+3) has.
+      case NUMERIC -> statement.setBigDecimal(index, nonNegativeScale((BigDecimal) value));
       case BIGNUMERIC -> statement.setString(index, ((BigDecimal) value).toPlainString());
       case BYTES -> statement.setBytes(index, ((Bytes) value).toByteArray());
       case TIMESTAMP -> statement.setObject(index, ((Instant) value).atOffset(ZoneOffset.UTC));

@@ -11,16 +11,13 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,16 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>A table is created from the batch's schema the first time it is written (BigQuery types mapped
  * as {@link DuckDbTypes} says); an existing table must have every column of the schema. Each batch
  * is one transaction, committed before {@link #write} returns, with the lines of the NDJSON inputs
- * the warehouse tracks. If DuckDB refuses the batch, the rows are retried one by one in a new
- * transaction so that exactly the rows DuckDB rejects are reported, with its message, and the
- * others are committed. Writes are serialised by the warehouse's lock: DuckDB has a single writer.
+ * the warehouse tracks. Rows go in through DuckDB's appender ({@link DuckDbAppend}); if DuckDB
+ * refuses the batch, it is rolled back and written with INSERT: one multi-row INSERT, and if DuckDB
+ * refuses that too, the rows one by one in transactions of their own, so that exactly the rows
+ * DuckDB rejects are reported, with its message, and the others are committed. Writes are
+ * serialised by the warehouse's lock: DuckDB has a single writer.
  */
 final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
 
   private final DuckDbWarehouse warehouse;
   private final DuckDbLineLedger lines;
-  private final Map<TableKey, DuckDbInsert> inserts = new HashMap<>();
+  private final Map<TableKey, Target> targets = new HashMap<>();
   private boolean closed;
 
   DuckDbRowSink(DuckDbWarehouse warehouse, DuckDbLineLedger lines) {
@@ -59,7 +58,35 @@ final class DuckDbRowSink implements RowSink {
       throw SinkException.permanentFailure(
           "the DuckDB sink for " + warehouse.location() + " is closed", null);
     }
-    DuckDbInsert insert = prepare(connection, batch.table(), batch.schema());
+    Target target = prepare(connection, batch.table(), batch.schema());
+    if (target.appendable) {
+      try {
+        target.append.append(connection, batch.rows());
+        lines.record(connection, batch.messageIds());
+        connection.commit();
+        return WriteResult.allWritten();
+      } catch (SQLException | ArithmeticException | ClassCastException appendFailure) {
+        warehouse.rollback();
+        if (appendFailure instanceof SQLException e && DuckDbWarehouse.isFatal(e)) {
+          throw warehouse.fatal(e);
+        }
+        LOG.debug(
+            "appending to {} failed, writing with INSERT: {}",
+            batch.table(),
+            appendFailure.getMessage());
+      }
+    }
+    return insert(connection, target, batch);
+  }
+
+  /**
+   * The INSERT path: one multi-row INSERT for the batch, then, if DuckDB refuses it, row by row.
+   * When the multi-row INSERT takes a batch the appender refused, the appender cannot carry the
+   * table's shape, and the table is written with INSERT from then on.
+   */
+  private WriteResult insert(Connection connection, Target target, WriteBatch batch)
+      throws SinkException {
+    DuckDbInsert insert = target.insert;
     try {
       // One multi-row INSERT per batch: DuckDB's JDBC executeBatch runs row by row.
       PreparedStatement statement = insert.statement(batch.rows().size());
@@ -71,6 +98,12 @@ final class DuckDbRowSink implements RowSink {
       statement.executeUpdate();
       lines.record(connection, batch.messageIds());
       connection.commit();
+      if (target.appendable) {
+        target.appendable = false;
+        LOG.info(
+            "DuckDB's appender refused rows of {} that INSERT takes; writing it with INSERT",
+            batch.table());
+      }
       return WriteResult.allWritten();
     } catch (SQLException batchFailure) {
       warehouse.rollback();
@@ -127,18 +160,18 @@ final class DuckDbRowSink implements RowSink {
     return new WriteResult(errors);
   }
 
-  private DuckDbInsert prepare(Connection connection, TableId table, TableSchema schema)
+  private Target prepare(Connection connection, TableId table, TableSchema schema)
       throws SinkException {
     TableKey key = new TableKey(table, schema);
-    DuckDbInsert insert = inserts.get(key);
-    if (insert != null) {
-      return insert;
+    Target target = targets.get(key);
+    if (target != null) {
+      return target;
     }
     String name = DuckDbTypes.quote(table.table());
     try (Statement statement = connection.createStatement()) {
       statement.execute(DuckDbTypes.createTable(table, schema));
       connection.commit();
-      checkColumns(connection, table, schema);
+      TableSchema live = liveColumns(connection, table, schema);
       String sql =
           "INSERT INTO "
               + name
@@ -157,32 +190,28 @@ final class DuckDbRowSink implements RowSink {
                               : "?")
                   .collect(Collectors.joining(", "))
               + ")";
-      insert = new DuckDbInsert(schema, connection, sql, tuple);
-      inserts.put(key, insert);
-      return insert;
+      target =
+          new Target(
+              new DuckDbInsert(schema, connection, sql, tuple),
+              new DuckDbAppend(table.table(), live, schema));
+      targets.put(key, target);
+      return target;
     } catch (SQLException e) {
       warehouse.rollback();
       throw classify(table, e);
     }
   }
 
-  private void checkColumns(Connection connection, TableId table, TableSchema schema)
+  /** The table's columns, which must include every column of {@code schema}. */
+  private TableSchema liveColumns(Connection connection, TableId table, TableSchema schema)
       throws SQLException, SinkException {
-    Set<String> existing = new HashSet<>();
-    try (PreparedStatement columns =
-        connection.prepareStatement(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?")) {
-      columns.setString(1, table.table());
-      try (ResultSet rs = columns.executeQuery()) {
-        while (rs.next()) {
-          existing.add(rs.getString(1).toLowerCase(Locale.ROOT));
-        }
-      }
-    }
+    TableSchema live =
+        DuckDbTableAdmin.read(connection, table)
+            .orElseThrow(() -> new SQLException("table " + table.table() + " does not exist"));
     List<String> missing =
         schema.fields().stream()
             .map(Field::name)
-            .filter(n -> !existing.contains(n.toLowerCase(Locale.ROOT)))
+            .filter(n -> TableSchema.find(live.fields(), n).isEmpty())
             .toList();
     if (!missing.isEmpty()) {
       throw SinkException.permanentFailure(
@@ -195,6 +224,7 @@ final class DuckDbRowSink implements RowSink {
               + ": drop or rename the table, or add the column (ALTER TABLE ... ADD COLUMN)",
           null);
     }
+    return live;
   }
 
   private SinkException classify(TableId table, SQLException e) {
@@ -223,10 +253,30 @@ final class DuckDbRowSink implements RowSink {
   public void close() {
     synchronized (warehouse) {
       closed = true;
-      inserts.values().forEach(DuckDbInsert::reset);
-      inserts.clear();
+      forgetTables();
     }
   }
 
+  /**
+   * Forgets what the sink knows of the tables (their columns, its statements): called when a
+   * table's columns change, so that the next write reads them again.
+   */
+  void forgetTables() {
+    targets.values().forEach(t -> t.insert.reset());
+    targets.clear();
+  }
+
   private record TableKey(TableId table, TableSchema schema) {}
+
+  /** How a table is written for a schema: appended, or inserted once the appender refused it. */
+  private static final class Target {
+    final DuckDbInsert insert;
+    final DuckDbAppend append;
+    boolean appendable = true;
+
+    Target(DuckDbInsert insert, DuckDbAppend append) {
+      this.insert = insert;
+      this.append = append;
+    }
+  }
 }

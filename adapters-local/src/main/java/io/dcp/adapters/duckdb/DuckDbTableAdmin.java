@@ -42,8 +42,8 @@ final class DuckDbTableAdmin implements TableAdmin {
     return warehouse.withConnection("reading the columns of table " + table, c -> read(c, table));
   }
 
-  private static Optional<TableSchema> read(Connection connection, TableId table)
-      throws SQLException {
+  /** The live columns of {@code table} in BigQuery terms, in the table's order; empty if none. */
+  static Optional<TableSchema> read(Connection connection, TableId table) throws SQLException {
     List<Field> fields = new ArrayList<>();
     try (PreparedStatement columns =
         connection.prepareStatement(
@@ -79,6 +79,7 @@ final class DuckDbTableAdmin implements TableAdmin {
             statement.execute(DuckDbTypes.createTable(table, schema));
           }
           c.commit();
+          warehouse.tablesChanged();
           return null;
         });
   }
@@ -101,6 +102,7 @@ final class DuckDbTableAdmin implements TableAdmin {
             }
           }
           c.commit();
+          warehouse.tablesChanged();
           return null;
         });
   }

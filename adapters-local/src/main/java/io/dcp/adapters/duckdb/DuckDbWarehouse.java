@@ -147,6 +147,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
   }
 
+  /** Tells the row sink that a table's columns changed, so that it reads them again. */
+  void tablesChanged() {
+    rows.forgetTables();
+  }
+
   /** Whether DuckDB can write nothing more: its disk is full or the database was invalidated. */
   static boolean isFatal(SQLException e) {
     String message = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);

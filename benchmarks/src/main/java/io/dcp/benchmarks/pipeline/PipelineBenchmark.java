@@ -15,11 +15,13 @@ import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.RowSink;
+import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
 import io.dcp.core.routing.Destinations;
 import io.dcp.core.routing.TableRoute;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TableSetup;
 import io.dcp.core.testing.QuoteEvents;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -37,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,10 +47,14 @@ import java.util.function.LongSupplier;
  * discarding sink or DuckDB. Reports messages/s, end-to-end latency (generation to commit) and peak
  * heap, side by side with mapping alone on one thread over the same messages.
  *
- * <p>{@code PipelineBenchmark [messages] [discard|duckdb] [one|attr|field|evolve]}: the last
- * argument writes one table, or routes to six tables by attribute ({@code quotes_${attr:symbol}})
- * or by payload field ({@code quotes_${field:symbol}}), or writes one table with schema evolution
- * on (no field is new: the cost of looking for new fields).
+ * <p>{@code PipelineBenchmark [messages] [discard|duckdb] [one|attr|field|evolve] [rate]}: the
+ * third argument writes one table, or routes to six tables by attribute ({@code
+ * quotes_${attr:symbol}}) or by payload field ({@code quotes_${field:symbol}}), or writes one table
+ * with schema evolution on (no field is new: the cost of looking for new fields). A {@code rate}
+ * (messages/s, 0 for full speed) makes the generator offer messages at that steady rate, each
+ * stamped with the time it is due, so that latency is measured from when a producer would have sent
+ * it (a message the pipeline is not ready to take waits, and the wait counts). With DuckDB, the
+ * tables are created before the run by core's {@code TableSetup}, as {@code dcp run} does.
  */
 public final class PipelineBenchmark {
   private PipelineBenchmark() {}
@@ -56,6 +63,7 @@ public final class PipelineBenchmark {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String sinkName = args.length > 1 ? args[1] : "discard";
     String tables = args.length > 2 ? args[2] : "one";
+    long rate = args.length > 3 ? Long.parseLong(args[3]) : 0;
     byte[][] payloads = payloads(count);
 
     JsonMessageMapper mapper =
@@ -77,12 +85,17 @@ public final class PipelineBenchmark {
             ? DuckDbWarehouse.open(dir.resolve("bench.duckdb").toString())
             : null;
     RowSink sink = warehouse != null ? warehouse.rowSink() : new DiscardingRowSink();
+    Optional<TableSetup> setup = Optional.empty();
+    if (warehouse != null) {
+      setup = Optional.of(new TableSetup(warehouse.tableAdmin(), true, TableOptions.none(), false));
+      setup.get().prepareDeadLetterTable(TableId.local("dead_letters"));
+    }
     LatencyRecorder latencies = new LatencyRecorder(count);
     resetPeaks();
     IngestPipeline pipeline =
         new IngestPipeline(
-            new GeneratorSource(payloads),
-            destinations(tables, mapper, sink),
+            new GeneratorSource(payloads, rate),
+            destinations(tables, mapper, setup),
             sink,
             new TableDeadLetterSink(sink, TableId.local("dead_letters")),
             PipelineSettings.defaults(),
@@ -96,16 +109,22 @@ public final class PipelineBenchmark {
     if (warehouse != null) {
       warehouse.close();
     }
-    double rate = count / seconds;
+    double pipelineRate = count / seconds;
 
     System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);
     System.out.printf("sink                %s, tables: %s%n", sinkName, tables);
-    System.out.printf("pipeline            %,.0f messages/s (%.2f s)%n", rate, seconds);
-    System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
-    System.out.printf("pipeline / mapping  %.2f%n", rate / baselineRate);
     System.out.printf(
-        "end-to-end latency  p50 %.1f ms, p99 %.1f ms%n",
-        latencies.percentile(0.50), latencies.percentile(0.99));
+        "offered             %s%n",
+        rate > 0 ? String.format("%,d messages/s", rate) : "full speed");
+    System.out.printf("pipeline            %,.0f messages/s (%.2f s)%n", pipelineRate, seconds);
+    System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
+    System.out.printf("pipeline / mapping  %.2f%n", pipelineRate / baselineRate);
+    System.out.printf(
+        "end-to-end latency  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+        latencies.percentile(0.50),
+        latencies.percentile(0.99),
+        latencies.percentile(0.999),
+        latencies.percentile(1.0));
     System.out.printf(
         "peak heap           %,d MiB (max %,d MiB)%n",
         peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
@@ -114,7 +133,8 @@ public final class PipelineBenchmark {
         pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
   }
 
-  private static Destinations destinations(String tables, JsonMessageMapper mapper, RowSink sink)
+  private static Destinations destinations(
+      String tables, JsonMessageMapper mapper, Optional<TableSetup> setup)
       throws io.dcp.core.port.SinkException {
     TableSchema schema = MappingBenchmark.flatSchema();
     Optional<TableRoute> route =
@@ -135,7 +155,7 @@ public final class PipelineBenchmark {
             10,
             s -> evolve ? mapper.reportingNewColumns() : mapper,
             admin,
-            Optional.empty(),
+            setup,
             evolve));
   }
 
@@ -155,14 +175,36 @@ public final class PipelineBenchmark {
         .sum();
   }
 
-  /** Hands pre-built payloads to the pipeline as fast as it takes them, stamped with now. */
+  /**
+   * Hands pre-built payloads to the pipeline as fast as it takes them, stamped with now; or, at a
+   * {@code rate} above 0, message i when it is due (i / rate seconds after the start), stamped with
+   * that time.
+   */
   static final class GeneratorSource implements MessageSource {
     private final byte[][] payloads;
+    private final long rate;
     private final CompletableFuture<Void> exhausted = new CompletableFuture<>();
     private volatile boolean stopped;
 
     GeneratorSource(byte[][] payloads) {
+      this(payloads, 0);
+    }
+
+    GeneratorSource(byte[][] payloads, long rate) {
       this.payloads = payloads;
+      this.rate = rate;
+    }
+
+    private Instant offer(int i, long startNanos, Instant startTime) {
+      if (rate <= 0) {
+        return Instant.now();
+      }
+      long dueNanos = i * 1_000_000_000L / rate;
+      long wait = startNanos + dueNanos - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      return startTime.plusNanos(dueNanos);
     }
 
     @Override
@@ -171,13 +213,16 @@ public final class PipelineBenchmark {
           new Thread(
               () -> {
                 try {
+                  long startNanos = System.nanoTime();
+                  Instant startTime = Instant.now();
                   for (int i = 0; i < payloads.length && !stopped; i++) {
+                    Instant offered = offer(i, startNanos, startTime);
                     receiver.receive(
                         new Message(
                             "m" + i,
                             payloads[i],
                             Map.of("symbol", SYMBOLS[i % SYMBOLS.length]),
-                            Instant.now(),
+                            offered,
                             "",
                             0),
                         NO_OP);
