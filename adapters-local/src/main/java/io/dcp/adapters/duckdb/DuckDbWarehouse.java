@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.BitSet;
 import java.util.Locale;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class DuckDbWarehouse implements Warehouse {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
+
+  /** DuckDB's memory limit for a database file; see {@link #settings}. */
+  static final String MEMORY_LIMIT = "64MB";
 
   private final String location;
   private final Connection connection;
@@ -60,7 +64,7 @@ public final class DuckDbWarehouse implements Warehouse {
       if (!":memory:".equals(path) && parent != null) {
         Files.createDirectories(parent);
       }
-      Connection connection = DriverManager.getConnection(url);
+      Connection connection = DriverManager.getConnection(url, settings(path));
       connection.setAutoCommit(false);
       return new DuckDbWarehouse(path, connection);
     } catch (IOException e) {
@@ -74,6 +78,22 @@ public final class DuckDbWarehouse implements Warehouse {
       throw SinkException.permanentFailure(
           "cannot open DuckDB file " + path + ": " + e.getMessage() + " (" + hint + ")", e);
     }
+  }
+
+  /**
+   * DuckDB's own settings for a database file. Its default memory limit is 80 % of the machine's
+   * memory, which it fills with cached blocks of the tables the sink appends to: native memory,
+   * outside any {@code -Xmx}. The sink only appends, so a small cache costs it nothing; past the
+   * limit DuckDB evicts blocks (they are in the file) and spills a large query to {@code
+   * <file>.tmp} instead of failing. An in-memory database keeps DuckDB's default: its tables live
+   * in that memory.
+   */
+  private static Properties settings(String path) {
+    Properties settings = new Properties();
+    if (!":memory:".equals(path)) {
+      settings.setProperty("memory_limit", MEMORY_LIMIT);
+    }
+    return settings;
   }
 
   /** Returns where the database lives, as given to {@link #open}. */

@@ -3,12 +3,12 @@ package io.dcp.adapters.ndjson;
 import static java.util.Objects.requireNonNull;
 
 import io.dcp.core.model.Message;
+import io.dcp.core.ndjson.NdjsonLines;
 import io.dcp.core.port.Acknowledger;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
 import io.dcp.core.port.ReceiveGate;
 import io.dcp.core.port.SourceException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -49,10 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class NdjsonMessageSource implements MessageSource {
   private static final Logger LOG = LoggerFactory.getLogger(NdjsonMessageSource.class);
-  private static final int NEWLINE = '\n';
 
   /** The attribute of a message cut from a longer line: the line's length in bytes. */
-  public static final String CUT_ATTRIBUTE = "dcp_line_bytes";
+  public static final String CUT_ATTRIBUTE = NdjsonLines.CUT_ATTRIBUTE;
 
   private final List<String> patterns;
   private final InputStream stdin;
@@ -78,7 +77,7 @@ public final class NdjsonMessageSource implements MessageSource {
    */
   public NdjsonMessageSource(
       List<String> patterns, InputStream stdin, Clock clock, int maxAttempts) {
-    this(patterns, stdin, clock, maxAttempts, Integer.MAX_VALUE - 8, NdjsonProgress.none());
+    this(patterns, stdin, clock, maxAttempts, NdjsonLines.UNBOUNDED, NdjsonProgress.none());
   }
 
   /**
@@ -98,7 +97,7 @@ public final class NdjsonMessageSource implements MessageSource {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1: " + maxAttempts);
     }
-    if (maxLineBytes < 1 || maxLineBytes > Integer.MAX_VALUE - 8) {
+    if (maxLineBytes < 1 || maxLineBytes > NdjsonLines.UNBOUNDED) {
       throw new IllegalArgumentException("maxLineBytes out of range: " + maxLineBytes);
     }
     this.maxAttempts = maxAttempts;
@@ -167,84 +166,34 @@ public final class NdjsonMessageSource implements MessageSource {
 
   private void read(String name, InputStream in, BitSet committed, MessageReceiver receiver)
       throws IOException, InterruptedException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-    byte[] buffer = new byte[64 * 1024];
-    int lineNumber = 0;
-    long lineBytes = 0;
-    int keep = maxLineBytes + 1;
-    int n;
-    while ((n = in.read(buffer)) > 0 && !stopped) {
-      int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (buffer[i] == NEWLINE) {
-          lineBytes += i - start;
-          append(line, buffer, start, i - start, keep, committed, lineNumber + 1);
-          lineNumber++;
-          if (!committed.get(lineNumber)) {
-            deliverLine(name, lineNumber, line.toByteArray(), lineBytes, receiver);
-          } else {
-            skipped.incrementAndGet();
-          }
-          line.reset();
-          lineBytes = 0;
-          start = i + 1;
-        }
+    NdjsonLines lines = new NdjsonLines(in, maxLineBytes);
+    NdjsonLines.Line line;
+    while (!stopped && (line = lines.next()) != null) {
+      long number = line.number();
+      if (number <= Integer.MAX_VALUE && committed.get((int) number)) {
+        skipped.incrementAndGet();
+      } else {
+        deliverLine(name, line, receiver);
       }
-      lineBytes += n - start;
-      append(line, buffer, start, n - start, keep, committed, lineNumber + 1);
       drainReady(receiver);
     }
-    if (lineBytes > 0 && !stopped) {
-      lineNumber++;
-      if (!committed.get(lineNumber)) {
-        deliverLine(name, lineNumber, line.toByteArray(), lineBytes, receiver);
-      } else {
-        skipped.incrementAndGet();
-      }
-    }
   }
 
-  /** Appends what the line may still hold; nothing of a line that is skipped anyway. */
-  private static void append(
-      ByteArrayOutputStream line,
-      byte[] buffer,
-      int start,
-      int length,
-      int keep,
-      BitSet committed,
-      int lineNumber) {
-    if (committed.get(lineNumber)) {
-      return;
-    }
-    int room = Math.min(length, keep - line.size());
-    if (room > 0) {
-      line.write(buffer, start, room);
-    }
-  }
-
-  private void deliverLine(
-      String name, int number, byte[] bytes, long lineBytes, MessageReceiver receiver)
+  private void deliverLine(String name, NdjsonLines.Line line, MessageReceiver receiver)
       throws InterruptedException {
-    int length = bytes.length;
-    boolean cut = lineBytes > bytes.length;
-    if (!cut && length > 0 && bytes[length - 1] == '\r') {
-      length--;
-    }
-    if (!cut && isBlank(bytes, length)) {
-      return;
-    }
-    byte[] data = length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
-    Map<String, String> attributes =
-        cut ? Map.of(CUT_ATTRIBUTE, Long.toString(lineBytes)) : Map.of();
-    if (cut) {
+    Map<String, String> attributes = Map.of();
+    if (line.cut()) {
+      attributes = Map.of(CUT_ATTRIBUTE, Long.toString(line.length()));
       LOG.warn(
           "{}:{} is {} bytes, over mapping.maxPayloadBytes: only its first {} bytes are kept",
           name,
-          number,
-          lineBytes,
-          bytes.length);
+          line.number(),
+          line.length(),
+          line.bytes().length);
     }
-    deliver(new Message(name + ":" + number, data, attributes, clock.instant(), "", 1), receiver);
+    deliver(
+        new Message(name + ":" + line.number(), line.bytes(), attributes, clock.instant(), "", 1),
+        receiver);
   }
 
   private void deliver(Message message, MessageReceiver receiver) throws InterruptedException {
@@ -334,16 +283,6 @@ public final class NdjsonMessageSource implements MessageSource {
     public int compareTo(Delayed other) {
       return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
     }
-  }
-
-  private static boolean isBlank(byte[] bytes, int length) {
-    for (int i = 0; i < length; i++) {
-      byte b = bytes[i];
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   @Override

@@ -2,9 +2,11 @@ package io.dcp.core.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.dcp.core.ndjson.NdjsonLines;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -66,20 +68,20 @@ public final class SchemaInference {
     return this;
   }
 
-  /** Adds every line of an NDJSON stream; blank lines are ignored, bad ones noted. */
-  public SchemaInference addNdjson(BufferedReader lines) throws IOException {
-    String line;
-    int number = 0;
-    while ((line = lines.readLine()) != null) {
-      number++;
-      if (line.isBlank()) {
-        continue;
-      }
+  /**
+   * Adds every line of an NDJSON stream, read with {@link NdjsonLines}; blank lines are ignored,
+   * bad ones noted. A line is decoded leniently (invalid UTF-8 becomes U+FFFD), so one bad byte
+   * does not cost the sample.
+   */
+  public SchemaInference addNdjson(InputStream ndjson) throws IOException {
+    NdjsonLines lines = new NdjsonLines(ndjson, NdjsonLines.UNBOUNDED);
+    NdjsonLines.Line line;
+    while ((line = lines.next()) != null) {
       try {
-        add(JSON.readTree(line));
+        add(JSON.readTree(new String(line.bytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
         samples++;
-        notes.add("line " + number + " is not valid JSON: skipped");
+        notes.add("line " + line.number() + " is not valid JSON: skipped");
       }
     }
     return this;

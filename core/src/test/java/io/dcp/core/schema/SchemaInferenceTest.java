@@ -2,8 +2,8 @@ package io.dcp.core.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.StringReader;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 class SchemaInferenceTest {
 
   private static SchemaInference.Inferred infer(String ndjson) throws Exception {
-    return new SchemaInference().addNdjson(new BufferedReader(new StringReader(ndjson))).result();
+    return new SchemaInference()
+        .addNdjson(new ByteArrayInputStream(ndjson.getBytes(StandardCharsets.UTF_8)))
+        .result();
   }
 
   @Test

@@ -2,11 +2,9 @@ package io.dcp.runner.standalone;
 
 import io.dcp.core.schema.SchemaInference;
 import io.dcp.core.schema.SchemaJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -43,11 +41,8 @@ final class SchemaCommand {
         return Main.CONFIG_ERROR;
       }
       SchemaInference.Inferred inferred;
-      // Lenient decoding: a sample line with invalid UTF-8 must not stop inference.
-      try (BufferedReader lines =
-          new BufferedReader(
-              new InputStreamReader(Files.newInputStream(sample), StandardCharsets.UTF_8))) {
-        inferred = new SchemaInference().addNdjson(lines).result();
+      try (InputStream in = Files.newInputStream(sample)) {
+        inferred = new SchemaInference().addNdjson(in).result();
       }
       PrintWriter err = spec.commandLine().getErr();
       inferred.notes().forEach(note -> err.println("note: " + note));

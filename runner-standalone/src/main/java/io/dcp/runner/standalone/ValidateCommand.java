@@ -9,6 +9,7 @@ import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.model.DeadLetter;
 import io.dcp.core.model.Message;
 import io.dcp.core.model.Stage;
+import io.dcp.core.ndjson.NdjsonLines;
 import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.SinkException;
@@ -154,29 +155,31 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, Long> tables = new TreeMap<>();
     Map<String, Integer> reasons = new TreeMap<>();
     Set<String> added = new HashSet<>();
-    byte[] content = Files.readAllBytes(sample);
-    int start = 0;
-    for (int i = 0; i <= content.length; i++) {
-      if (i == content.length || content[i] == '\n') {
-        int end = i > start && content[i - 1] == '\r' ? i - 1 : i;
-        if (end > start
-            && !new String(
-                    content, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1)
-                .isBlank()) {
-          messages++;
-          byte[] line = java.util.Arrays.copyOfRange(content, start, end);
-          Message message = Message.of(sample.getFileName() + ":" + messages, line, Instant.now());
-          MappingResult result = map(destinations, message, tables, added, out);
-          if (result instanceof MappingResult.Mapped m) {
-            rows += m.rows().size();
-            if (showRows) {
-              m.rows().forEach(row -> out.printf("  maps to %s%n", row));
-            }
-          } else if (result instanceof MappingResult.Rejected r) {
-            reasons.merge(r.deadLetter().errorMessage(), 1, Integer::sum);
+    // Read as `dcp run` reads it: a line over mapping.maxPayloadBytes is cut, never held whole.
+    try (NdjsonLines lines =
+        new NdjsonLines(Files.newInputStream(sample), config.mapping().maxPayloadBytes())) {
+      NdjsonLines.Line line;
+      while ((line = lines.next()) != null) {
+        messages++;
+        Map<String, String> attributes =
+            line.cut() ? Map.of(NdjsonLines.CUT_ATTRIBUTE, Long.toString(line.length())) : Map.of();
+        Message message =
+            new Message(
+                sample.getFileName() + ":" + messages,
+                line.bytes(),
+                attributes,
+                Instant.now(),
+                "",
+                0);
+        MappingResult result = map(destinations, message, tables, added, out);
+        if (result instanceof MappingResult.Mapped m) {
+          rows += m.rows().size();
+          if (showRows) {
+            m.rows().forEach(row -> out.printf("  maps to %s%n", row));
           }
+        } else if (result instanceof MappingResult.Rejected r) {
+          reasons.merge(r.deadLetter().errorMessage(), 1, Integer::sum);
         }
-        start = i + 1;
       }
     }
     long dead = reasons.values().stream().mapToLong(Integer::longValue).sum();

@@ -40,6 +40,23 @@ class ValidateAndDryRunTest {
   }
 
   @Test
+  void validateCutsALineOverTheLimitAsTheRunDoes() throws Exception {
+    Path input =
+        Files.writeString(
+            dir.resolve("long.ndjson"),
+            "{\"symbol\":\"A\"}\r\n\n{\"symbol\":\"" + "x".repeat(200) + "\"}\n{\"symbol\":\"C\"}");
+    List<String> validate = command("validate", input, "--set", "mapping.maxPayloadBytes=100");
+    validate.addAll(List.of("--sample", input.toString()));
+
+    Result predicted = dcp(validate);
+
+    assertThat(predicted.status()).as(predicted.err()).isZero();
+    assertThat(predicted.out())
+        .contains("3 messages: 2 rows would land, 1 dead letters")
+        .contains("1  decode: payload is 101 bytes, over the limit of 100");
+  }
+
+  @Test
   void validateRoutesAndEvolvesAsTheRunDoesAndCanFailOnDeadLetters() throws Exception {
     Path input =
         Files.writeString(
