@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: lines (default 1,000,000), the path of dcp.jar (default {@code
  * runner-standalone/target/dcp.jar}), then the heap settings to run (default {@code -Xmx256m} and
- * {@code default}, the JVM's own choice: a quarter of the machine's memory).
+ * {@code default}, the JVM's own choice: a quarter of the machine's memory); a setting may hold
+ * several JVM options separated by spaces ({@code "-Xmx256m -XX:+UseSerialGC"}).
  */
 public final class FileRunBenchmark {
   private static final Pattern SUMMARY = Pattern.compile("([\\d,]+) rows written");
@@ -108,7 +109,7 @@ public final class FileRunBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (!heap.equals("default")) {
-      command.add(heap);
+      command.addAll(List.of(heap.trim().split("\\s+")));
     }
     command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     long started = System.nanoTime();
