@@ -33,9 +33,8 @@ import java.util.function.Function;
  *
  * <p>With {@code schema.evolution: add-columns}, mappers report payload fields that have no column
  * ({@link MappingResult.NewColumns}); {@link Destination#evolve} adds them to the table through the
- * {@link TableAdmin}, as NULLABLE, then maps the message with the wider schema. Rows mapped before
- * the change carry no value for the new columns, which is what they had. Evolution of one table is
- * serialised; other tables and messages that need no new column go on meanwhile.
+ * {@link TableAdmin}, as NULLABLE, then maps the message with the wider schema. Evolution of one
+ * table is serialised; other tables and messages that need no new column go on meanwhile.
  *
  * <p>Thread-safe. {@link #close} closes the table admin it was given.
  */
