@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.BitSet;
 import java.util.Locale;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +64,8 @@ public final class DuckDbWarehouse implements Warehouse {
       if (!":memory:".equals(path) && parent != null) {
         Files.createDirectories(parent);
       }
-      Connection connection = DriverManager.getConnection(url, settings(path));
+      Connection connection = DriverManager.getConnection(url);
+      configure(connection, path);
       connection.setAutoCommit(false);
       return new DuckDbWarehouse(path, connection);
     } catch (IOException e) {
@@ -88,12 +89,18 @@ public final class DuckDbWarehouse implements Warehouse {
    * <file>.tmp} instead of failing. An in-memory database keeps DuckDB's default: its tables live
    * in that memory.
    */
-  private static Properties settings(String path) {
-    Properties settings = new Properties();
-    if (!":memory:".equals(path)) {
-      settings.setProperty("memory_limit", MEMORY_LIMIT);
+  private static void configure(Connection connection, String path) throws SQLException {
+    if (":memory:".equals(path)) {
+      return;
     }
-    return settings;
+    // Set once open, not as a connection property: DuckDB refuses a second connection to an open
+    // file whose properties differ (a `dcp query` or a test reading the file in the same JVM).
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SET memory_limit = '" + MEMORY_LIMIT + "'");
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
   }
 
   /** Returns where the database lives, as given to {@link #open}. */
