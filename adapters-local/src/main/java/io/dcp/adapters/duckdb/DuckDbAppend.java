@@ -9,6 +9,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -21,8 +22,16 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * Appends the rows of a batch to a table through DuckDB's {@link DuckDBAppender}, in the open
- * transaction: DuckDB's fastest way in, an order of magnitude above a multi-row INSERT.
+ * Appends the rows of a batch to a table through DuckDB's {@link DuckDBAppender}, in the
+ * connection's transaction: DuckDB's fastest way in, an order of magnitude above a multi-row
+ * INSERT.
+ *
+ * <p>The appender joins a transaction only when one is open in DuckDB. With auto-commit off,
+ * DuckDB's JDBC driver begins the transaction lazily, when the first statement after a commit or
+ * rollback runs, and the appender runs no statement through the driver: appended to a connection
+ * whose last act was a commit, rows are committed by the appender on its own and survive a
+ * rollback. So {@link #append} first runs a statement, which begins the transaction, and the rows
+ * are then committed or rolled back with it ({@code DuckDbAppenderTransactionTest}).
  *
  * <p>The appender fills every column of the table in the table's order, so the rows are laid out by
  * the live table ({@code live}, read back in BigQuery terms): a column the batch's schema lacks
@@ -52,13 +61,16 @@ final class DuckDbAppend {
   }
 
   /**
-   * Appends {@code rows} and flushes them into the open transaction.
+   * Appends {@code rows} and flushes them into the connection's transaction, which it begins if
+   * none is open; nothing is committed until the caller commits.
    *
    * @throws SQLException when DuckDB refuses a row (a NOT NULL violation) or a value's shape
    * @throws ArithmeticException when a NUMERIC does not fit the column's scale
    * @throws ClassCastException when a value is not of the table's type (a table made elsewhere)
+   * @throws IllegalStateException when the connection commits on its own (auto-commit on)
    */
   void append(Connection connection, List<Row> rows) throws SQLException {
+    beginTransaction(connection);
     DuckDBConnection duckDb = connection.unwrap(DuckDBConnection.class);
     try (DuckDBAppender appender = duckDb.createAppender(table)) {
       for (Row row : rows) {
@@ -75,6 +87,20 @@ final class DuckDbAppend {
       }
       // close() would swallow a failed flush: flush first so that a refused row is seen.
       appender.flush();
+    }
+  }
+
+  /**
+   * Begins the connection's transaction, if it has none open, by running a statement: DuckDB's
+   * driver begins it then, and the appender, which runs none, would otherwise commit on its own.
+   */
+  static void beginTransaction(Connection connection) throws SQLException {
+    if (connection.getAutoCommit()) {
+      throw new IllegalStateException(
+          "appending needs a connection with auto-commit off: the appender would commit alone");
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("SELECT 1");
     }
   }
 

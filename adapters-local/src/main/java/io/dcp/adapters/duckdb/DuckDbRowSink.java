@@ -28,11 +28,13 @@ import org.slf4j.LoggerFactory;
  * <p>A table is created from the batch's schema the first time it is written (BigQuery types mapped
  * as {@link DuckDbTypes} says); an existing table must have every column of the schema. Each batch
  * is one transaction, committed before {@link #write} returns, with the lines of the NDJSON inputs
- * the warehouse tracks. Rows go in with one multi-row INSERT (not DuckDB's appender, which commits
- * on its own, outside this transaction); if DuckDB refuses that, the rows one by one in
- * transactions of their own, so that exactly the rows DuckDB rejects are reported, with its
- * message, and the others are committed. Writes are serialised by the warehouse's lock: DuckDB has
- * a single writer.
+ * the warehouse tracks. Rows go in through DuckDB's appender ({@link DuckDbAppend}), inside that
+ * transaction (the appender is handed a transaction already begun: on its own it would commit
+ * alone), so a rollback or a kill before the commit leaves neither rows nor lines. If DuckDB
+ * refuses the batch, it is rolled back and written with INSERT: one multi-row INSERT, and if DuckDB
+ * refuses that too, the rows one by one in transactions of their own, so that exactly the rows
+ * DuckDB rejects are reported, with its message, and the others are committed. Writes are
+ * serialised by the warehouse's lock: DuckDB has a single writer.
  */
 final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
@@ -58,11 +60,25 @@ final class DuckDbRowSink implements RowSink {
       throw SinkException.permanentFailure(
           "the DuckDB sink for " + warehouse.location() + " is closed", null);
     }
-    // Not through DuckDB's appender: it commits what it appends on its own, outside the
-    // connection's transaction, so rows would be committed without their NDJSON line ledger (a
-    // kill between the two duplicated lines on resume) and a refused batch could not be rolled
-    // back before its rows are written again (FileResumeIT).
     Target target = prepare(connection, batch.table(), batch.schema());
+    if (target.appendable) {
+      try {
+        // Begins the transaction before appending, so that rows and lines commit together.
+        target.append.append(connection, batch.rows());
+        lines.record(connection, batch.messageIds());
+        connection.commit();
+        return WriteResult.allWritten();
+      } catch (SQLException | ArithmeticException | ClassCastException appendFailure) {
+        warehouse.rollback();
+        if (appendFailure instanceof SQLException e && DuckDbWarehouse.isFatal(e)) {
+          throw warehouse.fatal(e);
+        }
+        LOG.debug(
+            "appending to {} failed, writing with INSERT: {}",
+            batch.table(),
+            appendFailure.getMessage());
+      }
+    }
     return insert(connection, target, batch);
   }
 
@@ -85,6 +101,12 @@ final class DuckDbRowSink implements RowSink {
       statement.executeUpdate();
       lines.record(connection, batch.messageIds());
       connection.commit();
+      if (target.appendable) {
+        target.appendable = false;
+        LOG.info(
+            "DuckDB's appender refused rows of {} that INSERT takes; writing it with INSERT",
+            batch.table());
+      }
       return WriteResult.allWritten();
     } catch (SQLException batchFailure) {
       warehouse.rollback();
@@ -171,7 +193,10 @@ final class DuckDbRowSink implements RowSink {
                               : "?")
                   .collect(Collectors.joining(", "))
               + ")";
-      target = new Target(new DuckDbInsert(schema, connection, sql, tuple));
+      target =
+          new Target(
+              new DuckDbInsert(schema, connection, sql, tuple),
+              new DuckDbAppend(table.table(), live, schema));
       targets.put(key, target);
       return target;
     } catch (SQLException e) {
@@ -246,12 +271,15 @@ final class DuckDbRowSink implements RowSink {
 
   private record TableKey(TableId table, TableSchema schema) {}
 
-  /** How a table is written for a schema. */
+  /** How a table is written for a schema: appended, or inserted once the appender refused it. */
   private static final class Target {
     final DuckDbInsert insert;
+    final DuckDbAppend append;
+    boolean appendable = true;
 
-    Target(DuckDbInsert insert) {
+    Target(DuckDbInsert insert, DuckDbAppend append) {
       this.insert = insert;
+      this.append = append;
     }
   }
 }

@@ -182,6 +182,97 @@ class DuckDbRowSinkTest {
   }
 
   @Test
+  void anAppendedBatchWhoseLinesDuckDbRefusesLeavesNoRowAndNoLine() throws Exception {
+    // The ledger refuses this input's lines, so every transaction that appended rows rolls back.
+    try (Connection c = DriverManager.getConnection(url())) {
+      c.createStatement()
+          .execute(
+              "CREATE TABLE _dcp_ndjson_lines (input VARCHAR NOT NULL CHECK (input <> 'in.ndjson'),"
+                  + " first_line BIGINT NOT NULL, last_line BIGINT NOT NULL)");
+    }
+    TableSchema schema = TableSchema.of(Field.of("v", FieldType.INT64));
+    List<Row> rows =
+        List.of(
+            Row.builder().set("v", 1L).build(),
+            Row.builder().set("v", 2L).build(),
+            Row.builder().set("v", 3L).build());
+    List<String> ids = List.of("in.ndjson:1", "in.ndjson:2", "in.ndjson:3");
+
+    WriteResult result;
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
+      warehouse.committedLines("in.ndjson", "f1");
+      warehouse.committedLines("other.ndjson", "f1");
+      sink.write(
+          new WriteBatch(
+              TableId.local("t"),
+              schema,
+              List.of(Row.builder().set("v", 0L).build()),
+              List.of("other.ndjson:1")));
+      // Appended straight after that batch's commit, with no statement of the sink's in between.
+      result = sink.write(new WriteBatch(TableId.local("t"), schema, rows, ids));
+    }
+
+    assertThat(result.rowErrors()).extracting(RowError::index).containsExactly(0, 1, 2);
+    assertThat(result.rowErrors().get(0).reason()).contains("CHECK constraint failed");
+    assertThat(query("SELECT v FROM t")).extracting(r -> r.get("v")).containsExactly(0L);
+    assertThat(query("SELECT input FROM _dcp_ndjson_lines"))
+        .extracting(r -> r.get("input"))
+        .containsExactly("other.ndjson");
+  }
+
+  @Test
+  void
+      aBatchTheAppenderRefusesIsRolledBackThenExactlyItsRefusedRowsAreReportedAndTheOthersCommittedOnce()
+          throws Exception {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("id", FieldType.STRING, FieldMode.REQUIRED), Field.of("v", FieldType.INT64));
+    List<Row> rows = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      Row.Builder row = Row.builder().set("v", (long) i);
+      if (i != 17 && i != 450) {
+        row.set("id", "r" + i);
+      }
+      rows.add(row.build());
+      ids.add("in.ndjson:" + i);
+    }
+
+    WriteResult result;
+    java.util.BitSet lines;
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
+      warehouse.committedLines("in.ndjson", "f1");
+      sink.write(
+          new WriteBatch(
+              TableId.local("t"),
+              schema,
+              List.of(Row.builder().set("id", "first").set("v", -1L).build()),
+              List.of("in.ndjson:601")));
+      result = sink.write(new WriteBatch(TableId.local("t"), schema, rows, ids));
+      // A later batch of the same table goes in as usual.
+      sink.write(
+          new WriteBatch(
+              TableId.local("t"),
+              schema,
+              List.of(Row.builder().set("id", "next").set("v", 600L).build()),
+              List.of("in.ndjson:600")));
+      lines = warehouse.committedLines("in.ndjson", "f1");
+    }
+
+    assertThat(result.rowErrors()).extracting(RowError::index).containsExactly(17, 450);
+    assertThat(result.rowErrors())
+        .allSatisfy(e -> assertThat(e.reason()).contains("NOT NULL constraint failed"));
+    assertThat(query("SELECT count(*) AS c, count(DISTINCT v) AS d FROM t").get(0))
+        .containsEntry("c", 600L)
+        .containsEntry("d", 600L);
+    assertThat(lines.cardinality()).isEqualTo(600);
+    assertThat(lines.get(17)).isFalse();
+    assertThat(lines.get(450)).isFalse();
+  }
+
+  @Test
   void recordsTheLinesOfATrackedFileInTheTransactionOfTheirRowsAndForgetsThemForAnotherFile()
       throws Exception {
     TableSchema schema =
