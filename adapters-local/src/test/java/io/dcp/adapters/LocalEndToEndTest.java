@@ -17,6 +17,7 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TestTables;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +65,8 @@ class LocalEndToEndTest {
         MappingConfig.typed().withColumn("message_id", ColumnSource.parse("metadata:message_id"));
     String db = dir.resolve("warehouse.duckdb").toString();
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(db);
+    TestTables.create(warehouse, TableId.local("quotes"), schema);
+    TestTables.createDeadLetterTable(warehouse, TableId.local("dead_letters"));
     RowSink sink = warehouse.rowSink();
 
     IngestPipeline pipeline =

@@ -16,8 +16,6 @@ import io.dcp.core.model.TableId;
 import io.dcp.core.port.RowError;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.SinkException;
-import io.dcp.core.port.TableAdmin;
-import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.WriteBatch;
 import io.dcp.core.port.WriteResult;
 import io.dcp.core.schema.TableSchema;
@@ -27,8 +25,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -60,28 +56,14 @@ public final class StorageWriteRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(StorageWriteRowSink.class);
 
   private final StorageWriteSettings settings;
-  private final Optional<TableAdmin> admin;
-  private final TableOptions newTableOptions;
   private final Map<TableId, TableWriter> writers = new ConcurrentHashMap<>();
-  private final Set<TableId> prepared = ConcurrentHashMap.newKeySet();
-
-  /** Creates a sink for existing tables; writers are opened on the first write to each table. */
-  public StorageWriteRowSink(StorageWriteSettings settings) {
-    this.settings = requireNonNull(settings, "settings");
-    this.admin = Optional.empty();
-    this.newTableOptions = TableOptions.none();
-  }
 
   /**
-   * Creates a sink that, before the first write to a table, creates it through {@code admin} with
-   * the batch's schema and {@code newTableOptions} when it does not exist ({@code table.create:
-   * true}).
+   * Creates a sink for existing tables (core's table set-up creates them; a write to a missing one
+   * is a permanent NOT_FOUND failure); writers are opened on the first write to each table.
    */
-  public StorageWriteRowSink(
-      StorageWriteSettings settings, TableAdmin admin, TableOptions newTableOptions) {
+  public StorageWriteRowSink(StorageWriteSettings settings) {
     this.settings = requireNonNull(settings, "settings");
-    this.admin = Optional.of(requireNonNull(admin, "admin"));
-    this.newTableOptions = requireNonNull(newTableOptions, "newTableOptions");
   }
 
   @Override
@@ -90,7 +72,6 @@ public final class StorageWriteRowSink implements RowSink {
       return WriteResult.allWritten();
     }
     TableId table = qualified(batch.table());
-    prepare(table, batch.schema());
     TableWriter writer = writerFor(table, batch.schema());
     List<RowError> errors = new ArrayList<>();
     List<EncodedRow> encoded = new ArrayList<>(batch.rows().size());
@@ -228,16 +209,6 @@ public final class StorageWriteRowSink implements RowSink {
     return table.project().isEmpty()
         ? new TableId(settings.project(), table.dataset(), table.table())
         : table;
-  }
-
-  private void prepare(TableId table, TableSchema schema) throws SinkException {
-    if (admin.isEmpty() || prepared.contains(table)) {
-      return;
-    }
-    if (admin.get().schema(table).isEmpty()) {
-      admin.get().create(table, schema, newTableOptions);
-    }
-    prepared.add(table);
   }
 
   private TableWriter writerFor(TableId table, TableSchema schema) throws SinkException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.SinkException;
+import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.TableOptions.Partitioning;
 import io.dcp.core.port.WriteBatch;
@@ -14,10 +15,12 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TableSetup;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,18 +179,21 @@ class BigQueryTableAdminTest {
   }
 
   @Test
-  void sinkWithTableCreationCreatesTheMissingTableThenWritesToIt() throws Exception {
+  void tableSetupCreatesTheMissingTableThenTheSinkWritesToIt() throws Exception {
     try (var writeServer = FakeBigQueryWriteServer.start();
         var rest = FakeBigQueryRestServer.start(writeServer)) {
       rest.createDataset("test-project", "events");
       var schema =
           TableSchema.of(
               Field.of("event_time", FieldType.TIMESTAMP), Field.of("v", FieldType.STRING));
+      try (TableAdmin tables = BigQueryTableAdmin.connect("test-project", rest.url())) {
+        new TableSetup(
+                tables, true, new TableOptions(Partitioning.DAY, "event_time", List.of("v")), false)
+            .prepare(TABLE, schema, Optional.empty());
+      }
       var sink =
           new StorageWriteRowSink(
-              StorageWriteSettings.defaults("test-project").withEndpoint(writeServer.endpoint()),
-              BigQueryTableAdmin.connect("test-project", rest.url()),
-              new TableOptions(Partitioning.DAY, "event_time", List.of("v")));
+              StorageWriteSettings.defaults("test-project").withEndpoint(writeServer.endpoint()));
       Row row =
           Row.builder()
               .set("event_time", Instant.parse("2024-01-01T00:00:00Z"))

@@ -12,7 +12,6 @@ import io.dcp.core.schema.TableSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +24,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes rows into the tables of a {@link DuckDbWarehouse}, on its connection.
  *
- * <p>A table is created from the batch's schema the first time it is written (BigQuery types mapped
+ * <p>The sink creates no table: a write to a table that does not exist is a permanent failure that
+ * names the table and says so.
+ *
+ * <p>Table set-up creates each table from its schema, before the first write (BigQuery types mapped
  * as {@link DuckDbTypes} says); an existing table must have every column of the schema. Each batch
  * is one transaction, committed before {@link #write} returns, with the lines of the NDJSON inputs
  * the warehouse tracks. Rows go in through DuckDB's appender ({@link DuckDbAppend}), inside that
@@ -171,9 +173,7 @@ final class DuckDbRowSink implements RowSink {
       return target;
     }
     String name = DuckDbTypes.quote(table.table());
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(DuckDbTypes.createTable(table, schema));
-      connection.commit();
+    try {
       TableSchema live = liveColumns(connection, table, schema);
       String sql =
           "INSERT INTO "

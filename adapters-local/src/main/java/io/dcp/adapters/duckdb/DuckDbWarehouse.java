@@ -109,8 +109,18 @@ public final class DuckDbWarehouse implements Warehouse {
   }
 
   /**
-   * The row sink of this database, one per warehouse: it creates a table from a batch's schema the
-   * first time it writes it. Closing the sink leaves the connection open; {@link #close} closes it.
+   * True: a DuckDB file is the user's own scratch warehouse, so table set-up creates a missing
+   * table in it without {@code table.create} (a first run into a new file just works).
+   */
+  @Override
+  public boolean createsMissingTables() {
+    return true;
+  }
+
+  /**
+   * The row sink of this database, one per warehouse: it writes to tables that exist (table set-up
+   * creates them through {@link #tableAdmin}). Closing the sink leaves the connection open; {@link
+   * #close} closes it.
    */
   @Override
   public RowSink rowSink() {

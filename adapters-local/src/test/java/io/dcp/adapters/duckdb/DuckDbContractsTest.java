@@ -12,6 +12,7 @@ import io.dcp.core.port.RowSink;
 import io.dcp.core.port.RowSinkContract;
 import io.dcp.core.port.TableAdmin;
 import io.dcp.core.port.TableAdminContract;
+import io.dcp.core.tables.TestTables;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,6 +40,7 @@ class DuckDbContractsTest {
     @Override
     protected RowSink newSink() throws Exception {
       warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
+      TestTables.create(warehouse, table(), SCHEMA);
       return warehouse.rowSink();
     }
 
@@ -75,6 +77,7 @@ class DuckDbContractsTest {
     @Override
     protected DeadLetterSink newSink() throws Exception {
       warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb").toString());
+      TestTables.createDeadLetterTable(warehouse, DEAD_LETTERS);
       return new TableDeadLetterSink(warehouse.rowSink(), DEAD_LETTERS);
     }
 

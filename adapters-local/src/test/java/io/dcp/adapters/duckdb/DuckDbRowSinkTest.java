@@ -19,6 +19,7 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TestTables;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -121,6 +122,7 @@ class DuckDbRowSinkTest {
 
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("quotes"), EVERY_TYPE);
       WriteResult result =
           sink.write(new WriteBatch(TableId.local("quotes"), EVERY_TYPE, List.of(row)));
       assertThat(result.isComplete()).isTrue();
@@ -171,6 +173,7 @@ class DuckDbRowSinkTest {
     WriteResult result;
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
       result = sink.write(new WriteBatch(TableId.local("t"), schema, rows));
     }
 
@@ -292,6 +295,7 @@ class DuckDbRowSinkTest {
     java.util.BitSet replaced;
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
       first = warehouse.committedLines("in.ndjson", "f1");
       sink.write(new WriteBatch(TableId.local("t"), schema, rows.subList(0, 2), ids.subList(0, 2)));
       // The batch fails as a whole (a NULL id), so rows are committed one by one.
@@ -330,6 +334,7 @@ class DuckDbRowSinkTest {
 
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("select"), schema);
       sink.write(
           new WriteBatch(
               TableId.local("select"),
@@ -346,13 +351,12 @@ class DuckDbRowSinkTest {
   void createsTheDirectoryOfANewDatabaseFile() throws Exception {
     Path file = dir.resolve("not/there/yet.duckdb");
 
+    TableSchema schema = TableSchema.of(Field.of("a", FieldType.INT64));
     try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file.toString());
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
       sink.write(
-          new WriteBatch(
-              TableId.local("t"),
-              TableSchema.of(Field.of("a", FieldType.INT64)),
-              List.of(Row.builder().set("a", 1L).build())));
+          new WriteBatch(TableId.local("t"), schema, List.of(Row.builder().set("a", 1L).build())));
     }
 
     assertThat(file).exists();
@@ -364,6 +368,7 @@ class DuckDbRowSinkTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("n"), schema);
       List<Future<WriteResult>> results = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
@@ -414,6 +419,7 @@ class DuckDbRowSinkTest {
     try (DuckDbWarehouse warehouse = open();
         TableDeadLetterSink sink =
             new TableDeadLetterSink(warehouse.rowSink(), TableId.local("dead_letters"))) {
+      TestTables.createDeadLetterTable(warehouse, TableId.local("dead_letters"));
       sink.write(List.of(letter));
     }
 

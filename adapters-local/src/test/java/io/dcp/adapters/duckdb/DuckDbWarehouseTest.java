@@ -17,6 +17,7 @@ import io.dcp.core.port.WriteBatch;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TestTables;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,6 +48,8 @@ class DuckDbWarehouseTest {
   @Test
   void closingTheRowSinkStopsItsWritesAndLeavesTheOtherPiecesWorking() throws Exception {
     try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file())) {
+      TestTables.create(warehouse, QUOTES, SCHEMA);
+      TestTables.createDeadLetterTable(warehouse, DEAD_LETTERS);
       new TableDeadLetterSink(warehouse.rowSink(), DEAD_LETTERS)
           .write(
               List.of(
@@ -77,6 +80,7 @@ class DuckDbWarehouseTest {
   @Test
   void closingTheWarehouseClosesTheFileForEveryPieceAndReleasesIt() throws Exception {
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(file());
+    TestTables.create(warehouse, QUOTES, SCHEMA);
     warehouse.rowSink().write(batch(7));
     TableAdmin admin = warehouse.tableAdmin();
 

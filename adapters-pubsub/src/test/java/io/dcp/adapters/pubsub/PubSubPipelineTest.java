@@ -28,6 +28,7 @@ import io.dcp.core.schema.Field;
 import io.dcp.core.schema.FieldMode;
 import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
+import io.dcp.core.tables.TestTables;
 import io.dcp.core.testing.InMemoryRowSink;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
@@ -114,6 +115,8 @@ class PubSubPipelineTest {
                 quote("{\"symbol\":\"MSFT\",\"bid\":412.5}", "feed-8")));
     String db = dir.resolve("warehouse.duckdb").toString();
     DuckDbWarehouse warehouse = DuckDbWarehouse.open(db);
+    TestTables.create(warehouse, TableId.local("quotes"), SCHEMA);
+    TestTables.createDeadLetterTable(warehouse, TableId.local("dead_letters"));
     IngestPipeline pipeline =
         pipeline(
             warehouse.rowSink(),

@@ -257,7 +257,9 @@ public final class Destinations implements AutoCloseable {
       TableAdmin tableAdmin = admin.orElseThrow();
       Optional<TableSchema> live = tableAdmin.schema(table);
       if (live.isEmpty()) {
-        // New columns are altered into an existing table; the sink would create it anyway.
+        // Only without a table set-up (which has created it by now): new columns are altered into
+        // an existing table, so the table admin is asked for one (the Beam job's refuses, naming
+        // the table).
         tableAdmin.create(table, schema, TableOptions.none());
       } else {
         // Columns added by an earlier run: new rows fill them instead of adding them again.

@@ -17,11 +17,14 @@ import java.util.Optional;
 
 /**
  * Gets the warehouse ready before the first message: the destination and dead-letter tables exist,
- * and the destination has every column of the schema file.
+ * and the destination has every column of the schema file. It is the only code that creates those
+ * tables: row sinks create none, and fail for good on a missing one.
  *
- * <p>What it may change is opt-in: creating a missing table ({@code create}) and adding the schema
- * file's new columns as NULLABLE ({@code addMissingColumns}). Without them a missing table or
- * column is an error that names the table and the fix, raised before anything is pulled.
+ * <p>What it may change is opt-in: creating a missing table ({@code create}: {@code table.create},
+ * or true in a warehouse that {@linkplain io.dcp.core.port.Warehouse#createsMissingTables creates
+ * missing tables}) and adding the schema file's new columns as NULLABLE ({@code
+ * addMissingColumns}). Without them a missing table or column is an error that names the table and
+ * the fix, raised before anything is pulled.
  */
 public final class TableSetup {
   private final TableAdmin admin;

@@ -1,6 +1,7 @@
 package io.dcp.core.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
@@ -31,7 +32,10 @@ public abstract class RowSinkContract {
   /** Returns the table the contract writes to; {@link #newSink} must be able to write it. */
   protected abstract TableId table();
 
-  /** Returns a new sink that can write {@link #SCHEMA} rows to {@link #table()}. */
+  /**
+   * Returns a new sink that can write {@link #SCHEMA} rows to {@link #table()}, which exists: a
+   * sink creates no table (core's table set-up does, through the table admin).
+   */
   protected abstract RowSink newSink() throws Exception;
 
   /**
@@ -90,6 +94,23 @@ public abstract class RowSinkContract {
               LongStream.range(0, total).mapToObj(i -> row(i, "r" + i)).toList());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void writingToAMissingTableIsAPermanentFailureThatNamesIt() throws Exception {
+    TableId table = table();
+    TableId missing = new TableId(table.project(), table.dataset(), table.table() + "_missing");
+
+    try (RowSink sink = newSink()) {
+      SinkException failure =
+          catchThrowableOfType(
+              SinkException.class,
+              () -> sink.write(new WriteBatch(missing, SCHEMA, List.of(row(1, "a")))));
+
+      assertThat(failure).isNotNull();
+      assertThat(failure.isTransient()).isFalse();
+      assertThat(failure.getMessage()).contains(missing.table()).contains("does not exist");
     }
   }
 

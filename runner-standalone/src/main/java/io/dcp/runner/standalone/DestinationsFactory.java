@@ -32,8 +32,9 @@ final class DestinationsFactory {
   /**
    * Opens the destinations, after checking that every schema fits the mapping.
    *
-   * @param changeTables prepare tables as the config allows (in a warehouse that {@linkplain
-   *     Warehouse#preparesTables prepares tables}: create them, add the schema file's columns; the
+   * @param changeTables prepare tables through core's {@link TableSetup} as the config allows
+   *     (create a missing one with {@code table.create}, or always in a warehouse that {@linkplain
+   *     Warehouse#createsMissingTables creates missing tables}; add the schema file's columns; the
    *     dead-letter table too) and let evolution add columns; false changes nothing in the
    *     warehouse (a dry run)
    */
@@ -101,11 +102,11 @@ final class DestinationsFactory {
     Optional<TableAdmin> admin =
         warehouse.isEmpty() ? Optional.empty() : Optional.of(warehouse.get().openTableAdmin());
     Optional<TableSetup> setup = Optional.empty();
-    if (changeTables && warehouse.isPresent() && warehouse.get().preparesTables()) {
+    if (changeTables && warehouse.isPresent()) {
+      boolean create = table.create() || warehouse.get().createsMissingTables();
       setup =
           Optional.of(
-              new TableSetup(
-                  admin.get(), table.create(), table.options(), table.addMissingColumns()));
+              new TableSetup(admin.get(), create, table.options(), table.addMissingColumns()));
       if (config.deadLetter().kind() instanceof DeadLetterType.Table) {
         // The table admin logs each change it makes.
         setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));

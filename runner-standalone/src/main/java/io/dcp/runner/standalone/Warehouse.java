@@ -17,23 +17,20 @@ import io.dcp.core.port.TableAdmin;
 
 /**
  * The warehouse a config's {@code sink} section names, opened once per command: its row sink, its
- * table admins, its dead-letter stores, whether core's table set-up prepares tables before rows are
- * written, and how an NDJSON run resumes. Closing it closes what it opened.
+ * table admins, its dead-letter stores, whether table set-up creates missing tables without {@code
+ * table.create}, and how an NDJSON run resumes. Closing it closes what it opened.
  *
  * <p>Each technology is one {@link io.dcp.core.port.Warehouse}, picked here by {@code sink.kind()}
- * and nowhere else. A DuckDB file is a {@link DuckDbWarehouse}: it creates a table on its first
- * write and records the lines a file run commits. BigQuery is a {@link BigQueryWarehouse}: tables
- * are prepared by {@code TableSetup}, and a file run starts over.
+ * and nowhere else. A DuckDB file is a {@link DuckDbWarehouse}: set-up creates its missing tables,
+ * and it records the lines a file run commits. BigQuery is a {@link BigQueryWarehouse}: set-up
+ * creates a table only with {@code table.create}, and a file run starts over.
  */
 final class Warehouse implements AutoCloseable {
   private final io.dcp.core.port.Warehouse warehouse;
-  private final boolean preparesTables;
   private final NdjsonProgress progress;
 
-  private Warehouse(
-      io.dcp.core.port.Warehouse warehouse, boolean preparesTables, NdjsonProgress progress) {
+  private Warehouse(io.dcp.core.port.Warehouse warehouse, NdjsonProgress progress) {
     this.warehouse = requireNonNull(warehouse, "warehouse");
-    this.preparesTables = preparesTables;
     this.progress = requireNonNull(progress, "progress");
   }
 
@@ -47,7 +44,6 @@ final class Warehouse implements AutoCloseable {
         BigQueryWarehouse.open(
             BigQueryWarehouseSettings.of(
                 sink.bigqueryProject(), sink.bigqueryEndpoint(), sink.bigqueryRestEndpoint())),
-        true,
         NdjsonProgress.none());
   }
 
@@ -61,7 +57,7 @@ final class Warehouse implements AutoCloseable {
             throw new SourceException(e.getMessage(), e);
           }
         };
-    return new Warehouse(duckDb, false, progress);
+    return new Warehouse(duckDb, progress);
   }
 
   /** The row sink; closing it (as the pipeline does) leaves the rest of the warehouse open. */
@@ -82,11 +78,11 @@ final class Warehouse implements AutoCloseable {
   }
 
   /**
-   * Whether tables are prepared (created, given the schema file's columns) before rows are written;
-   * false for a warehouse that creates a table on its first write.
+   * Whether table set-up creates a missing table here even when {@code table.create} is false; see
+   * {@link io.dcp.core.port.Warehouse#createsMissingTables}.
    */
-  boolean preparesTables() {
-    return preparesTables;
+  boolean createsMissingTables() {
+    return warehouse.createsMissingTables();
   }
 
   /** How an NDJSON run resumes: the lines this warehouse has committed, or none. */

@@ -100,11 +100,12 @@ class ValidateAndDryRunTest {
     Path input = Files.writeString(dir.resolve("in.ndjson"), "{\"symbol\":\"A\",\"x\":1}\n");
     Result first = dcp(command("run", input, "--set", "mapping.unknownFields=reject"));
     assertThat(first.out()).as(first.err()).contains("1 messages, 0 rows written");
+    // The run created quotes from the schema file; it is replaced by one that refuses the row.
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("v.duckdb"))) {
       c.createStatement()
           .execute(
-              "CREATE TABLE quotes (symbol VARCHAR, kind VARCHAR NOT NULL, message_id VARCHAR,"
-                  + " ingested_at TIMESTAMPTZ)");
+              "CREATE OR REPLACE TABLE quotes (symbol VARCHAR, kind VARCHAR NOT NULL,"
+                  + " message_id VARCHAR, ingested_at TIMESTAMPTZ)");
     }
 
     Result dry = dcp(command("replay", input, "--dry-run"));
