@@ -204,6 +204,7 @@ class DuckDbRowSinkTest {
     WriteResult result;
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
       warehouse.committedLines("in.ndjson", "f1");
       warehouse.committedLines("other.ndjson", "f1");
       sink.write(
@@ -246,6 +247,7 @@ class DuckDbRowSinkTest {
     java.util.BitSet lines;
     try (DuckDbWarehouse warehouse = open();
         RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
       warehouse.committedLines("in.ndjson", "f1");
       sink.write(
           new WriteBatch(
