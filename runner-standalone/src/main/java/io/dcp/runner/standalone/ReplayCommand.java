@@ -1,6 +1,9 @@
 package io.dcp.runner.standalone;
 
 import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
+import io.dcp.adapters.bigquery.BigQuerySinkSection;
+import io.dcp.adapters.duckdb.DuckDbSinkSection;
+import io.dcp.adapters.javascript.JavaScriptTransformSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
@@ -125,7 +128,7 @@ final class ReplayCommand implements Callable<Integer> {
       return configError(err, e.getMessage());
     }
     try {
-      transform = TransformStep.open(config.transform());
+      transform = TransformStep.open(config.section(JavaScriptTransformSection.INSTANCE));
     } catch (ConfigException e) {
       return configError(err, e.getMessage());
     }
@@ -160,7 +163,7 @@ final class ReplayCommand implements Callable<Integer> {
       } else if (config.sink().kind() instanceof SinkType.BigQuery) {
         replayBigQueryTable(config, schema, query, out);
       } else {
-        String path = config.sink().duckdbPath();
+        String path = config.section(DuckDbSinkSection.INSTANCE).orElseThrow().path();
         if (!":memory:".equals(path) && !java.nio.file.Files.isRegularFile(Path.of(path))) {
           // Opening it would create an empty database: there is nothing to replay.
           return configError(
@@ -201,8 +204,8 @@ final class ReplayCommand implements Callable<Integer> {
     try (Warehouse warehouse = Warehouse.open(config);
         BigQueryDeadLetterStore store =
             BigQueryDeadLetterStore.connect(
-                config.sink().bigqueryProject(),
-                config.sink().bigqueryRestEndpoint(),
+                config.section(BigQuerySinkSection.INSTANCE).orElseThrow().project(),
+                config.section(BigQuerySinkSection.INSTANCE).orElseThrow().restEndpoint(),
                 TableId.parse(config.deadLetter().table()),
                 warehouse.rowSink(),
                 Clock.systemUTC());

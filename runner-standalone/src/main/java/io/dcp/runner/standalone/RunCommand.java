@@ -3,6 +3,7 @@ package io.dcp.runner.standalone;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.ProvisionException;
+import io.dcp.adapters.duckdb.DuckDbSinkSection;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.core.config.CheckedConfig;
@@ -266,10 +267,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     } else if (config.sink().kind() instanceof SinkType.DuckDb) {
       // A local warehouse keeps only the table name of a dataset.table id.
       String table = TableId.parse(config.table().id()).table();
+      String duckDbPath = config.section(DuckDbSinkSection.INSTANCE).orElseThrow().path();
       out.printf(
           "Rows are in table %s of %s; dead letters %s. Query them with:%n"
               + "  java -jar runner-standalone/target/dcp.jar query %s \"SELECT * FROM %s LIMIT 10\"%n",
-          table, config.sink().duckdbPath(), deadLetters, config.sink().duckdbPath(), table);
+          table, duckDbPath, deadLetters, duckDbPath, table);
     } else {
       out.printf(
           "Rows are in BigQuery table %s; dead letters %s.%n", config.table().id(), deadLetters);

@@ -2,8 +2,9 @@ package io.dcp.runner.standalone;
 
 import static java.util.Objects.requireNonNull;
 
+import io.dcp.adapters.bigquery.BigQuerySinkSection;
 import io.dcp.adapters.bigquery.BigQueryWarehouse;
-import io.dcp.adapters.bigquery.BigQueryWarehouseSettings;
+import io.dcp.adapters.duckdb.DuckDbSinkSection;
 import io.dcp.adapters.duckdb.DuckDbWarehouse;
 import io.dcp.adapters.ndjson.NdjsonProgress;
 import io.dcp.core.config.DcpConfig;
@@ -39,14 +40,12 @@ final class Warehouse implements AutoCloseable {
 
   /** Opens the warehouse the config's {@code sink} names: BigQuery, or a DuckDB file. */
   static Warehouse open(DcpConfig config) throws SinkException {
-    DcpConfig.Sink sink = config.sink();
-    if (!(sink.kind() instanceof SinkType.BigQuery)) {
-      return of(DuckDbWarehouse.open(sink.duckdbPath()));
+    if (!(config.sink().kind() instanceof SinkType.BigQuery)) {
+      return of(
+          DuckDbWarehouse.open(config.section(DuckDbSinkSection.INSTANCE).orElseThrow().path()));
     }
     return new Warehouse(
-        BigQueryWarehouse.open(
-            BigQueryWarehouseSettings.of(
-                sink.bigqueryProject(), sink.bigqueryEndpoint(), sink.bigqueryRestEndpoint())),
+        BigQueryWarehouse.open(config.section(BigQuerySinkSection.INSTANCE).orElseThrow()),
         true,
         NdjsonProgress.none());
   }

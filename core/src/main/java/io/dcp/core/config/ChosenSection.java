@@ -1,0 +1,59 @@
+package io.dcp.core.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * A {@link ConfigSection} whose settings exist only when the config chooses them, as {@code
+ * source.type: pubsub} chooses {@code source.pubsub}: its value is present when the section is
+ * chosen and every key is right, and empty otherwise. Every key is read either way, so that a bad
+ * value is reported even in a section the config does not choose; the checks that matter only when
+ * it is chosen (a required key, a rule across keys) run only then.
+ *
+ * @param <T> the owning adapter's settings record
+ */
+public abstract class ChosenSection<T> implements ConfigSection<Optional<T>> {
+  private final String prefix;
+
+  /** A section at key path {@code prefix}, a section of {@code defaults.yaml}. */
+  protected ChosenSection(String prefix) {
+    this.prefix = requireNonNull(prefix, "prefix");
+  }
+
+  @Override
+  public final String prefix() {
+    return prefix;
+  }
+
+  /** Whether the config chooses this section, e.g. {@code source.type} is {@code pubsub}. */
+  protected abstract boolean chosen(SectionReader r);
+
+  /**
+   * Reads every key of the section, reporting bad values, and returns what builds the settings once
+   * the section is chosen and found right.
+   */
+  protected abstract Supplier<T> readKeys(SectionReader r);
+
+  /** Checks what matters only when the section is chosen; none unless overridden. */
+  protected void check(SectionReader r) {}
+
+  @Override
+  public final Optional<T> read(SectionReader r) {
+    Supplier<T> settings = readKeys(r);
+    if (!chosen(r)) {
+      return Optional.empty();
+    }
+    check(r);
+    if (r.hasProblems()) {
+      return Optional.empty();
+    }
+    return Optional.of(settings.get());
+  }
+
+  @Override
+  public String toString() {
+    return prefix;
+  }
+}
