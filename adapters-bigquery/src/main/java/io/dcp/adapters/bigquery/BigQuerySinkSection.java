@@ -17,12 +17,7 @@ public final class BigQuerySinkSection extends ChosenSection<BigQueryWarehouseSe
   public static final BigQuerySinkSection INSTANCE = new BigQuerySinkSection();
 
   private BigQuerySinkSection() {
-    super("sink.bigquery");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.sinkType() instanceof SinkType.BigQuery;
+    super("sink.bigquery", r -> r.sinkType() instanceof SinkType.BigQuery);
   }
 
   @Override

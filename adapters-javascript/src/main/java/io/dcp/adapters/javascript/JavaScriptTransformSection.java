@@ -21,12 +21,7 @@ public final class JavaScriptTransformSection extends ChosenSection<JavaScriptTr
   private static final Pattern JS_IDENTIFIER = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
   private JavaScriptTransformSection() {
-    super("transform.javascript");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return !r.string("path").isEmpty();
+    super("transform.javascript", r -> !r.string("path").isEmpty());
   }
 
   @Override

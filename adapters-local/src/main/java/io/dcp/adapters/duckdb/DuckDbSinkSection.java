@@ -16,12 +16,7 @@ public final class DuckDbSinkSection extends ChosenSection<DuckDbSinkSettings> {
   public static final DuckDbSinkSection INSTANCE = new DuckDbSinkSection();
 
   private DuckDbSinkSection() {
-    super("sink.duckdb");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.sinkType() instanceof SinkType.DuckDb;
+    super("sink.duckdb", r -> r.sinkType() instanceof SinkType.DuckDb);
   }
 
   @Override

@@ -17,12 +17,7 @@ public final class HttpSourceSection extends ChosenSection<HttpSourceSettings> {
   public static final HttpSourceSection INSTANCE = new HttpSourceSection();
 
   private HttpSourceSection() {
-    super("source.http");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.sourceType() instanceof SourceType.Http;
+    super("source.http", r -> r.sourceType() instanceof SourceType.Http);
   }
 
   @Override

@@ -16,12 +16,7 @@ public final class NdjsonSourceSection extends ChosenSection<NdjsonSourceSetting
   public static final NdjsonSourceSection INSTANCE = new NdjsonSourceSection();
 
   private NdjsonSourceSection() {
-    super("source.ndjson");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.sourceType() instanceof SourceType.Ndjson;
+    super("source.ndjson", r -> r.sourceType() instanceof SourceType.Ndjson);
   }
 
   @Override

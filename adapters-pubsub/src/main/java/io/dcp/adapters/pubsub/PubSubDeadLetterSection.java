@@ -17,12 +17,7 @@ public final class PubSubDeadLetterSection extends ChosenSection<PubSubDeadLette
   public static final PubSubDeadLetterSection INSTANCE = new PubSubDeadLetterSection();
 
   private PubSubDeadLetterSection() {
-    super("deadLetter.pubsub");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.deadLetterType() instanceof DeadLetterType.PubSubTopic;
+    super("deadLetter.pubsub", r -> r.deadLetterType() instanceof DeadLetterType.PubSubTopic);
   }
 
   @Override

@@ -19,12 +19,7 @@ public final class PubSubSourceSection extends ChosenSection<PubSubSourceSetting
   public static final PubSubSourceSection INSTANCE = new PubSubSourceSection();
 
   private PubSubSourceSection() {
-    super("source.pubsub");
-  }
-
-  @Override
-  protected boolean chosen(SectionReader r) {
-    return r.sourceType() instanceof SourceType.PubSub;
+    super("source.pubsub", r -> r.sourceType() instanceof SourceType.PubSub);
   }
 
   @Override

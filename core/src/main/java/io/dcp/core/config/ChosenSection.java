@@ -3,6 +3,7 @@ package io.dcp.core.config;
 import static java.util.Objects.requireNonNull;
 
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -16,19 +17,21 @@ import java.util.function.Supplier;
  */
 public abstract class ChosenSection<T> implements ConfigSection<Optional<T>> {
   private final String prefix;
+  private final Predicate<SectionReader> chosen;
 
-  /** A section at key path {@code prefix}, a section of {@code defaults.yaml}. */
-  protected ChosenSection(String prefix) {
+  /**
+   * A section at key path {@code prefix} (a section of {@code defaults.yaml}), chosen when {@code
+   * chosen} holds: e.g. {@code r -> r.sourceType() instanceof SourceType.PubSub}.
+   */
+  protected ChosenSection(String prefix, Predicate<SectionReader> chosen) {
     this.prefix = requireNonNull(prefix, "prefix");
+    this.chosen = requireNonNull(chosen, "chosen");
   }
 
   @Override
   public final String prefix() {
     return prefix;
   }
-
-  /** Whether the config chooses this section, e.g. {@code source.type} is {@code pubsub}. */
-  protected abstract boolean chosen(SectionReader r);
 
   /**
    * Reads every key of the section, reporting bad values, and returns what builds the settings once
@@ -42,7 +45,7 @@ public abstract class ChosenSection<T> implements ConfigSection<Optional<T>> {
   @Override
   public final Optional<T> read(SectionReader r) {
     Supplier<T> settings = readKeys(r);
-    if (!chosen(r)) {
+    if (!chosen.test(r)) {
       return Optional.empty();
     }
     check(r);

@@ -23,12 +23,7 @@ class ConfigSectionTest {
     static final PullSection INSTANCE = new PullSection();
 
     private PullSection() {
-      super("source.pubsub");
-    }
-
-    @Override
-    protected boolean chosen(SectionReader r) {
-      return r.sourceType() instanceof SourceType.PubSub;
+      super("source.pubsub", r -> r.sourceType() instanceof SourceType.PubSub);
     }
 
     @Override
