@@ -14,15 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The {@code transform.javascript} section this module owns, read through the config loader. */
 @Timeout(30)
 class JavaScriptTransformSectionTest {
-  private static final String MINIMAL =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        id: quotes
-        schema: schema.json
-      """;
+  private static final String MINIMAL = ConfigLoads.MINIMAL;
 
   @TempDir Path dir;
 

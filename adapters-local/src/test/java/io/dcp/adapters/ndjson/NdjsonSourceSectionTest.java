@@ -22,18 +22,7 @@ class NdjsonSourceSectionTest {
 
   @Test
   void readsThePathsAndFillsTheAttemptsFromDefaultsYaml() throws ConfigException {
-    assertThat(
-            loads()
-                .load(
-                    """
-                    source:
-                      ndjson:
-                        paths: [events.ndjson]
-                    table:
-                      id: quotes
-                      schema: schema.json
-                    """)
-                .section(NdjsonSourceSection.INSTANCE))
+    assertThat(loads().load(ConfigLoads.MINIMAL).section(NdjsonSourceSection.INSTANCE))
         .contains(new NdjsonSourceSettings(List.of("events.ndjson"), 5));
     assertThat(ConfigLoader.defaults()).containsEntry("source.ndjson.maxAttempts", "5");
   }

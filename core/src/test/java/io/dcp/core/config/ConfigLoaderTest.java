@@ -26,15 +26,7 @@ class ConfigLoaderTest {
     return path;
   }
 
-  private static final String MINIMAL =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        id: quotes
-        schema: schema.json
-      """;
+  private static final String MINIMAL = ConfigLoads.MINIMAL;
 
   @Test
   void fillsEveryKeyTheFileLeavesOutWithItsDefault() throws Exception {

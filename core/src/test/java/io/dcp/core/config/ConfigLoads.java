@@ -13,6 +13,17 @@ import java.util.Map;
  * the lines the loader prints ({@code key: message}), in the loader's order.
  */
 public final class ConfigLoads {
+  /** The smallest config file that loads: an NDJSON file into table {@code quotes}. */
+  public static final String MINIMAL =
+      """
+      source:
+        ndjson:
+          paths: [events.ndjson]
+      table:
+        id: quotes
+        schema: schema.json
+      """;
+
   private final Path dir;
   private final List<ConfigSection<?>> sections;
   private final Map<String, String> environment;
