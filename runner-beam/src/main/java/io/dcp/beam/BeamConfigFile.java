@@ -1,5 +1,9 @@
 package io.dcp.beam;
 
+import io.dcp.adapters.bigquery.BigQuerySinkSection;
+import io.dcp.adapters.bigquery.BigQueryWarehouseSettings;
+import io.dcp.adapters.javascript.JavaScriptTransformSection;
+import io.dcp.adapters.javascript.JavaScriptTransformSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubSourceSection;
 import io.dcp.core.config.ConfigException;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.sdk.extensions.gcp.options.GcpOptions;
 
@@ -120,9 +125,12 @@ final class BeamConfigFile {
     return keys.stream().anyMatch(key -> key.startsWith("transform."));
   }
 
-  /** The {@code transform} section, or null when the loader refused the file. */
-  DcpConfig.Transform transform() {
-    return config == null ? null : config.transform();
+  /**
+   * The {@code transform.javascript} section (empty without a script), or null when the loader
+   * refused the file.
+   */
+  Optional<JavaScriptTransformSettings> transform() {
+    return config == null ? null : config.section(JavaScriptTransformSection.INSTANCE);
   }
 
   /** The YAML text, for the mapping section. */
@@ -171,7 +179,11 @@ final class BeamConfigFile {
         config =
             new ConfigLoader(
                     Map.of(),
-                    List.of(PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE))
+                    List.of(
+                        PubSubSourceSection.INSTANCE,
+                        PubSubDeadLetterSection.INSTANCE,
+                        BigQuerySinkSection.INSTANCE,
+                        JavaScriptTransformSection.INSTANCE))
                 .load(local, overrides(options, keys));
       } catch (ConfigException e) {
         for (ConfigProblem problem : e.problems()) {
@@ -281,8 +293,10 @@ final class BeamConfigFile {
 
   /** The project a dataset.table takes: {@code sink.bigquery.project}, else {@code --project}. */
   private String projectOf(DcpBeamOptions options) {
-    if (config != null && !config.sink().bigqueryProject().isEmpty()) {
-      return config.sink().bigqueryProject();
+    Optional<BigQueryWarehouseSettings> sink =
+        config == null ? Optional.empty() : config.section(BigQuerySinkSection.INSTANCE);
+    if (sink.isPresent() && !sink.get().project().isEmpty()) {
+      return sink.get().project();
     }
     return options.as(GcpOptions.class).getProject();
   }

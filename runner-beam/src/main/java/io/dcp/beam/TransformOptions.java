@@ -1,14 +1,15 @@
 package io.dcp.beam;
 
+import io.dcp.adapters.javascript.JavaScriptTransformSettings;
 import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
 import io.dcp.core.config.ConfigProblem;
-import io.dcp.core.config.DcpConfig;
 import io.dcp.core.port.MessageTransform;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The job's UDF, from the Dataflow template's own options ({@code
@@ -66,21 +67,17 @@ final class TransformOptions {
       function = set(flagFunction) ? flagFunction : DEFAULT_FUNCTION;
       budget = DEFAULT_BUDGET;
     } else {
-      DcpConfig.Transform section = config == null ? null : config.transform();
-      if (section == null || !section.enabled()) {
+      Optional<JavaScriptTransformSettings> section = config == null ? null : config.transform();
+      if (section == null || section.isEmpty()) {
         return null;
       }
       String file = "--configFile " + config.path() + ": ";
       origin =
           new Origin(
               file + "transform.javascript.path", file + "transform.javascript.functionName");
-      location = section.javascriptPath();
-      function = section.javascriptFunctionName();
-      budget =
-          new ScriptBudget(
-              section.maxStatements(),
-              Duration.ofMillis(section.maxMillis()),
-              section.maxAllocatedBytes());
+      location = section.get().path();
+      function = section.get().functionName();
+      budget = section.get().budget();
     }
     String text;
     try {

@@ -73,6 +73,10 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
   private final BigQueryTableAdmin admin;
   private final TableId table;
   private final TableId ledger;
+
+  /** The table as it was named, for messages. */
+  private final TableId named;
+
   private final RowSink ledgerRows;
   private final Clock clock;
   private final OpenCheck open;
@@ -95,7 +99,8 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
     this.bigQuery = requireNonNull(bigQuery, "bigQuery");
     this.open = requireNonNull(open, "open");
     this.admin = new BigQueryTableAdmin(bigQuery, requireNonNull(project, "project"), open);
-    this.table = admin.qualified(requireNonNull(table, "table"));
+    this.named = requireNonNull(table, "table");
+    this.table = admin.qualified(table);
     this.ledger = new TableId(this.table.project(), this.table.dataset(), ledgerName(this.table));
     this.ledgerRows = requireNonNull(ledgerRows, "ledgerRows");
     this.clock = requireNonNull(clock, "clock");
@@ -125,6 +130,26 @@ public final class BigQueryDeadLetterStore implements DeadLetterStore {
   /** Returns how many rows the last {@link #find} skipped as not dcp dead letters. */
   public int foreignRows() {
     return foreignRows;
+  }
+
+  /** Replayed dead letters stay in the table and are marked in its ledger. */
+  @Override
+  public String replayed() {
+    return "were marked replayed in " + ledger;
+  }
+
+  /** The rows the last {@link #find} skipped as not dcp dead letters, if any. */
+  @Override
+  public List<String> notes() {
+    int foreign = foreignRows;
+    if (foreign == 0) {
+      return List.of();
+    }
+    return List.of(
+        String.format(
+            "%,d rows of %s are not dcp dead letters (no stage or message_id): never replayed,"
+                + " they stay.",
+            foreign, named));
   }
 
   @Override

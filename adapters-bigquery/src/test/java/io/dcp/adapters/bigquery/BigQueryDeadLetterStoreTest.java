@@ -125,7 +125,9 @@ class BigQueryDeadLetterStoreTest {
         .extracting(DeadLetterStore.Stored::key)
         .containsExactly("m-3@1795514400123456", "m-2@1795514401123456", "m-1@1795514402123456");
     assertThat(store.ledger()).isEqualTo(LEDGER);
+    assertThat(store.replayed()).isEqualTo("were marked replayed in " + LEDGER);
     assertThat(store.foreignRows()).isZero();
+    assertThat(store.notes()).isEmpty();
   }
 
   @Test
@@ -213,6 +215,11 @@ class BigQueryDeadLetterStoreTest {
 
     assertThat(ids(DeadLetterQuery.all())).containsExactly("m-3", "m-2", "m-1");
     assertThat(store.foreignRows()).isEqualTo(1);
+    assertThat(store.notes())
+        .containsExactly(
+            // The table as it was named, without the project the store qualifies it with.
+            "1 rows of events.dead_letters are not dcp dead letters (no stage or message_id): never replayed, they"
+                + " stay.");
   }
 
   @Test

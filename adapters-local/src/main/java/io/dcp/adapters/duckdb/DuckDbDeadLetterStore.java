@@ -142,4 +142,10 @@ final class DuckDbDeadLetterStore implements DeadLetterStore {
   /** Holds nothing of its own: the connection belongs to the warehouse, which closes it. */
   @Override
   public void close() {}
+
+  /** Replayed dead letters are deleted from the table. */
+  @Override
+  public String replayed() {
+    return "left the dead-letter table";
+  }
 }

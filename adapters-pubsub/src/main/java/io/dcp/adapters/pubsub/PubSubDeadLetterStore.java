@@ -198,6 +198,12 @@ public final class PubSubDeadLetterStore implements DeadLetterStore, AutoCloseab
     return limitReached;
   }
 
+  /** Replayed dead letters are acked: they leave the subscription. */
+  @Override
+  public String replayed() {
+    return "left the subscription";
+  }
+
   /** Releases every message still held (ModifyAckDeadline 0), so Pub/Sub delivers it again. */
   @Override
   public void close() {

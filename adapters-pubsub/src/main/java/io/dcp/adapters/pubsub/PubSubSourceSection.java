@@ -1,10 +1,10 @@
 package io.dcp.adapters.pubsub;
 
-import io.dcp.core.config.ConfigSection;
+import io.dcp.core.config.ChosenSection;
 import io.dcp.core.config.SectionReader;
 import io.dcp.core.config.SourceType;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The {@code source.pubsub} section, which this module owns: the settings of {@link
@@ -14,45 +14,36 @@ import java.util.Optional;
  * PubSubSourceSettings#withMaxOutstanding}); the section leaves the limits of {@link
  * PubSubSourceSettings#defaults}.
  */
-public final class PubSubSourceSection implements ConfigSection<Optional<PubSubSourceSettings>> {
+public final class PubSubSourceSection extends ChosenSection<PubSubSourceSettings> {
   /** The one instance, handed to the config loader. */
   public static final PubSubSourceSection INSTANCE = new PubSubSourceSection();
 
-  private PubSubSourceSection() {}
-
-  @Override
-  public String prefix() {
-    return "source.pubsub";
+  private PubSubSourceSection() {
+    super("source.pubsub", r -> r.sourceType() instanceof SourceType.PubSub);
   }
 
   @Override
-  public Optional<PubSubSourceSettings> read(SectionReader r) {
+  protected Supplier<PubSubSourceSettings> readKeys(SectionReader r) {
     String subscription = r.string("subscription");
     String endpoint = r.string("endpoint");
     int parallelPullCount = r.positiveInt("parallelPullCount");
     int executorThreads = r.positiveInt("executorThreads");
     Duration maxAckExtension = r.duration("maxAckExtension");
-    if (!(r.sourceType() instanceof SourceType.PubSub)) {
-      return Optional.empty();
-    }
-    PubSubNameRules.check(r, "subscription", "subscriptions", "endpoint");
-    if (r.hasProblems()) {
-      return Optional.empty();
-    }
-    PubSubSourceSettings defaults = PubSubSourceSettings.defaults(subscription);
-    return Optional.of(
-        new PubSubSourceSettings(
-            subscription,
-            endpoint,
-            parallelPullCount,
-            executorThreads,
-            defaults.maxOutstandingMessages(),
-            defaults.maxOutstandingBytes(),
-            maxAckExtension));
+    return () -> {
+      PubSubSourceSettings defaults = PubSubSourceSettings.defaults(subscription);
+      return new PubSubSourceSettings(
+          subscription,
+          endpoint,
+          parallelPullCount,
+          executorThreads,
+          defaults.maxOutstandingMessages(),
+          defaults.maxOutstandingBytes(),
+          maxAckExtension);
+    };
   }
 
   @Override
-  public String toString() {
-    return prefix();
+  protected void check(SectionReader r) {
+    PubSubNameRules.check(r, "subscription", "subscriptions", "endpoint");
   }
 }

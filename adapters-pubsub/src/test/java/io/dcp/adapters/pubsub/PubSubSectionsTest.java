@@ -1,14 +1,10 @@
 package io.dcp.adapters.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dcp.core.config.ConfigException;
-import io.dcp.core.config.ConfigLoader;
-import io.dcp.core.config.ConfigProblem;
-import io.dcp.core.config.ConfigSection;
+import io.dcp.core.config.ConfigLoads;
 import io.dcp.core.config.DcpConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,26 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class PubSubSectionsTest {
-  private static final List<ConfigSection<?>> SECTIONS =
-      List.of(PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE);
-
   @TempDir Path dir;
 
-  private static ConfigLoader loader(Map<String, String> environment) {
-    return new ConfigLoader(environment, SECTIONS);
-  }
-
-  private Path file(String yaml) throws Exception {
-    Path path = dir.resolve("dcp.yaml");
-    Files.writeString(path, yaml);
-    return path;
+  private ConfigLoads loads() {
+    return ConfigLoads.with(dir, PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE);
   }
 
   @Test
   void readsAPubSubToBigQueryConfig() throws Exception {
-    Path path =
-        file(
-            """
+    String yaml =
+        """
             source:
               type: pubsub
               pubsub:
@@ -60,11 +46,10 @@ class PubSubSectionsTest {
             table:
               id: my-project.market.quotes
               schema: quotes.json
-            """);
+            """;
 
-    DcpConfig config = loader(Map.of()).load(path, List.of());
+    DcpConfig config = loads().load(yaml);
 
-    assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes-dcp");
     assertThat(config.section(PubSubSourceSection.INSTANCE))
         .contains(
             PubSubSourceSettings.defaults("projects/my-project/subscriptions/quotes-dcp")
@@ -79,14 +64,13 @@ class PubSubSectionsTest {
   @Test
   void anEmptyConfigGivesTheSourceSettingsDefaults() throws ConfigException {
     DcpConfig config =
-        loader(Map.of())
+        loads()
             .load(
                 null,
-                List.of(
-                    "source.type=pubsub",
-                    "source.pubsub.subscription=projects/my-project/subscriptions/quotes",
-                    "table.id=quotes",
-                    "table.schema=q.json"));
+                "source.type=pubsub",
+                "source.pubsub.subscription=projects/my-project/subscriptions/quotes",
+                "table.id=quotes",
+                "table.schema=q.json");
 
     assertThat(config.section(PubSubSourceSection.INSTANCE))
         .contains(PubSubSourceSettings.defaults("projects/my-project/subscriptions/quotes"));
@@ -96,15 +80,14 @@ class PubSubSectionsTest {
   @Test
   void anEmptyConfigGivesTheDeadLetterSettingsDefaults() throws ConfigException {
     DcpConfig config =
-        loader(Map.of())
+        loads()
             .load(
                 null,
-                List.of(
-                    "source.ndjson.paths=events.ndjson",
-                    "deadLetter.type=pubsub-topic",
-                    "deadLetter.pubsub.topic=projects/my-project/topics/dead-letters",
-                    "table.id=quotes",
-                    "table.schema=q.json"));
+                "source.ndjson.paths=events.ndjson",
+                "deadLetter.type=pubsub-topic",
+                "deadLetter.pubsub.topic=projects/my-project/topics/dead-letters",
+                "table.id=quotes",
+                "table.schema=q.json");
 
     assertThat(config.section(PubSubDeadLetterSection.INSTANCE))
         .contains(PubSubDeadLetterSettings.defaults("projects/my-project/topics/dead-letters"));
@@ -121,23 +104,19 @@ class PubSubSectionsTest {
   @Test
   void theSubscriptionAndTheTopicAreRequiredOnlyWhenTheirTypeIsChosen() throws ConfigException {
     assertThat(
-            loader(Map.of())
-                .load(null, List.of("source.ndjson.paths=e.ndjson", "table.id=q", "table.schema=s"))
+            loads()
+                .load(null, "source.ndjson.paths=e.ndjson", "table.id=q", "table.schema=s")
                 .section(PubSubSourceSection.INSTANCE))
         .isEmpty();
-    assertThatThrownBy(
-            () ->
-                loader(Map.of())
-                    .load(
-                        null,
-                        List.of(
-                            "source.type=pubsub",
-                            "deadLetter.type=pubsub-topic",
-                            "deadLetter.pubsub.maxBatchDelay=soon",
-                            "table.id=quotes",
-                            "table.schema=q.json")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+    assertThat(
+            loads()
+                .problems(
+                    null,
+                    "source.type=pubsub",
+                    "deadLetter.type=pubsub-topic",
+                    "deadLetter.pubsub.maxBatchDelay=soon",
+                    "table.id=quotes",
+                    "table.schema=q.json"))
         .isEqualTo(
             List.of(
                 "deadLetter.pubsub.maxBatchDelay: 'soon' is not a duration such as 200ms, 30s, 5m"
@@ -149,9 +128,8 @@ class PubSubSectionsTest {
 
   @Test
   void rejectsPubSubNamesAndDeadLetterTypesWithTheRuleAndTheFix() throws Exception {
-    Path path =
-        file(
-            """
+    String yaml =
+        """
             source:
               type: pubsub
               pubsub:
@@ -163,18 +141,14 @@ class PubSubSectionsTest {
               schema: quotes.json
               clustering: [a, b, c, d, e]
               partitionColumn: ts
-            """);
+            """;
 
-    assertThatThrownBy(
-            () ->
-                loader(Map.of())
-                    .load(
-                        path,
-                        List.of(
-                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
-                            "source.pubsub.endpoint=127.0.0.1:8085")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+    assertThat(
+            loads()
+                .problems(
+                    yaml,
+                    "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                    "source.pubsub.endpoint=127.0.0.1:8085"))
         .isEqualTo(
             List.of(
                 "deadLetter.type: bigquery-table needs sink.type bigquery; dead-letter tables live"
@@ -185,20 +159,16 @@ class PubSubSectionsTest {
                 "table.partitionColumn: set table.partitioning (hour, day, month or year) to"
                     + " partition on ts"));
 
-    assertThatThrownBy(
-            () ->
-                loader(Map.of())
-                    .load(
-                        null,
-                        List.of(
-                            "source.type=pubsub",
-                            "source.pubsub.subscription=projects/x/subscriptions/ok-name",
-                            "deadLetter.type=pubsub-topic",
-                            "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
-                            "table.id=quotes",
-                            "table.schema=q.json")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
+    assertThat(
+            loads()
+                .problems(
+                    null,
+                    "source.type=pubsub",
+                    "source.pubsub.subscription=projects/x/subscriptions/ok-name",
+                    "deadLetter.type=pubsub-topic",
+                    "deadLetter.pubsub.topic=projects/my-project/topics/goog-x",
+                    "table.id=quotes",
+                    "table.schema=q.json"))
         .isEqualTo(
             List.of(
                 "deadLetter.pubsub.topic: 'goog-x' breaks Pub/Sub's naming rules: 3 to 255"
@@ -220,13 +190,16 @@ class PubSubSectionsTest {
     withEndpoint.add("source.pubsub.endpoint=127.0.0.1:8681");
 
     assertThat(
-            loader(Map.of())
+            loads()
+                .loader()
                 .load(null, withEndpoint)
                 .section(PubSubSourceSection.INSTANCE)
                 .map(PubSubSourceSettings::subscription))
         .contains("projects/local/subscriptions/quotes-dcp");
     assertThat(
-            loader(Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:8681"))
+            loads()
+                .environment(Map.of("PUBSUB_EMULATOR_HOST", "127.0.0.1:8681"))
+                .loader()
                 .load(null, flags)
                 .section(PubSubSourceSection.INSTANCE)
                 .map(PubSubSourceSettings::subscription))

@@ -256,39 +256,27 @@ public final class ConfigLoader {
     DcpConfig.Sink sink = SinkSection.read(r);
     DcpConfig.DeadLetter deadLetter = DeadLetterSection.read(r, sink);
     DcpConfig.Table table = TableSection.read(r);
-    if (deadLetter.kind() instanceof DeadLetterType.Table) {
-      DeadLetterSection.tableOfItsOwn(r, deadLetter.table(), table, sink);
-    }
     DcpConfig.Admin admin =
         new DcpConfig.Admin(r.bool("admin.enabled"), r.string("admin.host"), r.port("admin.port"));
-    if (source.kind() instanceof SourceType.Http
-        && admin.enabled()
-        && source.httpPort() == admin.port()) {
-      r.problem(
-          "source.http.port",
-          source.httpPort()
-              + " is admin.port too: the publish endpoint and the admin server need ports of"
-              + " their own");
-    }
-    return new DcpConfig(
-        source,
-        sink,
-        deadLetter,
-        table,
-        MappingSection.read(r),
-        TransformSection.read(r),
-        PipelineSection.read(r),
-        admin,
-        MetricsSection.read(r),
-        owned(r, source.kind(), deadLetter.kind()));
+    DcpConfig core =
+        new DcpConfig(
+            source,
+            sink,
+            deadLetter,
+            table,
+            MappingSection.read(r),
+            PipelineSection.read(r),
+            admin,
+            MetricsSection.read(r),
+            Map.of());
+    return core.withSections(owned(r, core));
   }
 
   /** Reads the sections other modules own, after core's, into one map by section. */
-  private Map<ConfigSection<?>, Object> owned(
-      ConfigReader r, SourceType sourceType, DeadLetterType deadLetterType) {
+  private Map<ConfigSection<?>, Object> owned(ConfigReader r, DcpConfig core) {
     Map<ConfigSection<?>, Object> values = new java.util.HashMap<>();
     for (ConfigSection<?> section : sections) {
-      SectionReader reader = new SectionReader(r, section.prefix(), sourceType, deadLetterType);
+      SectionReader reader = new SectionReader(r, section.prefix(), core);
       values.put(section, java.util.Objects.requireNonNull(section.read(reader), section.prefix()));
     }
     return values;

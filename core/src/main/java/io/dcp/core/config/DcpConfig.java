@@ -6,7 +6,6 @@ import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.port.TableOptions;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,7 +16,6 @@ import java.util.Map;
  * @param deadLetter where rejected messages go
  * @param table the destination table and its schema
  * @param mapping how messages map to rows
- * @param transform the message transform run before mapping, if any
  * @param pipeline batching, bounds and retries
  * @param admin the admin HTTP server
  * @param metrics where metrics go
@@ -29,7 +27,6 @@ public record DcpConfig(
     DeadLetter deadLetter,
     Table table,
     MappingConfig mapping,
-    Transform transform,
     PipelineSettings pipeline,
     Admin admin,
     Metrics metrics,
@@ -41,11 +38,16 @@ public record DcpConfig(
     requireNonNull(deadLetter, "deadLetter");
     requireNonNull(table, "table");
     requireNonNull(mapping, "mapping");
-    requireNonNull(transform, "transform");
     requireNonNull(pipeline, "pipeline");
     requireNonNull(admin, "admin");
     requireNonNull(metrics, "metrics");
     sections = Map.copyOf(sections);
+  }
+
+  /** This config with the values of the sections other modules own. */
+  DcpConfig withSections(Map<ConfigSection<?>, Object> values) {
+    return new DcpConfig(
+        source, sink, deadLetter, table, mapping, pipeline, admin, metrics, values);
   }
 
   /**
@@ -64,111 +66,31 @@ public record DcpConfig(
   }
 
   /**
-   * The {@code transform} section: a JavaScript UDF with the Dataflow template's signature.
-   *
-   * @param javascriptPath the script file, or empty for no transform
-   * @param javascriptFunctionName the function called with each message's JSON
-   * @param maxStatements the statements one message may run
-   * @param maxMillis the wall-clock milliseconds one message may run
-   * @param maxAllocatedBytes the bytes one message may allocate
-   */
-  public record Transform(
-      String javascriptPath,
-      String javascriptFunctionName,
-      long maxStatements,
-      long maxMillis,
-      long maxAllocatedBytes) {
-    public Transform {
-      requireNonNull(javascriptPath, "javascriptPath");
-      requireNonNull(javascriptFunctionName, "javascriptFunctionName");
-    }
-
-    /** Whether a script is configured. */
-    public boolean enabled() {
-      return !javascriptPath.isEmpty();
-    }
-  }
-
-  /**
-   * The {@code source} section: {@code type} and the settings of each type.
+   * The {@code source} section as core reads it: its type. The settings of each type are the
+   * sections of the adapter modules ({@link #section}).
    *
    * @param kind the type of source read
-   * @param pubsubSubscription {@code source.pubsub.subscription}, kept here only as the source's
-   *     {@link #name}; adapters-pubsub's section reads the Pub/Sub settings
    */
-  public record Source(
-      SourceType kind,
-      List<String> ndjsonPaths,
-      int ndjsonMaxAttempts,
-      String httpHost,
-      int httpPort,
-      List<String> httpTopics,
-      long httpMaxRequestBytes,
-      String httpToken,
-      Duration httpAckTimeout,
-      String pubsubSubscription) {
+  public record Source(SourceType kind) {
     public Source {
       requireNonNull(kind, "kind");
-      ndjsonPaths = List.copyOf(ndjsonPaths);
-      requireNonNull(httpHost, "httpHost");
-      httpTopics = List.copyOf(httpTopics);
-      requireNonNull(httpToken, "httpToken");
-      requireNonNull(httpAckTimeout, "httpAckTimeout");
-      requireNonNull(pubsubSubscription, "pubsubSubscription");
     }
 
     /** The value of {@code source.type}: {@code ndjson}, {@code http} or {@code pubsub}. */
     public String type() {
       return kind.name();
     }
-
-    /** The name dead letters and metadata give the source. */
-    public String name() {
-      if (kind instanceof SourceType.Http) {
-        return "http:" + httpPort;
-      }
-      if (kind instanceof SourceType.PubSub) {
-        return pubsubSubscription;
-      }
-      return String.join(",", ndjsonPaths);
-    }
-
-    /** Never prints the token. */
-    @Override
-    public String toString() {
-      return "Source[type="
-          + type()
-          + ", ndjsonPaths="
-          + ndjsonPaths
-          + ", http="
-          + httpHost
-          + ":"
-          + httpPort
-          + ", token="
-          + (httpToken.isEmpty() ? "none" : "****")
-          + ", pubsubSubscription="
-          + pubsubSubscription
-          + "]";
-    }
   }
 
   /**
-   * The {@code sink} section.
+   * The {@code sink} section as core reads it: its type. The settings of each warehouse are the
+   * sections of the adapter modules ({@link #section}).
    *
    * @param kind the warehouse rows are written to
    */
-  public record Sink(
-      SinkType kind,
-      String duckdbPath,
-      String bigqueryProject,
-      String bigqueryEndpoint,
-      String bigqueryRestEndpoint) {
+  public record Sink(SinkType kind) {
     public Sink {
       requireNonNull(kind, "kind");
-      requireNonNull(duckdbPath, "duckdbPath");
-      requireNonNull(bigqueryProject, "bigqueryProject");
-      requireNonNull(bigqueryEndpoint, "bigqueryEndpoint");
-      requireNonNull(bigqueryRestEndpoint, "bigqueryRestEndpoint");
     }
 
     /** The value of {@code sink.type}: {@code duckdb} or {@code bigquery}. */

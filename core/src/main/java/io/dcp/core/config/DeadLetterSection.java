@@ -3,6 +3,7 @@ package io.dcp.core.config;
 import io.dcp.core.model.TableId;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiPredicate;
 
 /** Reads the {@code deadLetter} section, and checks its table is none of the destinations. */
 final class DeadLetterSection {
@@ -29,11 +30,13 @@ final class DeadLetterSection {
 
   /**
    * Dead letters written to the destination table (or a routed one) would fail forever as rows of
-   * the wrong shape: compared after qualifying a dataset.table with the sink's project, and
-   * case-insensitively for DuckDB, whose names are.
+   * the wrong shape: compared as the sink's warehouse compares names ({@code sameTable}).
    */
   static void tableOfItsOwn(
-      ConfigReader r, String deadLetterTable, DcpConfig.Table table, DcpConfig.Sink sink) {
+      ConfigReader r,
+      String deadLetterTable,
+      DcpConfig.Table table,
+      BiPredicate<TableId, TableId> sameTable) {
     TableId deadLetters = parsedOrNull(deadLetterTable);
     if (deadLetters == null) {
       return;
@@ -43,7 +46,7 @@ final class DeadLetterSection {
     table.schemas().keySet().forEach(t -> destinations.put(TableSection.SCHEMAS + "." + t, t));
     for (Map.Entry<String, String> destination : destinations.entrySet()) {
       TableId id = parsedOrNull(destination.getValue());
-      if (id != null && sameTable(deadLetters, id, sink)) {
+      if (id != null && sameTable.test(deadLetters, id)) {
         r.problem(
             "deadLetter.table",
             "'"
@@ -65,16 +68,5 @@ final class DeadLetterSection {
     } catch (IllegalArgumentException e) {
       return null; // reported under its own key
     }
-  }
-
-  private static boolean sameTable(TableId a, TableId b, DcpConfig.Sink sink) {
-    if (sink.kind() instanceof SinkType.DuckDb) {
-      return a.toString().equalsIgnoreCase(b.toString());
-    }
-    String project = sink.bigqueryProject();
-    return (a.project().isEmpty() ? project : a.project())
-            .equals(b.project().isEmpty() ? project : b.project())
-        && a.dataset().equals(b.dataset())
-        && a.table().equals(b.table());
   }
 }

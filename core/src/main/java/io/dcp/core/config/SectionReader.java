@@ -1,7 +1,9 @@
 package io.dcp.core.config;
 
+import io.dcp.core.model.TableId;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /**
  * The typed reads a {@link ConfigSection} makes of the merged config: keys relative to the
@@ -12,15 +14,13 @@ import java.util.List;
 public final class SectionReader {
   private final ConfigReader reader;
   private final String prefix;
-  private final SourceType sourceType;
-  private final DeadLetterType deadLetterType;
+  private final DcpConfig core;
 
-  SectionReader(
-      ConfigReader reader, String prefix, SourceType sourceType, DeadLetterType deadLetterType) {
+  /** Reads the section at {@code prefix}; {@code core} holds core's sections as they were read. */
+  SectionReader(ConfigReader reader, String prefix, DcpConfig core) {
     this.reader = reader;
     this.prefix = prefix;
-    this.sourceType = sourceType;
-    this.deadLetterType = deadLetterType;
+    this.core = core;
   }
 
   /** The full key path of {@code key}, e.g. {@code source.pubsub.subscription}. */
@@ -30,12 +30,36 @@ public final class SectionReader {
 
   /** The {@code source.type} the config names, as core read it. */
   public SourceType sourceType() {
-    return sourceType;
+    return core.source().kind();
+  }
+
+  /** The {@code sink.type} the config names, as core read it. */
+  public SinkType sinkType() {
+    return core.sink().kind();
   }
 
   /** The {@code deadLetter.type} the config names, as core read it. */
   public DeadLetterType deadLetterType() {
-    return deadLetterType;
+    return core.deadLetter().kind();
+  }
+
+  /** The {@code admin} section, as core read it: a source serving HTTP needs a port of its own. */
+  public DcpConfig.Admin admin() {
+    return core.admin();
+  }
+
+  /**
+   * Checks that the dead-letter table, when {@code deadLetter.type} is {@code table}, is none of
+   * the destination tables ({@code table.id}, a {@code table.schemas} key), reporting it under
+   * {@code deadLetter.table}: dead letters written there would fail forever as rows of the wrong
+   * shape. The sink's section calls this, as only its warehouse knows when two names are one table.
+   *
+   * @param sameTable whether two table ids name the same table of the sink's warehouse
+   */
+  public void deadLetterTableOfItsOwn(BiPredicate<TableId, TableId> sameTable) {
+    if (core.deadLetter().kind() instanceof DeadLetterType.Table) {
+      DeadLetterSection.tableOfItsOwn(reader, core.deadLetter().table(), core.table(), sameTable);
+    }
   }
 
   /** The value of an environment variable the loader was given, or empty. */

@@ -26,6 +26,21 @@ public interface DeadLetterStore extends AutoCloseable {
   /** Removes {@code deadLetters}; a key no longer present is ignored. */
   void remove(List<Stored> deadLetters) throws SinkException;
 
+  /**
+   * What {@link #remove} does to a dead letter, as a replay's summary says it after "2 landed and":
+   * {@code left the dead-letter table}, say, or, for a store that cannot delete, {@code were marked
+   * replayed in} its ledger.
+   */
+  String replayed();
+
+  /**
+   * What the last {@link #find} left alone and why, one sentence each, for a replay's summary:
+   * stored rows that are no dcp dead letters, say. Empty when it left nothing alone.
+   */
+  default List<String> notes() {
+    return List.of();
+  }
+
   /** Releases the clients the store holds; called once, after its last use. */
   @Override
   void close();

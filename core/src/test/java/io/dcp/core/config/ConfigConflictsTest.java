@@ -18,8 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 /** Settings that are each valid but conflict, and problems that must all come in one report. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -35,91 +33,12 @@ class ConfigConflictsTest {
         schema: schema.json
       """;
 
-  private List<String> problems(String yaml, Map<String, String> environment, String... sets)
-      throws Exception {
-    Path path = dir.resolve("dcp.yaml");
-    Files.writeString(path, yaml);
-    ConfigException e =
-        catchThrowableOfType(
-            ConfigException.class, () -> new ConfigLoader(environment).load(path, List.of(sets)));
-    return e == null ? List.of() : e.problems().stream().map(ConfigProblem::toString).toList();
+  private List<String> problems(String yaml, Map<String, String> environment, String... sets) {
+    return ConfigLoads.with(dir).environment(environment).problems(yaml, sets);
   }
 
-  @ParameterizedTest(name = "{0} {1} {2}")
-  @CsvSource(
-      delimiterString = " | ",
-      textBlock =
-          """
-          duckdb   | quotes          | quotes
-          duckdb   | quotes          | QUOTES
-          bigquery | proj-one.ds.quotes    | ds.quotes
-          bigquery | proj-one:ds.quotes    | proj-one.ds.quotes
-          bigquery | ds.quotes       | proj-one.ds.quotes
-          """)
-  void aDeadLetterTableThatIsTheDestinationIsAConfigErrorNamingBothKeys(
-      String sink, String tableId, String deadLetterTable) throws Exception {
-    String yaml =
-        BASE
-            + "  id: \""
-            + tableId
-            + "\"\nsink:\n  type: "
-            + sink
-            + "\n  bigquery:\n    project: proj-one\ndeadLetter:\n  table: \""
-            + deadLetterTable
-            + "\"\n";
-
-    assertThat(problems(yaml, Map.of()))
-        .containsExactly(
-            "deadLetter.table: '"
-                + deadLetterTable
-                + "' is also table.id ('"
-                + tableId
-                + "'): dead letters need a table of their own, e.g. quotes_dead_letters");
-  }
-
-  @Test
-  void aDeadLetterTableOfTheSameNameInAnotherDatasetOrProjectIsAccepted() throws Exception {
-    String yaml =
-        BASE
-            + "  id: proj-one.ds.quotes\nsink:\n  type: bigquery\n  bigquery:\n    project: proj-one\n"
-            + "deadLetter:\n  table: proj-two.ds.quotes\n";
-
-    assertThat(problems(yaml, Map.of())).isEmpty();
-    assertThat(problems(yaml.replace("proj-two.ds.quotes", "other.quotes"), Map.of())).isEmpty();
-  }
-
-  @Test
-  void aDeadLetterTableThatIsARoutedTableIsAConfigError() throws Exception {
-    String yaml =
-        BASE
-            + "  id: quotes\n  route: events_${attr:type}\n  schemas:\n    events_bad: b.json\n"
-            + "deadLetter:\n  table: events_bad\n";
-
-    assertThat(problems(yaml, Map.of()))
-        .containsExactly(
-            "deadLetter.table: 'events_bad' is also table.schemas.events_bad ('events_bad'):"
-                + " dead letters need a table of their own, e.g. events_bad_dead_letters");
-  }
-
-  @Test
-  void aPublishEndpointOnTheAdminPortIsAConfigError() throws Exception {
-    String merged =
-        """
-        source:
-          type: http
-          http:
-            port: 8081
-        table:
-          id: quotes
-          schema: schema.json
-        """;
-    assertThat(problems(merged, Map.of()))
-        .containsExactly(
-            "source.http.port: 8081 is admin.port too: the publish endpoint and the admin server"
-                + " need ports of their own");
-    assertThat(problems(merged, Map.of(), "admin.enabled=false")).isEmpty();
-    assertThat(problems(merged, Map.of(), "admin.port=8082")).isEmpty();
-  }
+  // A dead-letter table that is a destination, and a publish endpoint on the admin port: the
+  // sections of adapters-local and adapters-bigquery, which know their names and ports.
 
   @Test
   void aMaxDepthBeyondJacksonsNestingLimitIsAConfigErrorNamingTheLimit() throws Exception {

@@ -16,8 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -28,69 +26,20 @@ class ConfigLoaderTest {
     return path;
   }
 
-  private static final String MINIMAL =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        id: quotes
-        schema: schema.json
-      """;
+  private static final String MINIMAL = ConfigLoads.MINIMAL;
 
   @Test
   void fillsEveryKeyTheFileLeavesOutWithItsDefault() throws Exception {
     DcpConfig config = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
 
-    assertThat(config.source().ndjsonPaths()).containsExactly("events.ndjson");
+    // The source.ndjson and sink.duckdb settings: adapters-local's section tests.
+    assertThat(config.source().type()).isEqualTo("ndjson");
     assertThat(config.sink().type()).isEqualTo("duckdb");
-    assertThat(config.sink().duckdbPath()).isEqualTo("dcp.duckdb");
     assertThat(config.deadLetter().table()).isEqualTo("dead_letters");
     assertThat(config.pipeline().maxBatchLatency()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.pipeline().retry().maxAttempts()).isEqualTo(8);
     assertThat(config.admin()).isEqualTo(new DcpConfig.Admin(true, "127.0.0.1", 8081));
     assertThat(config.mapping().unknownFields()).isEqualTo(UnknownFields.IGNORE);
-  }
-
-  @Test
-  void transformSectionDefaultsToNoScriptAndNamesEachBadKey() throws Exception {
-    DcpConfig plain = new ConfigLoader(Map.of()).load(file(MINIMAL), List.of());
-    assertThat(plain.transform())
-        .isEqualTo(new DcpConfig.Transform("", "process", 100_000, 1_000, 268_435_456));
-    assertThat(plain.transform().enabled()).isFalse();
-
-    Path config =
-        file(
-            MINIMAL
-                + "transform:\n  javascript:\n    path: udf/missing.js\n"
-                + "    functionName: 'my-udf'\n    maxStatements: 0\n    maxMillis: 0\n"
-                + "    maxAllocatedBytes: -1\n");
-    assertThatThrownBy(() -> new ConfigLoader(Map.of()).load(config, List.of()))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
-        .isEqualTo(
-            List.of(
-                "transform.javascript.functionName: 'my-udf' is not a JavaScript function name:"
-                    + " write the name the script declares, e.g. process",
-                "transform.javascript.maxAllocatedBytes: '-1' is not a whole number greater"
-                    + " than 0",
-                "transform.javascript.maxMillis: '0' is not a whole number greater than 0",
-                "transform.javascript.maxStatements: '0' is not a whole number greater than 0",
-                "transform.javascript.path: 'udf/missing.js' is not a readable file: give the"
-                    + " local path or the gs:// URI of the UDF script"));
-  }
-
-  @Test
-  void gsScriptIsLeftToTheRunnerThatReadsIt() throws Exception {
-    DcpConfig config =
-        new ConfigLoader(Map.of())
-            .load(
-                file(MINIMAL + "transform:\n  javascript:\n    path: gs://bucket/udf/enrich.js\n"),
-                List.of());
-    assertThat(config.transform())
-        .isEqualTo(
-            new DcpConfig.Transform(
-                "gs://bucket/udf/enrich.js", "process", 100_000, 1_000, 268_435_456));
   }
 
   @Test
@@ -103,8 +52,8 @@ class ConfigLoaderTest {
                 "200",
                 "DCP_PIPELINE_WRITE_THREADS",
                 "3",
-                "DCP_SINK_DUCKDB_PATH",
-                "env.duckdb"));
+                "DCP_DEAD_LETTER_TABLE",
+                "env_dead_letters"));
 
     DcpConfig config =
         loader.load(
@@ -112,19 +61,9 @@ class ConfigLoaderTest {
 
     assertThat(config.pipeline().maxBatchRows()).isEqualTo(300);
     assertThat(config.pipeline().writeThreads()).isEqualTo(3);
-    assertThat(config.sink().duckdbPath()).isEqualTo("env.duckdb");
+    assertThat(config.deadLetter().table()).isEqualTo("env_dead_letters");
     assertThat(config.mapping().columns())
         .containsEntry("id", ColumnSource.parse("metadata:message_id"));
-  }
-
-  @Test
-  void neverPrintsTheTokenOfThePublishEndpoint() throws Exception {
-    DcpConfig config =
-        new ConfigLoader(Map.of("DCP_SOURCE_HTTP_TOKEN", "t0ps3cret"))
-            .load(file(MINIMAL), List.of("source.type=http"));
-
-    assertThat(config.source().httpToken()).isEqualTo("t0ps3cret");
-    assertThat(config.toString()).doesNotContain("t0ps3cret").contains("token=****");
   }
 
   @Test
@@ -276,6 +215,8 @@ class ConfigLoaderTest {
 
   @Test
   void reportsEveryProblemAtOnceWithItsKeyAndFix() throws Exception {
+    // With the adapters' sections, the same file has their problems too: runner-standalone's
+    // AdapterSectionsTest.
     Path path =
         file(
             """
@@ -312,7 +253,6 @@ class ConfigLoaderTest {
                 "pipeline.maxBatchRow: unknown key; did you mean 'pipeline.maxBatchRows'?",
                 "pipeline.maxBatchRows: '-1' is not a whole number greater than 0",
                 "sink.duckdb.pth: unknown key; did you mean 'path'?",
-                "source.ndjson.paths: required: list the NDJSON files to read, or \"-\" for standard input",
                 "source.type: 'kafka' is not one of ndjson, http, pubsub",
                 "table.id: 'a.b.c.d' is not a table id: expected project.dataset.table",
                 "table.schema: required: a BigQuery JSON schema file (bq show --schema --format=prettyjson)"));
@@ -347,36 +287,15 @@ class ConfigLoaderTest {
 
     DcpConfig config = new ConfigLoader(Map.of()).load(path, List.of());
 
-    assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes-dcp");
-    // The source.pubsub and deadLetter.pubsub settings: adapters-pubsub's PubSubSectionsTest.
+    // The source.pubsub, sink.bigquery and deadLetter.pubsub settings, and the source's name:
+    // the adapters' section tests.
+    assertThat(config.source().kind()).isEqualTo(SourceType.PUBSUB);
+    assertThat(config.sink().kind()).isEqualTo(SinkType.BIGQUERY);
     assertThat(config.deadLetter().type()).isEqualTo("pubsub-topic");
     assertThat(config.table().create()).isTrue();
     assertThat(config.table().options())
         .isEqualTo(
             new TableOptions(TableOptions.Partitioning.DAY, "ts", List.of("symbol", "venue")));
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"1ms", "0s", "PT-1S", "2h"})
-  void anHttpAckTimeoutOutsideOneSecondToOneHourIsAProblem(String timeout) {
-    assertThatThrownBy(
-            () ->
-                new ConfigLoader(Map.of())
-                    .load(
-                        null,
-                        List.of(
-                            "source.type=http",
-                            "source.http.ackTimeout=" + timeout,
-                            "table.id=quotes",
-                            "table.schema=q.json")))
-        .extracting(
-            e -> ((ConfigException) e).problems().stream().map(ConfigProblem::toString).toList())
-        .isEqualTo(
-            List.of(
-                "source.http.ackTimeout: '"
-                    + timeout
-                    + "' is outside 1s to 1h: a request waits this long for its messages to be"
-                    + " committed"));
   }
 
   @Test

@@ -3,12 +3,14 @@ package io.dcp.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A section another module owns is read by the loader, its problems in the one report. */
 @Timeout(30)
@@ -17,47 +19,49 @@ class ConfigSectionTest {
   record Pull(String subscription, int parallelPullCount, Duration maxAckExtension) {}
 
   /** A section over {@code source.pubsub}, read only when {@code source.type} is pubsub. */
-  enum PullSection implements ConfigSection<Optional<Pull>> {
-    INSTANCE;
+  static final class PullSection extends ChosenSection<Pull> {
+    static final PullSection INSTANCE = new PullSection();
 
-    @Override
-    public String prefix() {
-      return "source.pubsub";
+    private PullSection() {
+      super("source.pubsub", r -> r.sourceType() instanceof SourceType.PubSub);
     }
 
     @Override
-    public Optional<Pull> read(SectionReader r) {
+    protected Supplier<Pull> readKeys(SectionReader r) {
       String subscription = r.string("subscription");
       int parallelPullCount = r.positiveInt("parallelPullCount");
       Duration maxAckExtension = r.duration("maxAckExtension");
-      if (!(r.sourceType() instanceof SourceType.PubSub)) {
-        return Optional.empty();
-      }
-      if (subscription.isEmpty()) {
+      return () -> new Pull(subscription, parallelPullCount, maxAckExtension);
+    }
+
+    @Override
+    protected void check(SectionReader r) {
+      if (r.string("subscription").isEmpty()) {
         r.problem("subscription", "required when source.type is pubsub");
       }
-      return r.hasProblems()
-          ? Optional.empty()
-          : Optional.of(new Pull(subscription, parallelPullCount, maxAckExtension));
     }
   }
 
-  private static final List<String> TABLE = List.of("table.id=quotes", "table.schema=s.json");
+  private static final String[] TABLE = {"table.id=quotes", "table.schema=s.json"};
 
-  private static DcpConfig load(List<ConfigSection<?>> sections, String... sets)
-      throws ConfigException {
-    List<String> all = new java.util.ArrayList<>(TABLE);
+  @TempDir Path dir;
+
+  private DcpConfig load(List<ConfigSection<?>> sections, String... sets) throws ConfigException {
+    return loads(sections).load(null, withTable(sets));
+  }
+
+  private List<String> problems(List<ConfigSection<?>> sections, String... sets) {
+    return loads(sections).problems(null, withTable(sets));
+  }
+
+  private ConfigLoads loads(List<ConfigSection<?>> sections) {
+    return ConfigLoads.with(dir, sections.toArray(ConfigSection<?>[]::new));
+  }
+
+  private static String[] withTable(String... sets) {
+    List<String> all = new java.util.ArrayList<>(List.of(TABLE));
     all.addAll(List.of(sets));
-    return new ConfigLoader(Map.of(), sections).load(null, all);
-  }
-
-  private static List<String> problems(List<ConfigSection<?>> sections, String... sets) {
-    try {
-      load(sections, sets);
-    } catch (ConfigException e) {
-      return e.problems().stream().map(ConfigProblem::toString).toList();
-    }
-    throw new AssertionError("the config loaded");
+    return all.toArray(String[]::new);
   }
 
   @Test
@@ -71,7 +75,6 @@ class ConfigSectionTest {
 
     assertThat(config.section(PullSection.INSTANCE))
         .contains(new Pull("projects/p/subscriptions/s", 3, Duration.ofMinutes(60)));
-    assertThat(config.source().name()).isEqualTo("projects/p/subscriptions/s");
   }
 
   @Test
@@ -79,6 +82,13 @@ class ConfigSectionTest {
     DcpConfig config = load(List.of(PullSection.INSTANCE), "source.ndjson.paths=events.ndjson");
 
     assertThat(config.section(PullSection.INSTANCE)).isEmpty();
+  }
+
+  @Test
+  void aSectionTheConfigDoesNotChooseStillReportsItsBadValuesButNotItsRequiredKeys() {
+    assertThat(problems(List.of(PullSection.INSTANCE), "source.pubsub.parallelPullCount=0"))
+        .containsExactly(
+            "source.pubsub.parallelPullCount: '0' is not a whole number greater than 0");
   }
 
   @Test

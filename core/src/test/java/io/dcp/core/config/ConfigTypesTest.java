@@ -88,6 +88,5 @@ class ConfigTypesTest {
             "deadLetter.pubsub.topic=projects/my-project/topics/dead-letters");
     assertThat(config.source().kind()).isEqualTo(SourceType.PUBSUB);
     assertThat(config.deadLetter().kind()).isEqualTo(DeadLetterType.PUBSUB_TOPIC);
-    assertThat(config.source().name()).isEqualTo("projects/my-project/subscriptions/quotes");
   }
 }

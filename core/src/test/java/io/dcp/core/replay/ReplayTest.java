@@ -97,6 +97,11 @@ class ReplayTest {
     @Override
     public void close() {}
 
+    @Override
+    public String replayed() {
+      return "left the store";
+    }
+
     final List<Stored> stored = new ArrayList<>();
 
     void add(String id, String payload, Stage stage, String reason, Instant at) {

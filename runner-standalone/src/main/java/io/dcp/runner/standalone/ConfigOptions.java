@@ -1,11 +1,8 @@
 package io.dcp.runner.standalone;
 
-import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
-import io.dcp.adapters.pubsub.PubSubSourceSection;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.ConfigLoader;
-import io.dcp.core.config.ConfigSection;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,10 +11,6 @@ import picocli.CommandLine.Option;
 
 /** The options every command that reads a config shares. */
 final class ConfigOptions {
-  /** The sections the adapters own, read with core's: their problems come in the same report. */
-  static final List<ConfigSection<?>> ADAPTER_SECTIONS =
-      List.of(PubSubSourceSection.INSTANCE, PubSubDeadLetterSection.INSTANCE);
-
   @Option(
       names = {"-c", "--config"},
       required = true,
@@ -36,7 +29,7 @@ final class ConfigOptions {
    */
   CheckedConfig loadWithSchemas(PrintWriter err) {
     try {
-      return new ConfigLoader(System.getenv(), ADAPTER_SECTIONS).loadWithSchemas(config, sets);
+      return new ConfigLoader(System.getenv(), AdapterSections.ALL).loadWithSchemas(config, sets);
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();

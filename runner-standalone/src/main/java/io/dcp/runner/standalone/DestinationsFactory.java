@@ -87,7 +87,7 @@ final class DestinationsFactory {
     for (Map.Entry<String, String> e : table.schemas().entrySet()) {
       schemas.put(TableId.parse(e.getKey()), SchemaJson.read(Path.of(e.getValue())));
     }
-    String sourceName = config.source().name();
+    String sourceName = AdapterSections.sourceName(config);
     Function<TableSchema, MessageMapper> mappers =
         s -> {
           JsonMessageMapper mapper =

@@ -4,7 +4,12 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.dcp.adapters.http.HttpPublishSource;
+import io.dcp.adapters.http.HttpSourceSection;
+import io.dcp.adapters.http.HttpSourceSettings;
+import io.dcp.adapters.javascript.JavaScriptTransformSection;
 import io.dcp.adapters.ndjson.NdjsonMessageSource;
+import io.dcp.adapters.ndjson.NdjsonSourceSection;
+import io.dcp.adapters.ndjson.NdjsonSourceSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSink;
 import io.dcp.adapters.pubsub.PubSubMessageSource;
@@ -72,14 +77,14 @@ final class PipelineModule extends AbstractModule {
   @Provides
   @Singleton
   TransformStep transform() throws ConfigException {
-    return TransformStep.open(config.transform());
+    return TransformStep.open(config.section(JavaScriptTransformSection.INSTANCE));
   }
 
   @Provides
   @Singleton
   MessageSource source(Clock clock, Warehouse warehouse) {
-    DcpConfig.Source source = config.source();
-    if (source.kind() instanceof SourceType.PubSub) {
+    SourceType type = config.source().kind();
+    if (type instanceof SourceType.PubSub) {
       // The pipeline's in-flight bounds are the pull's flow control.
       return new PubSubMessageSource(
           config
@@ -89,22 +94,24 @@ final class PipelineModule extends AbstractModule {
                   config.pipeline().maxInFlightMessages(), config.pipeline().maxInFlightBytes()),
           System.getenv());
     }
-    if (source.kind() instanceof SourceType.Http) {
+    if (type instanceof SourceType.Http) {
+      HttpSourceSettings http = config.section(HttpSourceSection.INSTANCE).orElseThrow();
       return new HttpPublishSource(
-          source.httpHost(),
-          source.httpPort(),
-          httpTopics(),
-          source.httpMaxRequestBytes(),
-          source.httpToken(),
+          http.host(),
+          http.port(),
+          httpTopics(http),
+          http.maxRequestBytes(),
+          http.token(),
           config.pipeline().maxInFlightMessages(),
-          source.httpAckTimeout(),
+          http.ackTimeout(),
           clock);
     }
+    NdjsonSourceSettings files = config.section(NdjsonSourceSection.INSTANCE).orElseThrow();
     return new NdjsonMessageSource(
-        source.ndjsonPaths(),
+        files.paths(),
         System.in,
         clock,
-        source.ndjsonMaxAttempts(),
+        files.maxAttempts(),
         config.mapping().maxPayloadBytes(),
         warehouse.ndjsonProgress());
   }
@@ -132,7 +139,7 @@ final class PipelineModule extends AbstractModule {
     if (config.deadLetter().kind() instanceof DeadLetterType.PubSubTopic) {
       return new PubSubDeadLetterSink(
           config.section(PubSubDeadLetterSection.INSTANCE).orElseThrow(),
-          config.source().name(),
+          AdapterSections.sourceName(config),
           System.getenv());
     }
     return new TableDeadLetterSink(rows, TableId.parse(config.deadLetter().table()));
@@ -152,16 +159,12 @@ final class PipelineModule extends AbstractModule {
   }
 
   /** The topics the HTTP endpoint takes: configured, or one named like the table. */
-  private Set<String> httpTopics() {
-    List<String> topics = config.source().httpTopics();
+  private Set<String> httpTopics(HttpSourceSettings http) {
+    List<String> topics = http.topics();
     if (!topics.isEmpty()) {
       return Set.copyOf(topics);
     }
     String table = config.table().id();
     return Set.of(table.substring(table.lastIndexOf('.') + 1));
-  }
-
-  private String sourceName() {
-    return config.source().name();
   }
 }

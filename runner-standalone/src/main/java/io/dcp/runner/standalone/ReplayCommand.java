@@ -1,6 +1,6 @@
 package io.dcp.runner.standalone;
 
-import io.dcp.adapters.bigquery.BigQueryDeadLetterStore;
+import io.dcp.adapters.javascript.JavaScriptTransformSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.adapters.pubsub.PubSubDeadLetterSettings;
 import io.dcp.adapters.pubsub.PubSubDeadLetterStore;
@@ -9,7 +9,6 @@ import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.config.DeadLetterType;
-import io.dcp.core.config.SinkType;
 import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.port.DeadLetterQuery;
@@ -21,7 +20,6 @@ import io.dcp.core.routing.Destinations;
 import io.dcp.core.schema.SchemaException;
 import io.dcp.core.schema.TableSchema;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -125,7 +123,7 @@ final class ReplayCommand implements Callable<Integer> {
       return configError(err, e.getMessage());
     }
     try {
-      transform = TransformStep.open(config.transform());
+      transform = TransformStep.open(config.section(JavaScriptTransformSection.INSTANCE));
     } catch (ConfigException e) {
       return configError(err, e.getMessage());
     }
@@ -143,7 +141,7 @@ final class ReplayCommand implements Callable<Integer> {
             Destinations destinations = destinations(config, schema, warehouse)) {
           Replay.Report report =
               new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
-          print(out, report, "landed and left the subscription");
+          print(out, report, "landed and " + store.replayed());
           if (store.foreignMessages() > 0) {
             out.printf(
                 "%,d messages of %s are not dcp dead letters (no dcp_stage attribute): never"
@@ -157,17 +155,10 @@ final class ReplayCommand implements Callable<Integer> {
                 maxMessages);
           }
         }
-      } else if (config.sink().kind() instanceof SinkType.BigQuery) {
-        replayBigQueryTable(config, schema, query, out);
       } else {
-        String path = config.sink().duckdbPath();
-        if (!":memory:".equals(path) && !java.nio.file.Files.isRegularFile(Path.of(path))) {
-          // Opening it would create an empty database: there is nothing to replay.
-          return configError(
-              err,
-              "sink.duckdb.path: no DuckDB file "
-                  + path
-                  + ", so no dead letters to replay: check the path (replay never creates one)");
+        Optional<String> nothing = Warehouse.nothingToReplay(config);
+        if (nothing.isPresent()) {
+          return configError(err, nothing.get());
         }
         try (Warehouse warehouse = Warehouse.open(config);
             DeadLetterStore store =
@@ -175,7 +166,8 @@ final class ReplayCommand implements Callable<Integer> {
             Destinations destinations = destinations(config, schema, warehouse)) {
           Replay.Report report =
               new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
-          print(out, report, "landed and left the dead-letter table");
+          print(out, report, "landed and " + store.replayed());
+          store.notes().forEach(out::println);
         }
       }
       out.flush();
@@ -187,35 +179,6 @@ final class ReplayCommand implements Callable<Integer> {
       return 1;
     } finally {
       transform.close();
-    }
-  }
-
-  /**
-   * Replays a BigQuery dead-letter table: rows go through the Storage Write sink as with {@code dcp
-   * run}, and what lands is marked in the table's ledger, since rows still in the streaming buffer
-   * cannot be deleted.
-   */
-  private void replayBigQueryTable(
-      DcpConfig config, TableSchema schema, DeadLetterQuery query, PrintWriter out)
-      throws SinkException {
-    try (Warehouse warehouse = Warehouse.open(config);
-        BigQueryDeadLetterStore store =
-            BigQueryDeadLetterStore.connect(
-                config.sink().bigqueryProject(),
-                config.sink().bigqueryRestEndpoint(),
-                TableId.parse(config.deadLetter().table()),
-                warehouse.rowSink(),
-                Clock.systemUTC());
-        Destinations destinations = destinations(config, schema, warehouse)) {
-      Replay.Report report =
-          new Replay(store, destinations, warehouse.rowSink()).run(query, dryRun);
-      print(out, report, "landed and were marked replayed in " + store.ledger());
-      if (store.foreignRows() > 0) {
-        out.printf(
-            "%,d rows of %s are not dcp dead letters (no stage or message_id): never replayed,"
-                + " they stay.%n",
-            store.foreignRows(), config.deadLetter().table());
-      }
     }
   }
 

@@ -8,8 +8,6 @@ import io.dcp.adapters.pubsub.PubSubDeadLetterSection;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.DcpConfig;
 import io.dcp.core.config.DeadLetterType;
-import io.dcp.core.config.SinkType;
-import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineStats;
 import io.dcp.core.port.MessageSource;
@@ -18,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -144,7 +143,15 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       // The pipeline closed the row sink; the warehouse's connections close after it.
       injector.getInstance(Warehouse.class).close();
       if (running) {
-        printSummary(out, config, pipeline, source, started, status, failure);
+        printSummary(
+            out,
+            config,
+            injector.getInstance(Warehouse.class),
+            pipeline,
+            source,
+            started,
+            status,
+            failure);
       }
       if (admin != null) {
         admin.close();
@@ -207,6 +214,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
   private static void printSummary(
       PrintWriter out,
       DcpConfig config,
+      Warehouse warehouse,
       IngestPipeline pipeline,
       MessageSource source,
       long started,
@@ -243,9 +251,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
         out.printf(
             "The input was not finished: run the same command again to continue where the last"
                 + " commit ended%s.%n",
-            config.sink().kind() instanceof SinkType.DuckDb
-                ? ""
-                : " (with a DuckDB sink; BigQuery starts over)");
+            warehouse.resumesFiles() ? "" : " (with a DuckDB sink; BigQuery starts over)");
       }
     }
     boolean earlierRun = source instanceof NdjsonMessageSource files && files.skippedLines() > 0;
@@ -263,16 +269,16 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
       out.printf(
           "Rows are in the tables %s names (%s when it names none); dead letters %s.%n",
           config.table().route(), config.table().id(), deadLetters);
-    } else if (config.sink().kind() instanceof SinkType.DuckDb) {
-      // A local warehouse keeps only the table name of a dataset.table id.
-      String table = TableId.parse(config.table().id()).table();
-      out.printf(
-          "Rows are in table %s of %s; dead letters %s. Query them with:%n"
-              + "  java -jar runner-standalone/target/dcp.jar query %s \"SELECT * FROM %s LIMIT 10\"%n",
-          table, config.sink().duckdbPath(), deadLetters, config.sink().duckdbPath(), table);
     } else {
+      String table = config.table().id();
+      Optional<String> query = warehouse.queryCommand(table);
       out.printf(
-          "Rows are in BigQuery table %s; dead letters %s.%n", config.table().id(), deadLetters);
+          "Rows are in %s; dead letters %s.%s%n",
+          warehouse.rowsAt(table),
+          deadLetters,
+          query
+              .map(command -> " Query them with:" + System.lineSeparator() + "  " + command)
+              .orElse(""));
     }
     out.flush();
   }

@@ -2,15 +2,13 @@ package io.dcp.runner.standalone;
 
 import com.google.cloud.storage.Storage;
 import io.dcp.adapters.javascript.GraalJsMessageTransform;
-import io.dcp.adapters.javascript.ScriptBudget;
+import io.dcp.adapters.javascript.JavaScriptTransformSettings;
 import io.dcp.core.config.ConfigException;
-import io.dcp.core.config.DcpConfig;
 import io.dcp.core.mapping.MessageMapper;
 import io.dcp.core.mapping.TransformingMapper;
 import io.dcp.core.port.MessageTransform;
 import io.dcp.core.port.PipelineMetrics;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /** The {@code transform} section's message transform, if one is configured, put before mapping. */
@@ -25,33 +23,28 @@ final class TransformStep implements AutoCloseable {
    * Reads (a local file or gs://, {@link UdfScriptFile}) and compiles the configured script; no
    * transform when {@code transform.javascript.path} is empty.
    */
-  static TransformStep open(DcpConfig.Transform config) throws ConfigException {
-    if (!config.enabled()) {
+  static TransformStep open(Optional<JavaScriptTransformSettings> config) throws ConfigException {
+    if (config.isEmpty()) {
       return new TransformStep(Optional.empty());
     }
-    return compile(config, UdfScriptFile.read(config.javascriptPath()));
+    return compile(config.get(), UdfScriptFile.read(config.get().path()));
   }
 
-  /** As {@link #open(DcpConfig.Transform)}, a gs:// script read through {@code storage}. */
-  static TransformStep open(DcpConfig.Transform config, Storage storage) throws ConfigException {
-    if (!config.enabled()) {
+  /** As {@link #open(Optional)}, a gs:// script read through {@code storage}. */
+  static TransformStep open(Optional<JavaScriptTransformSettings> config, Storage storage)
+      throws ConfigException {
+    if (config.isEmpty()) {
       return new TransformStep(Optional.empty());
     }
-    return compile(config, UdfScriptFile.read(config.javascriptPath(), storage));
+    return compile(config.get(), UdfScriptFile.read(config.get().path(), storage));
   }
 
-  private static TransformStep compile(DcpConfig.Transform config, String text)
+  private static TransformStep compile(JavaScriptTransformSettings config, String text)
       throws ConfigException {
     return new TransformStep(
         Optional.of(
             GraalJsMessageTransform.compile(
-                config.javascriptPath(),
-                text,
-                config.javascriptFunctionName(),
-                new ScriptBudget(
-                    config.maxStatements(),
-                    Duration.ofMillis(config.maxMillis()),
-                    config.maxAllocatedBytes()))));
+                config.path(), text, config.functionName(), config.budget())));
   }
 
   /** The transform itself, for tools that show its output ({@code dcp validate --sample}). */

@@ -1,5 +1,6 @@
 package io.dcp.runner.standalone;
 
+import io.dcp.adapters.javascript.JavaScriptTransformSection;
 import io.dcp.core.config.CheckedConfig;
 import io.dcp.core.config.ConfigException;
 import io.dcp.core.config.DcpConfig;
@@ -69,7 +70,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
     DcpConfig config = checked.config();
     TableSchema schema = checked.schema();
-    try (TransformStep step = TransformStep.open(config.transform())) {
+    try (TransformStep step =
+        TransformStep.open(config.section(JavaScriptTransformSection.INSTANCE))) {
       Optional<MessageTransform> transform = step.transform().map(t -> shown(t, out));
       Destinations destinations;
       try {

@@ -160,12 +160,21 @@ class DcpCommandTest {
   @Test
   void adminAndPublishEndpointsListenOnLoopbackUnlessConfigured() throws Exception {
     var config =
-        new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+        new io.dcp.core.config.ConfigLoader(java.util.Map.of(), AdapterSections.ALL)
             .load(
                 EXAMPLE.resolve("dcp.yaml"),
                 sets().stream().filter(s -> !s.equals("--set")).toList());
     assertThat(config.admin().host()).isEqualTo("127.0.0.1");
-    assertThat(config.source().httpHost()).isEqualTo("127.0.0.1");
+    List<String> httpSets = new ArrayList<>();
+    sets().stream().filter(s -> !s.equals("--set")).forEach(httpSets::add);
+    httpSets.add("source.type=http");
+    assertThat(
+            new io.dcp.core.config.ConfigLoader(java.util.Map.of(), AdapterSections.ALL)
+                .load(EXAMPLE.resolve("dcp.yaml"), httpSets)
+                .section(io.dcp.adapters.http.HttpSourceSection.INSTANCE)
+                .orElseThrow()
+                .host())
+        .isEqualTo("127.0.0.1");
     var pipeline =
         com.google.inject.Guice.createInjector(new PipelineModule(config))
             .getInstance(io.dcp.core.pipeline.IngestPipeline.class);
@@ -416,7 +425,7 @@ class DcpCommandTest {
     var pipeline =
         com.google.inject.Guice.createInjector(
                 new PipelineModule(
-                    new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+                    new io.dcp.core.config.ConfigLoader(java.util.Map.of(), AdapterSections.ALL)
                         .load(
                             EXAMPLE.resolve("dcp.yaml"),
                             sets().stream().filter(s -> !s.equals("--set")).toList())))
@@ -453,7 +462,7 @@ class DcpCommandTest {
   @Test
   void adminSaysWhereMetricsGoWhenTheyArePushedToStatsd() throws Exception {
     var config =
-        new io.dcp.core.config.ConfigLoader(java.util.Map.of())
+        new io.dcp.core.config.ConfigLoader(java.util.Map.of(), AdapterSections.ALL)
             .load(
                 EXAMPLE.resolve("dcp.yaml"),
                 java.util.stream.Stream.concat(

@@ -7,15 +7,18 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import io.dcp.adapters.javascript.JavaScriptTransformSettings;
+import io.dcp.adapters.javascript.ScriptBudget;
 import io.dcp.core.config.ConfigException;
-import io.dcp.core.config.DcpConfig;
 import io.dcp.core.model.Message;
 import io.dcp.core.port.TransformResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +30,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class UdfScriptFileTest {
   private static final Path ENRICH = Path.of("../examples/transforms/enrich.js");
+  private static final ScriptBudget BUDGET =
+      new ScriptBudget(10_000, Duration.ofMillis(1_000), 268_435_456);
+
   private final Storage storage = LocalStorageHelper.getOptions().getService();
 
   @Test
@@ -38,8 +44,9 @@ class UdfScriptFileTest {
 
     try (TransformStep step =
         TransformStep.open(
-            new DcpConfig.Transform(
-                "gs://udfs/transforms/enrich.js", "process", 10_000, 1_000, 268_435_456),
+            Optional.of(
+                new JavaScriptTransformSettings(
+                    "gs://udfs/transforms/enrich.js", "process", BUDGET)),
             storage)) {
       assertThat(
               step.transform()
@@ -63,8 +70,8 @@ class UdfScriptFileTest {
     assertThatThrownBy(
             () ->
                 TransformStep.open(
-                    new DcpConfig.Transform(
-                        "gs://udfs/broken.js", "process", 10_000, 1_000, 268_435_456),
+                    Optional.of(
+                        new JavaScriptTransformSettings("gs://udfs/broken.js", "process", BUDGET)),
                     storage))
         .isInstanceOf(ConfigException.class)
         .extracting(e -> ((ConfigException) e).problems().get(0).toString())
