@@ -14,11 +14,11 @@ import io.dcp.core.model.TableId;
  * handed out, or hands out then, fails with a permanent {@link SinkException} that says the
  * warehouse is closed.
  *
- * <p>Tables are created and given columns by core's table set-up ({@code TableSetup}) through the
- * {@linkplain #tableAdmin table admin}, before the first row is written, and by nothing else: the
- * row sink writes only to tables that exist, and a write to a missing one fails with a permanent
- * {@link SinkException} that names it. Whether set-up may create a missing table is the config's
- * {@code table.create}, or {@linkplain #createsMissingTables this warehouse's own answer}.
+ * <p>Tables are created by core's table set-up ({@code TableSetup}) through the {@linkplain
+ * #tableAdmin table admin}, before the first row is written, and by nothing else: the row sink
+ * writes only to tables that exist, and a write to a missing one fails with a permanent {@link
+ * SinkException} that names it. Whether set-up may create a missing table is the config's {@code
+ * table.create}, or {@linkplain #createsMissingTables this warehouse's own answer}.
  *
  * <p>Thread-safe: pieces may be asked for and used from several threads.
  */

@@ -1,7 +1,7 @@
 package io.dcp.core.port;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
@@ -103,14 +103,19 @@ public abstract class RowSinkContract {
     TableId missing = new TableId(table.project(), table.dataset(), table.table() + "_missing");
 
     try (RowSink sink = newSink()) {
-      SinkException failure =
-          catchThrowableOfType(
-              SinkException.class,
-              () -> sink.write(new WriteBatch(missing, SCHEMA, List.of(row(1, "a")))));
+      Throwable thrown =
+          catchThrowable(() -> sink.write(new WriteBatch(missing, SCHEMA, List.of(row(1, "a")))));
 
-      assertThat(failure).isNotNull();
-      assertThat(failure.isTransient()).isFalse();
-      assertThat(failure.getMessage()).contains(missing.table()).contains("does not exist");
+      assertThat(thrown)
+          .as("a write to %s, which no one created (a sink creates no table)", missing)
+          .isInstanceOfSatisfying(
+              SinkException.class,
+              failure -> {
+                assertThat(failure.isTransient()).as("transient").isFalse();
+                assertThat(failure.getMessage())
+                    .contains(missing.table())
+                    .contains("does not exist");
+              });
     }
   }
 

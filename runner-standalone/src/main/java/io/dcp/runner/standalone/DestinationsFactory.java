@@ -108,7 +108,8 @@ final class DestinationsFactory {
           Optional.of(
               new TableSetup(admin.get(), create, table.options(), table.addMissingColumns()));
       if (config.deadLetter().kind() instanceof DeadLetterType.Table) {
-        // The table admin logs each change it makes.
+        // BigQuery's table admin logs each change it makes; a DuckDB file's tables appear quietly,
+        // so the quickstart prints only its summary.
         setup.get().prepareDeadLetterTable(TableId.parse(config.deadLetter().table()));
       }
     }
