@@ -37,9 +37,7 @@ final class Warehouse implements AutoCloseable {
   private final Optional<String> localFile;
 
   private Warehouse(
-      io.dcp.core.port.Warehouse warehouse,
-      NdjsonProgress progress,
-      Optional<String> localFile) {
+      io.dcp.core.port.Warehouse warehouse, NdjsonProgress progress, Optional<String> localFile) {
     this.warehouse = requireNonNull(warehouse, "warehouse");
     this.progress = requireNonNull(progress, "progress");
     this.localFile = requireNonNull(localFile, "localFile");
