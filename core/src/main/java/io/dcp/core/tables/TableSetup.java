@@ -64,7 +64,8 @@ public final class TableSetup {
                   + table
                   + " lacks columns of the schema file: "
                   + names(missing)
-                  + ". Add them (bq update), or set table.addMissingColumns: true",
+                  + ". Add them (bq update; ALTER TABLE ... ADD COLUMN in a DuckDB file), or set"
+                  + " table.addMissingColumns: true",
               null);
         }
         admin.addColumns(table, missing);

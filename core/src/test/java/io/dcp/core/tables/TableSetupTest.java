@@ -90,7 +90,8 @@ class TableSetupTest {
                 new TableSetup(admin, true, DAILY, false).prepare(TABLE, SCHEMA, Optional.empty()))
         .hasMessage(
             "table demo-project.market.quotes lacks columns of the schema file: venue, quote.bid,"
-                + " quote.ask. Add them (bq update), or set table.addMissingColumns: true");
+                + " quote.ask. Add them (bq update; ALTER TABLE ... ADD COLUMN in a DuckDB file), or set"
+                + " table.addMissingColumns: true");
   }
 
   @Test
