@@ -31,12 +31,12 @@ import org.slf4j.LoggerFactory;
  * as {@link DuckDbTypes} says); an existing table must have every column of the schema. Each batch
  * is one transaction, committed before {@link #write} returns, with the lines of the NDJSON inputs
  * the warehouse tracks. Rows go in through DuckDB's appender ({@link DuckDbAppend}), inside that
- * transaction (the appender is handed a transaction already begun: on its own it would commit
- * alone), so a rollback or a kill before the commit leaves neither rows nor lines. If DuckDB
- * refuses the batch, it is rolled back and written with INSERT: one multi-row INSERT, and if DuckDB
- * refuses that too, the rows one by one in transactions of their own, so that exactly the rows
- * DuckDB rejects are reported, with its message, and the others are committed. Writes are
- * serialised by the warehouse's lock: DuckDB has a single writer.
+ * transaction ({@link DuckDbAppend} begins it first: appended with none open, rows would be
+ * committed by the appender alone), so a rollback or a kill before the commit leaves neither rows
+ * nor lines. If DuckDB refuses the batch, it is rolled back and written with INSERT: one multi-row
+ * INSERT, and if DuckDB refuses that too, the rows one by one in transactions of their own, so that
+ * exactly the rows DuckDB rejects are reported, with its message, and the others are committed.
+ * Writes are serialised by the warehouse's lock: DuckDB has a single writer.
  */
 final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);

@@ -36,10 +36,11 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The DuckDB sink against its limit, side by side over the same rows (the quickstart's flat quote
- * row, mapped once before timing): a bare appender loop (500-row appends, a commit each), the
- * multi-row {@code INSERT ... VALUES} the sink used before (and keeps as its fallback), and the
- * sink itself. Each path writes a fresh database file; the rounds interleave the paths so that the
- * machine's noise falls on all three alike.
+ * row, mapped once before timing): a bare appender loop (500-row appends, each committed by the
+ * appender on its own), the same loop inside a transaction per append (begun by a statement, then
+ * committed, as the sink must to commit rows with their line ledger), the multi-row {@code INSERT
+ * ... VALUES} the sink keeps as its fallback, and the sink itself. Each path writes a fresh
+ * database file; the rounds interleave the paths so that the machine's noise falls on all alike.
  *
  * <p>{@code DuckDbSinkBenchmark [rows] [rounds] [setting ...]}: a setting ({@code threads=1},
  * {@code preserve_insertion_order=false}, ...) is applied with {@code SET} on the bare appender's
@@ -63,24 +64,35 @@ public final class DuckDbSinkBenchmark {
       int round = r;
       // Each round starts with another path, so that no path always runs first (a cold JIT, a
       // cold page cache).
-      double[] rates = new double[3];
-      for (int k = 0; k < 3; k++) {
-        int path = (k + round - 1) % 3;
+      double[] rates = new double[4];
+      for (int k = 0; k < 4; k++) {
+        int path = (k + round - 1) % 4;
         Run run =
             switch (path) {
-              case 0 -> () -> bareAppender(file(dir, "bare", round), schema, rows, settings);
-              case 1 -> () -> insert(file(dir, "insert", round), schema, rows, settings);
+              case 0 -> () -> bareAppender(file(dir, "bare", round), schema, rows, settings, false);
+              case 1 ->
+                  () -> bareAppender(file(dir, "bare-tx", round), schema, rows, settings, true);
+              case 2 -> () -> insert(file(dir, "insert", round), schema, rows, settings);
               default -> () -> sink(file(dir, "sink", round), schema, rows);
             };
         rates[path] = rate(rows, run);
       }
       double bare = rates[0];
-      double insert = rates[1];
-      double sink = rates[2];
+      double bareInTransaction = rates[1];
+      double insert = rates[2];
+      double sink = rates[3];
       System.out.printf(
-          "round %d: bare appender %,.0f rows/s | multi-row INSERT %,.0f rows/s | sink %,.0f"
-              + " rows/s | sink / bare %.2f | sink / INSERT %.1f%n",
-          round, bare, insert, sink, sink / bare, sink / insert);
+          "round %d: bare appender %,.0f rows/s | bare appender in a transaction %,.0f rows/s |"
+              + " multi-row INSERT %,.0f rows/s | sink %,.0f rows/s | sink / bare %.2f |"
+              + " sink / bare in a transaction %.2f | sink / INSERT %.1f%n",
+          round,
+          bare,
+          bareInTransaction,
+          insert,
+          sink,
+          sink / bare,
+          sink / bareInTransaction,
+          sink / insert);
     }
   }
 
@@ -131,14 +143,24 @@ public final class DuckDbSinkBenchmark {
     return c;
   }
 
-  /** The limit: typed appends straight from the rows, no layout, no fallback. */
+  /**
+   * The limit: typed appends straight from the rows, no layout, no fallback. Outside a transaction
+   * ({@code inTransaction} false) the appender commits each append on its own; inside one, a
+   * statement begins it and the commit commits the append.
+   */
   private static void bareAppender(
-      String file, TableSchema schema, List<Row> rows, List<String> settings) throws Exception {
+      String file, TableSchema schema, List<Row> rows, List<String> settings, boolean inTransaction)
+      throws Exception {
     createTable(file, schema);
     List<Field> fields = schema.fields();
     try (Connection c = connect(file, settings)) {
       DuckDBConnection duckDb = c.unwrap(DuckDBConnection.class);
       for (int from = 0; from < rows.size(); from += BATCH) {
+        if (inTransaction) {
+          try (Statement begin = c.createStatement()) {
+            begin.execute("SELECT 1");
+          }
+        }
         try (DuckDBAppender appender = duckDb.createAppender(TABLE.table())) {
           for (Row row : rows.subList(from, Math.min(rows.size(), from + BATCH))) {
             appender.beginRow();
@@ -178,7 +200,7 @@ public final class DuckDbSinkBenchmark {
     }
   }
 
-  /** The sink's previous path: one multi-row INSERT of the batch, bound as it bound values. */
+  /** The sink's fallback: one multi-row INSERT of the batch, bound as its INSERT binds values. */
   private static void insert(String file, TableSchema schema, List<Row> rows, List<String> settings)
       throws Exception {
     createTable(file, schema);
