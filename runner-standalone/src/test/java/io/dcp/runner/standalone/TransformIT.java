@@ -2,7 +2,7 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.runner.standalone.process.DcpProcess;
+import io.dcp.testing.process.DcpProcess;
 import io.dcp.runner.standalone.process.TransformRunConfig;
 import java.nio.file.Path;
 import java.time.Duration;
