@@ -76,6 +76,31 @@ final class BeamJobs {
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
   }
 
+  /**
+   * Writes a config file for a run into {@code bigQuery}: the BigQuery sink, table {@code events}
+   * of the run's dataset with {@code schema} (written beside it) and {@code tableKeys} (more {@code
+   * table:} keys, each line starting with a newline and two spaces), dead letters in the dataset's
+   * {@code dead_letters}, then {@code sections}.
+   */
+  static Path configFile(
+      Path dir, FakeBigQuery bigQuery, String schema, String tableKeys, String sections)
+      throws IOException {
+    return file(
+        dir,
+        "dcp.yaml",
+        "sink:\n  type: bigquery\n  bigquery:\n    project: "
+            + FakeBigQuery.PROJECT
+            + "\ntable:\n  id: "
+            + bigQuery.dataset
+            + ".events\n  schema: "
+            + file(dir, "schema.json", schema)
+            + tableKeys
+            + "\ndeadLetter:\n  type: bigquery-table\n  table: "
+            + bigQuery.dataset
+            + ".dead_letters\n"
+            + sections);
+  }
+
   /** Writes {@code text} to a new file in {@code dir} whose name ends in {@code name}. */
   static Path file(Path dir, String name, String text) throws IOException {
     Path file = Files.createTempFile(dir, "", name);

@@ -211,23 +211,9 @@ class EvolutionJobTest {
 
   private DcpBeamOptions options(FakeBigQuery bigQuery, String tableKeys, String sections)
       throws Exception {
-    String dataset = bigQuery.dataset;
     Path config =
-        BeamJobs.file(
-            dir,
-            "dcp.yaml",
-            "sink:\n  type: bigquery\n  bigquery:\n    project: "
-                + FakeBigQuery.PROJECT
-                + "\ntable:\n  id: "
-                + dataset
-                + ".events\n  schema: "
-                + BeamJobs.file(dir, "schema.json", SCHEMA)
-                + tableKeys
-                + "\nschema:\n  evolution: add-columns\n"
-                + "deadLetter:\n  type: bigquery-table\n  table: "
-                + dataset
-                + ".dead_letters\n"
-                + sections);
+        BeamJobs.configFile(
+            dir, bigQuery, SCHEMA, tableKeys, "schema:\n  evolution: add-columns\n" + sections);
     return BeamJobs.atLeastOnce("--configFile=" + config);
   }
 

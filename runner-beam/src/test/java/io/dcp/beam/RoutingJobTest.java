@@ -96,26 +96,19 @@ class RoutingJobTest {
   private DcpBeamOptions options(FakeBigQuery bigQuery, int maxTables) throws Exception {
     String dataset = bigQuery.dataset;
     Path config =
-        BeamJobs.file(
+        BeamJobs.configFile(
             dir,
-            "dcp.yaml",
-            "sink:\n  type: bigquery\n  bigquery:\n    project: "
-                + FakeBigQuery.PROJECT
-                + "\ntable:\n  id: "
-                + dataset
-                + ".events\n  schema: "
-                + BeamJobs.file(dir, "schema.json", SCHEMA)
-                + "\n  route: "
+            bigQuery,
+            SCHEMA,
+            "\n  route: "
                 + dataset
                 + ".events_${attr:type}\n  routeMaxTables: "
                 + maxTables
                 + "\n  schemas:\n    "
                 + dataset
                 + ".events_click: "
-                + BeamJobs.file(dir, "click.json", CLICK_SCHEMA)
-                + "\ndeadLetter:\n  type: bigquery-table\n  table: "
-                + dataset
-                + ".dead_letters\n");
+                + BeamJobs.file(dir, "click.json", CLICK_SCHEMA),
+            "");
     return BeamJobs.atLeastOnce("--configFile=" + config);
   }
 

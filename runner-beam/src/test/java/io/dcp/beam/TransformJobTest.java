@@ -283,18 +283,7 @@ class TransformJobTest {
 
   /** A dcp config for the run's tables with {@code schema} and the {@code transform} section. */
   private Path config(FakeBigQuery bigQuery, String schema, String transform) throws Exception {
-    return write(
-        "dcp.yaml",
-        "sink:\n  type: bigquery\n  bigquery:\n    project: "
-            + FakeBigQuery.PROJECT
-            + "\ntable:\n  id: "
-            + bigQuery.dataset
-            + ".events\n  schema: "
-            + write("schema.json", schema)
-            + "\ndeadLetter:\n  type: bigquery-table\n  table: "
-            + bigQuery.dataset
-            + ".dead_letters\n"
-            + transform);
+    return BeamJobs.configFile(dir, bigQuery, schema, "", transform);
   }
 
   /**
