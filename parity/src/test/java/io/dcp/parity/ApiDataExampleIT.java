@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dcp.testing.process.DcpProcess;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ApiDataExampleIT {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ROOT = ChildJvm.ROOT;
   static final Path EXAMPLE = ROOT.resolve("examples/api-data");
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +67,7 @@ class ApiDataExampleIT {
           new ProcessBuilder(
                   java(),
                   "-jar",
-                  jar().toString(),
+                  DcpProcess.packagedJar().toAbsolutePath().toString(),
                   "run",
                   "--config",
                   "examples/api-data/dcp.yaml",
@@ -80,8 +82,10 @@ class ApiDataExampleIT {
       assertThat(dcp.waitFor(2, TimeUnit.MINUTES)).isTrue();
       // Every line was sent before dcp exited; the socket holds them.
       metrics = drain(agent);
-      assertThat(dcp.exitValue()).as(() -> read(log)).isZero();
-      assertThat(read(log)).contains("5 messages, 4 rows written").contains("1 dead letters");
+      assertThat(dcp.exitValue()).as(() -> ChildJvm.read(log)).isZero();
+      assertThat(ChildJvm.read(log))
+          .contains("5 messages, 4 rows written")
+          .contains("1 dead letters");
     }
     LocalDateTime after = nowUtc();
 
@@ -120,23 +124,15 @@ class ApiDataExampleIT {
     Path out = dir.resolve("beam");
     Path log = dir.resolve("beam.log");
     LocalDateTime before = nowUtc();
-    Process job =
-        new ProcessBuilder(
-                java(),
-                "-cp",
-                beamClasspath(),
-                "io.dcp.beam.DcpBeamMain",
-                "--configFile=examples/api-data/dataflow.yaml",
-                "--inputFiles=examples/api-data/messages.ndjson",
-                "--outputDirectory=" + out)
-            .directory(ROOT.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!job.waitFor(3, TimeUnit.MINUTES)) {
-      job.destroyForcibly();
-    }
-    assertThat(job.exitValue()).as(() -> read(log)).isZero();
+    ChildJvm.runBeam(
+        ROOT,
+        false,
+        log,
+        Duration.ofMinutes(3),
+        "io.dcp.beam.DcpBeamMain",
+        "--configFile=examples/api-data/dataflow.yaml",
+        "--inputFiles=examples/api-data/messages.ndjson",
+        "--outputDirectory=" + out);
     LocalDateTime after = nowUtc();
 
     List<Map<String, Object>> rows = readAll(out, "rows-");
@@ -193,35 +189,7 @@ class ApiDataExampleIT {
     }
   }
 
-  private static Path jar() {
-    Path jar = ROOT.resolve("runner-standalone/target/dcp.jar");
-    assertThat(jar)
-        .as("build it first: ./mvnw -pl runner-standalone -am package -DskipTests")
-        .exists();
-    return jar;
-  }
-
-  /** The Beam job's classpath, as runner-beam's build wrote it. */
-  private static String beamClasspath() throws IOException {
-    Path beam = ROOT.resolve("runner-beam/target");
-    Path classpathFile = beam.resolve("test-classpath.txt");
-    assertThat(classpathFile)
-        .as("build it first: ./mvnw -pl runner-beam -am test-compile")
-        .exists();
-    return beam.resolve("classes")
-        + java.io.File.pathSeparator
-        + Files.readString(classpathFile).trim();
-  }
-
   private static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 }

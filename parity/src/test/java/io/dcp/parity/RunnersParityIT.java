@@ -1,7 +1,6 @@
 package io.dcp.parity;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,10 +12,12 @@ import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
 import io.dcp.core.schema.Field;
 import io.dcp.core.schema.SchemaJson;
+import io.dcp.testing.bigquery.BigQueryFakes;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
+import io.dcp.testing.process.DcpProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,15 +89,9 @@ class RunnersParityIT {
       mappingFile = CORPORA.resolve("types.dcp.yaml");
       messages = lines(CORPORA.resolve("types-and-hostile.ndjson"));
     }
-    String name = "parity-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
-    String topic = "projects/" + PROJECT + "/topics/" + name;
-    String standaloneSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-dcp";
-    String beamSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-beam";
-    rest("PUT", topic, JSON.createObjectNode());
-    for (String s : List.of(standaloneSubscription, beamSubscription)) {
-      rest("PUT", s, JSON.createObjectNode().put("topic", topic).put("ackDeadlineSeconds", 60));
-    }
-    publish(topic, messages);
+    Subscriptions subscriptions = publishToTwoSubscriptions(messages);
+    String standaloneSubscription = subscriptions.standalone();
+    String beamSubscription = subscriptions.beam();
 
     List<Field> fields = SchemaJson.parse(Files.readString(schemaFile), "schema").fields();
     Side standalone =
@@ -151,15 +146,9 @@ class RunnersParityIT {
     Path schemaFile = corpus.resolve("events.schema.json").toAbsolutePath();
     Path clickSchema = corpus.resolve("click.schema.json").toAbsolutePath();
     List<byte[]> messages = lines(corpus.resolve("routed-evolving.ndjson"));
-    String name = "parity-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
-    String topic = "projects/" + PROJECT + "/topics/" + name;
-    String standaloneSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-dcp";
-    String beamSubscription = "projects/" + PROJECT + "/subscriptions/" + name + "-beam";
-    rest("PUT", topic, JSON.createObjectNode());
-    for (String s : List.of(standaloneSubscription, beamSubscription)) {
-      rest("PUT", s, JSON.createObjectNode().put("topic", topic).put("ackDeadlineSeconds", 60));
-    }
-    publish(topic, messages);
+    Subscriptions subscriptions = publishToTwoSubscriptions(messages);
+    String standaloneSubscription = subscriptions.standalone();
+    String beamSubscription = subscriptions.beam();
     String tableSection =
         """
         table:
@@ -178,65 +167,29 @@ class RunnersParityIT {
 
     Map<String, List<String>> standaloneSchemas = new java.util.TreeMap<>();
     Side standalone;
-    try (FakeBigQueryWriteServer write = FakeBigQueryWriteServer.start();
-        FakeBigQueryRestServer restServer = FakeBigQueryRestServer.start(write)) {
-      restServer.createDataset(PROJECT, "parity");
-      Path config = dir.resolve("dcp-routed.yaml");
-      Files.writeString(
-          config,
-          """
-          source:
-            type: pubsub
-            pubsub:
-              subscription: %s
-              endpoint: %s
-          sink:
-            type: bigquery
-            bigquery:
-              project: %s
-              endpoint: %s
-              restEndpoint: %s
-          admin:
-            enabled: false
-          """
-                  .formatted(
-                      standaloneSubscription,
-                      emulator.hostPort(),
-                      PROJECT,
-                      write.endpoint(),
-                      restServer.url())
-              + tableSection.formatted("parity", schemaFile, clickSchema, "\n  create: true"));
-      Path log = dir.resolve("dcp-routed.log");
-      Process dcp =
-          new ProcessBuilder(
-                  java(),
-                  "-jar",
-                  ROOT.resolve("runner-standalone/target/dcp.jar").toString(),
-                  "run",
-                  "--config",
-                  config.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+    try (BigQueryFakes bigQuery = BigQueryFakes.start(PROJECT, "parity")) {
+      FakeBigQueryWriteServer write = bigQuery.write;
+      FakeBigQueryRestServer restServer = bigQuery.rest;
+      Path config =
+          Files.writeString(
+              dir.resolve("dcp-routed.yaml"),
+              bigQuery.pubSubRunSections(standaloneSubscription, emulator.hostPort())
+                  + "admin:\n  enabled: false\n"
+                  + tableSection.formatted("parity", schemaFile, clickSchema, "\n  create: true"));
+      DcpProcess dcp = DcpProcess.start(config, dir.resolve("dcp-routed.log"), 0);
       TableId deadLetterTable = TableId.parse(PROJECT + ".parity.dead_letters");
       try {
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> {
-                  assertThat(dcp.isAlive()).as(() -> read(log)).isTrue();
-                  int landed = write.rows(deadLetterTable).size();
-                  for (String table : ROUTED_TABLES) {
-                    landed += write.rows(TableId.parse(PROJECT + ".parity." + table)).size();
-                  }
-                  return landed >= messages.size();
-                });
+        dcp.await(
+            () -> {
+              int landed = write.rows(deadLetterTable).size();
+              for (String table : ROUTED_TABLES) {
+                landed += write.rows(TableId.parse(PROJECT + ".parity." + table)).size();
+              }
+              return landed >= messages.size();
+            },
+            Duration.ofMinutes(2));
       } finally {
-        dcp.destroy();
-        if (!dcp.waitFor(60, TimeUnit.SECONDS)) {
-          dcp.destroyForcibly();
-        }
+        dcp.terminate(Duration.ofSeconds(60));
       }
       List<Map<String, Object>> rows = new ArrayList<>();
       for (String table : ROUTED_TABLES) {
@@ -267,29 +220,21 @@ class RunnersParityIT {
         "sink:\n  type: bigquery\n  bigquery:\n    project: dcp-test\n"
             + tableSection.formatted("PARITY_DATASET", schemaFile, clickSchema, ""));
     Path out = dir.resolve("beam-routed");
-    Path log = dir.resolve("beam-routed.log");
-    Process harness =
-        new ProcessBuilder(
-                java(),
-                "-cp",
-                beamClasspath(),
-                "io.dcp.beam.ConfigParityHarness",
-                emulator.restRoot(),
-                beamSubscription,
-                beamConfig.toString(),
-                Integer.toString(standalone.rows().size()),
-                Integer.toString(standalone.deadLetters().size()),
-                out.toString(),
-                "events=" + schemaFile,
-                "events_click=" + clickSchema,
-                "events_view=" + schemaFile)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!harness.waitFor(5, TimeUnit.MINUTES)) {
-      harness.destroyForcibly();
-    }
-    assertThat(harness.exitValue()).as(() -> read(log)).isZero();
+    ChildJvm.runBeam(
+        Path.of("."),
+        true,
+        dir.resolve("beam-routed.log"),
+        Duration.ofMinutes(5),
+        "io.dcp.beam.ConfigParityHarness",
+        emulator.restRoot(),
+        beamSubscription,
+        beamConfig.toString(),
+        Integer.toString(standalone.rows().size()),
+        Integer.toString(standalone.deadLetters().size()),
+        out.toString(),
+        "events=" + schemaFile,
+        "events_click=" + clickSchema,
+        "events_view=" + schemaFile);
     Map<String, List<String>> beamSchemas = new java.util.TreeMap<>();
     List<Map<String, Object>> beamRows = new ArrayList<>();
     for (String table : ROUTED_TABLES) {
@@ -367,70 +312,34 @@ class RunnersParityIT {
   private Side runStandalone(
       String subscription, Path schemaFile, Path mappingFile, List<Field> fields, int expected)
       throws Exception {
-    Path jar = ROOT.resolve("runner-standalone/target/dcp.jar");
-    assertThat(jar)
-        .as("build it first: ./mvnw -pl runner-standalone -am package -DskipTests")
-        .exists();
     TableId table = TableId.parse(PROJECT + ".parity.events");
     TableId deadLetterTable = TableId.parse(PROJECT + ".parity.dead_letters");
-    try (FakeBigQueryWriteServer write = FakeBigQueryWriteServer.start();
-        FakeBigQueryRestServer rest = FakeBigQueryRestServer.start(write)) {
-      rest.createDataset(PROJECT, "parity");
-      Path config = dir.resolve("dcp-" + System.nanoTime() + ".yaml");
-      Files.writeString(
-          config,
-          """
-          source:
-            type: pubsub
-            pubsub:
-              subscription: %s
-              endpoint: %s
-          sink:
-            type: bigquery
-            bigquery:
-              project: %s
-              endpoint: %s
-              restEndpoint: %s
-          table:
-            id: %s
-            schema: %s
-            create: true
-          deadLetter:
-            type: bigquery-table
-            table: %s
-          admin:
-            enabled: false
-          """
-                  .formatted(
-                      subscription,
-                      emulator.hostPort(),
-                      PROJECT,
-                      write.endpoint(),
-                      rest.url(),
-                      table,
-                      schemaFile.toAbsolutePath(),
-                      deadLetterTable)
-              + mappingSection(mappingFile));
-      Path log = dir.resolve("dcp.log");
-      Process dcp =
-          new ProcessBuilder(java(), "-jar", jar.toString(), "run", "--config", config.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+    try (BigQueryFakes bigQuery = BigQueryFakes.start(PROJECT, "parity")) {
+      FakeBigQueryWriteServer write = bigQuery.write;
+      Path config =
+          Files.writeString(
+              dir.resolve("dcp-" + System.nanoTime() + ".yaml"),
+              bigQuery.pubSubRunSections(subscription, emulator.hostPort())
+                  + """
+                  table:
+                    id: %s
+                    schema: %s
+                    create: true
+                  deadLetter:
+                    type: bigquery-table
+                    table: %s
+                  admin:
+                    enabled: false
+                  """
+                      .formatted(table, schemaFile.toAbsolutePath(), deadLetterTable)
+                  + mappingSection(mappingFile));
+      DcpProcess dcp = DcpProcess.start(config, dir.resolve("dcp.log"), 0);
       try {
-        await()
-            .atMost(Duration.ofMinutes(2))
-            .pollInterval(Duration.ofMillis(500))
-            .until(
-                () -> {
-                  assertThat(dcp.isAlive()).as(() -> read(log)).isTrue();
-                  return write.rows(table).size() + write.rows(deadLetterTable).size() >= expected;
-                });
+        dcp.await(
+            () -> write.rows(table).size() + write.rows(deadLetterTable).size() >= expected,
+            Duration.ofMinutes(2));
       } finally {
-        dcp.destroy();
-        if (!dcp.waitFor(60, TimeUnit.SECONDS)) {
-          dcp.destroyForcibly();
-        }
+        dcp.terminate(Duration.ofSeconds(60));
       }
       List<Map<String, Object>> rows = new ArrayList<>();
       for (Row row : write.rows(table)) {
@@ -453,49 +362,26 @@ class RunnersParityIT {
       int rows,
       int deadLetters)
       throws Exception {
-    String classpath = beamClasspath();
     Path out = dir.resolve("beam-" + System.nanoTime());
-    Path log = dir.resolve("beam.log");
-    Process harness =
-        new ProcessBuilder(
-                java(),
-                "-cp",
-                classpath,
-                "io.dcp.beam.ParityHarness",
-                emulator.restRoot(),
-                subscription,
-                schemaFile.toAbsolutePath().toString(),
-                mappingFile.toAbsolutePath().toString(),
-                Integer.toString(rows),
-                Integer.toString(deadLetters),
-                out.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
-    if (!harness.waitFor(5, TimeUnit.MINUTES)) {
-      harness.destroyForcibly();
-    }
-    assertThat(harness.exitValue()).as(() -> read(log)).isZero();
+    ChildJvm.runBeam(
+        Path.of("."),
+        true,
+        dir.resolve("beam.log"),
+        Duration.ofMinutes(5),
+        "io.dcp.beam.ParityHarness",
+        emulator.restRoot(),
+        subscription,
+        schemaFile.toAbsolutePath().toString(),
+        mappingFile.toAbsolutePath().toString(),
+        Integer.toString(rows),
+        Integer.toString(deadLetters),
+        out.toString());
     return Side.of(
         readRows(out.resolve("rows.ndjson"), fields, ROW_CLOCK_COLUMNS),
         readRows(
             out.resolve("dead_letters.ndjson"),
             DeadLetterTable.SCHEMA.fields(),
             DEAD_LETTER_SKIPPED));
-  }
-
-  /** The Beam job's test classpath, as runner-beam's build wrote it. */
-  private static String beamClasspath() throws IOException {
-    Path beam = ROOT.resolve("runner-beam/target");
-    Path classpathFile = beam.resolve("test-classpath.txt");
-    assertThat(classpathFile)
-        .as("build it first: ./mvnw -pl runner-beam -am test-compile")
-        .exists();
-    return beam.resolve("test-classes").toAbsolutePath()
-        + java.io.File.pathSeparator
-        + beam.resolve("classes").toAbsolutePath()
-        + java.io.File.pathSeparator
-        + Files.readString(classpathFile).trim();
   }
 
   private static List<Map<String, Object>> readRows(
@@ -521,6 +407,25 @@ class RunnersParityIT {
       out.add(line);
     }
     return String.join("\n", out) + "\n";
+  }
+
+  /** The emulator's subscriptions of one topic, one for each runner. */
+  private record Subscriptions(String standalone, String beam) {}
+
+  /** A new topic with a subscription for each runner, {@code messages} published to it once. */
+  private Subscriptions publishToTwoSubscriptions(List<byte[]> messages) throws Exception {
+    String name = "parity-" + NAMES.incrementAndGet() + "-" + System.nanoTime();
+    String topic = "projects/" + PROJECT + "/topics/" + name;
+    Subscriptions subscriptions =
+        new Subscriptions(
+            "projects/" + PROJECT + "/subscriptions/" + name + "-dcp",
+            "projects/" + PROJECT + "/subscriptions/" + name + "-beam");
+    rest("PUT", topic, JSON.createObjectNode());
+    for (String s : List.of(subscriptions.standalone(), subscriptions.beam())) {
+      rest("PUT", s, JSON.createObjectNode().put("topic", topic).put("ackDeadlineSeconds", 60));
+    }
+    publish(topic, messages);
+    return subscriptions;
   }
 
   private void publish(String topic, List<byte[]> messages) throws Exception {
@@ -562,17 +467,5 @@ class RunnersParityIT {
       }
     }
     return out;
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static String read(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 }

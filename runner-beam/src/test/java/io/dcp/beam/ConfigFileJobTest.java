@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.services.bigquery.model.TableRow;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +31,8 @@ class ConfigFileJobTest {
     FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
     String dataset = dataset(bigQuery);
     Path config =
-        write(
+        BeamJobs.file(
+            dir,
             "dcp.yaml",
             "sink:\n"
                 + "  type: bigquery\n"
@@ -48,7 +45,7 @@ class ConfigFileJobTest {
                 + dataset
                 + ".events\n"
                 + "  schema: "
-                + write("schema.json", SCHEMA)
+                + BeamJobs.file(dir, "schema.json", SCHEMA)
                 + "\n"
                 + "deadLetter:\n"
                 + "  type: bigquery-table\n"
@@ -59,7 +56,7 @@ class ConfigFileJobTest {
                 + "  unknownFields: reject\n"
                 + "  columns:\n"
                 + "    message_id: metadata:message_id\n");
-    DcpBeamOptions options = options("--configFile=" + config);
+    DcpBeamOptions options = BeamJobs.atLeastOnce("--configFile=" + config);
 
     try (TestTopics.SteadyFactory pubsub =
         TestTopics.delivering(
@@ -89,7 +86,8 @@ class ConfigFileJobTest {
     FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
     String dataset = dataset(bigQuery);
     Path config =
-        write(
+        BeamJobs.file(
+            dir,
             "dcp.yaml",
             "table:\n  id: "
                 + FakeBigQuery.PROJECT
@@ -102,10 +100,10 @@ class ConfigFileJobTest {
                 + dataset
                 + ".dead_letters\n");
     DcpBeamOptions options =
-        options(
+        BeamJobs.atLeastOnce(
             "--configFile=" + config,
             "--outputTable=" + bigQuery.table(),
-            "--schemaFile=" + write("schema.json", SCHEMA));
+            "--schemaFile=" + BeamJobs.file(dir, "schema.json", SCHEMA));
 
     try (TestTopics.SteadyFactory pubsub =
         TestTopics.delivering(TestTopics.ofLines(List.of("{\"symbol\":\"A\",\"size\":1}")))) {
@@ -124,7 +122,8 @@ class ConfigFileJobTest {
     FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
     String dataset = dataset(bigQuery);
     Path config =
-        write(
+        BeamJobs.file(
+            dir,
             "dcp.yaml",
             "source:\n  type: pubsub\n  pubsub:\n    subscription: "
                 + TestTopics.SUBSCRIPTION
@@ -134,14 +133,14 @@ class ConfigFileJobTest {
                 + "table:\n  id: "
                 + dataset
                 + ".events\n  schema: "
-                + write("schema.json", SCHEMA)
+                + BeamJobs.file(dir, "schema.json", SCHEMA)
                 + "\n  create: true\n"
                 + "deadLetter:\n  table: "
                 + dataset
                 + ".dead_letters\n"
                 + "pipeline:\n  maxBatchRows: 10\n"
                 + "admin:\n  enabled: false\n");
-    DcpBeamOptions options = options("--configFile=" + config);
+    DcpBeamOptions options = BeamJobs.atLeastOnce("--configFile=" + config);
 
     assertThatThrownBy(() -> DcpBeamMain.prepare(options, bigQuery.io()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -169,15 +168,16 @@ class ConfigFileJobTest {
   void tableIdWithoutDatasetIsRefusedNamingTheKey() throws Exception {
     FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
     Path config =
-        write(
+        BeamJobs.file(
+            dir,
             "dcp.yaml",
             "table:\n  id: events\n  schema: "
-                + write("schema.json", SCHEMA)
+                + BeamJobs.file(dir, "schema.json", SCHEMA)
                 + "\n"
                 + "deadLetter:\n  table: "
                 + dataset(bigQuery)
                 + ".dead_letters\n");
-    DcpBeamOptions options = options("--configFile=" + config);
+    DcpBeamOptions options = BeamJobs.atLeastOnce("--configFile=" + config);
 
     assertThatThrownBy(() -> DcpBeamMain.prepare(options, bigQuery.io()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -202,28 +202,10 @@ class ConfigFileJobTest {
             .endsWith("): remove it from the file the job reads");
   }
 
-  private DcpBeamOptions options(String... extra) {
-    List<String> args = new ArrayList<>();
-    args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);
-    args.add("--streaming=true");
-    args.add("--experiments=use_sdf_read");
-    args.add("--project=" + FakeBigQuery.PROJECT);
-    args.add("--writeMode=AT_LEAST_ONCE");
-    args.addAll(List.of(extra));
-    PipelineOptionsFactory.register(DcpBeamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
-  }
-
   /** The run's dataset, from its PROJECT:DATASET.events table. */
   private static String dataset(FakeBigQuery bigQuery) {
     String table = bigQuery.table();
     return table.substring(table.indexOf(':') + 1, table.lastIndexOf('.'));
-  }
-
-  private Path write(String name, String text) throws Exception {
-    Path file = Files.createTempFile(dir, "", name);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
   }
 
   private static TableRow single(List<TableRow> rows) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.awaitility.Awaitility;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -51,20 +49,21 @@ class DeadLetterTopicIT {
     String poison = "{\"symbol\":\"B\",\"size\":1.5}";
     List<TestTopics.Published> messages =
         List.of(
-            published("m0", "{\"symbol\":\"A\",\"size\":1}", Map.of()),
-            published("m1", poison, Map.of("origin", "feed-2", "kind", "quote")));
+            TestTopics.Published.of("m0", "{\"symbol\":\"A\",\"size\":1}", Map.of()),
+            TestTopics.Published.of("m1", poison, Map.of("origin", "feed-2", "kind", "quote")));
     Path config =
-        write(
+        BeamJobs.file(
+            dir,
             "dcp.yaml",
             "table:\n  id: "
                 + bigQuery.table().replace(':', '.')
                 + "\n  schema: "
-                + write("schema.json", SCHEMA)
+                + BeamJobs.file(dir, "schema.json", SCHEMA)
                 + "\ndeadLetter:\n  type: pubsub-topic\n  pubsub:\n    topic: "
                 + deadLetters.topic
                 + "\n");
     DcpBeamOptions options =
-        options("--configFile=" + config, "--pubsubRootUrl=" + emulator.restRoot());
+        BeamJobs.atLeastOnce("--configFile=" + config, "--pubsubRootUrl=" + emulator.restRoot());
     Instant started = Instant.now();
 
     try (TestTopics.SteadyFactory pubsub = TestTopics.delivering(messages)) {
@@ -105,24 +104,6 @@ class DeadLetterTopicIT {
                 "dcp_publish_time", Instant.ofEpochMilli(TestTopics.PUBLISHED_AT).toString()));
   }
 
-  private DcpBeamOptions options(String... extra) {
-    List<String> args = new ArrayList<>();
-    args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);
-    args.add("--streaming=true");
-    args.add("--experiments=use_sdf_read");
-    args.add("--project=" + FakeBigQuery.PROJECT);
-    args.add("--writeMode=AT_LEAST_ONCE");
-    args.addAll(List.of(extra));
-    PipelineOptionsFactory.register(DcpBeamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
-  }
-
-  private static TestTopics.Published published(
-      String id, String json, Map<String, String> attributes) {
-    return new TestTopics.Published(
-        id, json.getBytes(StandardCharsets.UTF_8), attributes, "", TestTopics.PUBLISHED_AT);
-  }
-
   private static Map<String, String> attributes(JsonNode message) {
     Map<String, String> attributes = new TreeMap<>();
     if (message.has("attributes")) {
@@ -133,11 +114,5 @@ class DeadLetterTopicIT {
       }
     }
     return attributes;
-  }
-
-  private Path write(String name, String text) throws Exception {
-    Path file = Files.createTempFile(dir, "", name);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
   }
 }

@@ -6,15 +6,12 @@ import com.google.api.services.bigquery.model.Table;
 import com.google.api.services.bigquery.model.TableFieldSchema;
 import com.google.api.services.bigquery.model.TableReference;
 import com.google.api.services.bigquery.model.TableRow;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.io.gcp.testing.FakeDatasetService;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -108,8 +105,8 @@ class EvolutionJobTest {
         bigQuery,
         "\n  route: " + bigQuery.dataset + ".events_${attr:type}",
         List.of(
-            published("m4", "{\"symbol\":\"E\",\"x\":7}", Map.of("type", "click")),
-            published("m5", "{\"symbol\":\"F\"}", Map.of())));
+            TestTopics.Published.of("m4", "{\"symbol\":\"E\",\"x\":7}", Map.of("type", "click")),
+            TestTopics.Published.of("m5", "{\"symbol\":\"F\"}", Map.of())));
 
     assertThat(columns(bigQuery, "events_click"))
         .containsExactly("symbol STRING NULLABLE", "x INTEGER NULLABLE");
@@ -125,7 +122,8 @@ class EvolutionJobTest {
   void aFieldTheUdfAddsBecomesAColumnToo() throws Exception {
     FakeBigQuery bigQuery = FakeBigQuery.withTable(SCHEMA);
     Path udf =
-        write(
+        BeamJobs.file(
+            dir,
             "udf.js",
             "function process(inJson) {\n"
                 + "  var obj = JSON.parse(inJson);\n"
@@ -213,46 +211,13 @@ class EvolutionJobTest {
 
   private DcpBeamOptions options(FakeBigQuery bigQuery, String tableKeys, String sections)
       throws Exception {
-    String dataset = bigQuery.dataset;
     Path config =
-        write(
-            "dcp.yaml",
-            "sink:\n  type: bigquery\n  bigquery:\n    project: "
-                + FakeBigQuery.PROJECT
-                + "\ntable:\n  id: "
-                + dataset
-                + ".events\n  schema: "
-                + write("schema.json", SCHEMA)
-                + tableKeys
-                + "\nschema:\n  evolution: add-columns\n"
-                + "deadLetter:\n  type: bigquery-table\n  table: "
-                + dataset
-                + ".dead_letters\n"
-                + sections);
-    List<String> args = new ArrayList<>();
-    args.add("--configFile=" + config);
-    args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);
-    args.add("--streaming=true");
-    args.add("--experiments=use_sdf_read");
-    args.add("--project=" + FakeBigQuery.PROJECT);
-    args.add("--writeMode=AT_LEAST_ONCE");
-    PipelineOptionsFactory.register(DcpBeamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
+        BeamJobs.configFile(
+            dir, bigQuery, SCHEMA, tableKeys, "schema:\n  evolution: add-columns\n" + sections);
+    return BeamJobs.atLeastOnce("--configFile=" + config);
   }
 
   private static TestTopics.Published published(String id, String json) {
-    return published(id, json, Map.of());
-  }
-
-  private static TestTopics.Published published(
-      String id, String json, Map<String, String> attributes) {
-    return new TestTopics.Published(
-        id, json.getBytes(StandardCharsets.UTF_8), attributes, "", TestTopics.PUBLISHED_AT);
-  }
-
-  private Path write(String name, String text) throws Exception {
-    Path file = Files.createTempFile(dir, "", name);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
+    return TestTopics.Published.of(id, json, Map.of());
   }
 }

@@ -212,18 +212,9 @@ class ProductionGraphTest {
 
   @Test
   void deadLetterTooLargeWholeIsWrittenWithoutPayloadStringNotLost() throws Exception {
-    FakeBigQuery bigQuery = FakeBigQuery.withTable(INT_SCHEMA);
     byte[] big = notJson(2_000_000);
 
-    run(
-        bigQuery,
-        INT_SCHEMA,
-        "",
-        List.of(new TestTopics.Published("m0", big, Map.of(), "", TestTopics.PUBLISHED_AT)),
-        BeamJobs.Mode.AT_LEAST_ONCE,
-        "--storageWriteApiMaxRequestSize=3000000");
-
-    TableRow deadLetter = single(bigQuery.deadLetters());
+    TableRow deadLetter = deadLetterOfOneUnparsable(big);
     assertThat(deadLetter.get("stage")).isEqualTo("parse");
     assertThat(deadLetter.get("payloadString")).isNull();
     assertThat(Base64.getDecoder().decode((String) deadLetter.get("payloadBytes"))).isEqualTo(big);
@@ -232,18 +223,9 @@ class ProductionGraphTest {
 
   @Test
   void oversizedDeadLetterIsTruncatedNotLost() throws Exception {
-    FakeBigQuery bigQuery = FakeBigQuery.withTable(INT_SCHEMA);
     byte[] big = notJson(4_000_000);
 
-    run(
-        bigQuery,
-        INT_SCHEMA,
-        "",
-        List.of(new TestTopics.Published("m0", big, Map.of(), "", TestTopics.PUBLISHED_AT)),
-        BeamJobs.Mode.AT_LEAST_ONCE,
-        "--storageWriteApiMaxRequestSize=3000000");
-
-    TableRow deadLetter = single(bigQuery.deadLetters());
+    TableRow deadLetter = deadLetterOfOneUnparsable(big);
     assertThat(deadLetter.get("message_id")).isEqualTo("m0");
     assertThat(deadLetter.get("payloadString")).isNull();
     assertThat(Base64.getDecoder().decode((String) deadLetter.get("payloadBytes")))
@@ -485,10 +467,21 @@ class ProductionGraphTest {
         args.toArray(String[]::new));
   }
 
+  /** Runs {@code payload}, not JSON, as message {@code m0} under a 3 MB request limit. */
+  private TableRow deadLetterOfOneUnparsable(byte[] payload) throws Exception {
+    FakeBigQuery bigQuery = FakeBigQuery.withTable(INT_SCHEMA);
+    run(
+        bigQuery,
+        INT_SCHEMA,
+        "",
+        List.of(new TestTopics.Published("m0", payload, Map.of(), "", TestTopics.PUBLISHED_AT)),
+        BeamJobs.Mode.AT_LEAST_ONCE,
+        "--storageWriteApiMaxRequestSize=3000000");
+    return single(bigQuery.deadLetters());
+  }
+
   private String write(String name, String text) throws Exception {
-    Path file = Files.createTempFile(dir, "", name);
-    Files.writeString(file, text);
-    return file.toString();
+    return BeamJobs.file(dir, name, text).toString();
   }
 
   private static TestTopics.Published keyed(

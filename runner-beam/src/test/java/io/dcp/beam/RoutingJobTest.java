@@ -3,14 +3,10 @@ package io.dcp.beam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.api.services.bigquery.model.TableRow;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,10 +37,10 @@ class RoutingJobTest {
         bigQuery,
         options,
         List.of(
-            published("m0", "{\"symbol\":\"A\",\"x\":7}", Map.of("type", "click")),
-            published("m1", "{\"symbol\":\"B\",\"x\":8}", Map.of("type", "view")),
-            published("m2", "{\"symbol\":\"C\"}", Map.of()),
-            published("m3", "{\"symbol\":\"D\"}", Map.of("type", "a b"))));
+            TestTopics.Published.of("m0", "{\"symbol\":\"A\",\"x\":7}", Map.of("type", "click")),
+            TestTopics.Published.of("m1", "{\"symbol\":\"B\",\"x\":8}", Map.of("type", "view")),
+            TestTopics.Published.of("m2", "{\"symbol\":\"C\"}", Map.of()),
+            TestTopics.Published.of("m3", "{\"symbol\":\"D\"}", Map.of("type", "a b"))));
 
     assertThat(bigQuery.rows("events_click"))
         .extracting(r -> r.get("symbol") + "/" + r.get("x"))
@@ -73,8 +69,8 @@ class RoutingJobTest {
         bigQuery,
         options,
         List.of(
-            published("m0", "{\"symbol\":\"A\",\"x\":7}", Map.of("type", "click")),
-            published("m1", "{\"symbol\":\"C\"}", Map.of())));
+            TestTopics.Published.of("m0", "{\"symbol\":\"A\",\"x\":7}", Map.of("type", "click")),
+            TestTopics.Published.of("m1", "{\"symbol\":\"C\"}", Map.of())));
 
     assertThat(bigQuery.rows()).extracting(r -> r.get("symbol")).containsExactly("C");
     assertThat(bigQuery.rows("events_click")).isEmpty();
@@ -100,46 +96,20 @@ class RoutingJobTest {
   private DcpBeamOptions options(FakeBigQuery bigQuery, int maxTables) throws Exception {
     String dataset = bigQuery.dataset;
     Path config =
-        write(
-            "dcp.yaml",
-            "sink:\n  type: bigquery\n  bigquery:\n    project: "
-                + FakeBigQuery.PROJECT
-                + "\ntable:\n  id: "
-                + dataset
-                + ".events\n  schema: "
-                + write("schema.json", SCHEMA)
-                + "\n  route: "
+        BeamJobs.configFile(
+            dir,
+            bigQuery,
+            SCHEMA,
+            "\n  route: "
                 + dataset
                 + ".events_${attr:type}\n  routeMaxTables: "
                 + maxTables
                 + "\n  schemas:\n    "
                 + dataset
                 + ".events_click: "
-                + write("click.json", CLICK_SCHEMA)
-                + "\ndeadLetter:\n  type: bigquery-table\n  table: "
-                + dataset
-                + ".dead_letters\n");
-    List<String> args = new ArrayList<>();
-    args.add("--configFile=" + config);
-    args.add("--inputSubscription=" + TestTopics.SUBSCRIPTION);
-    args.add("--streaming=true");
-    args.add("--experiments=use_sdf_read");
-    args.add("--project=" + FakeBigQuery.PROJECT);
-    args.add("--writeMode=AT_LEAST_ONCE");
-    PipelineOptionsFactory.register(DcpBeamOptions.class);
-    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).as(DcpBeamOptions.class);
-  }
-
-  private static TestTopics.Published published(
-      String id, String json, Map<String, String> attributes) {
-    return new TestTopics.Published(
-        id, json.getBytes(StandardCharsets.UTF_8), attributes, "", TestTopics.PUBLISHED_AT);
-  }
-
-  private Path write(String name, String text) throws Exception {
-    Path file = Files.createTempFile(dir, "", name);
-    Files.writeString(file, text, StandardCharsets.UTF_8);
-    return file;
+                + BeamJobs.file(dir, "click.json", CLICK_SCHEMA),
+            "");
+    return BeamJobs.atLeastOnce("--configFile=" + config);
   }
 
   private static TableRow single(List<TableRow> rows) {

@@ -34,6 +34,11 @@ final class TestTopics {
   /** A message as Pub/Sub delivers it. */
   record Published(
       String id, byte[] data, Map<String, String> attributes, String orderingKey, long publishMs) {
+    /** A JSON message with {@code attributes}, no ordering key, published a minute ago. */
+    static Published of(String id, String json, Map<String, String> attributes) {
+      return new Published(id, json.getBytes(StandardCharsets.UTF_8), attributes, "", PUBLISHED_AT);
+    }
+
     static Published json(int index, String json) {
       return new Published(
           "m" + index, json.getBytes(StandardCharsets.UTF_8), Map.of(), "", PUBLISHED_AT + index);

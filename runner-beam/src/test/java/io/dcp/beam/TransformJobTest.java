@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.api.services.bigquery.model.TableRow;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,27 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TransformJobTest {
   static final Duration LIMIT = Duration.standardMinutes(3);
   static final Path SAMPLES = Path.of("../examples/transforms");
-
-  /** A UDF that misbehaves in each way the sandbox must contain, by the message's kind. */
-  static final String HOSTILE =
-      """
-      function process(inJson) {
-        var obj = JSON.parse(inJson);
-        if (obj.kind === "throw") {
-          throw new Error("no kind " + obj.kind);
-        }
-        if (obj.kind === "text") {
-          return "not json";
-        }
-        if (obj.kind === "loop") {
-          while (true) {}
-        }
-        if (obj.kind === "java") {
-          return String(Java.type("java.lang.System").getenv("HOME"));
-        }
-        return inJson;
-      }
-      """;
 
   @TempDir Path dir;
 
@@ -128,9 +108,7 @@ class TransformJobTest {
         config(
             bigQuery,
             schema,
-            "transform:\n  javascript:\n    path: "
-                + write("hostile.js", HOSTILE)
-                + "\n    maxStatements: 10000\n");
+            "transform:\n  javascript:\n    path: " + hostileJs() + "\n    maxStatements: 10000\n");
     List<String> lines = new ArrayList<>();
     for (String kind : List.of("throw", "fine-1", "text", "fine-2", "loop", "fine-3", "java")) {
       lines.add("{\"kind\":\"" + kind + "\"}");
@@ -162,7 +140,7 @@ class TransformJobTest {
                     + " exceeded. Statements executed 10001.)",
                 "m6",
                 "transform: process threw TypeError: Access to host class java.lang.System is not"
-                    + " allowed or does not exist. at hostile.js:13"));
+                    + " allowed or does not exist. at hostile.js:16"));
     assertThat(BeamJobs.counter(result, "dead_letters_transform")).isEqualTo(4);
     assertThat(BeamJobs.counter(result, "transform_failures")).isEqualTo(4);
     assertThat(BeamJobs.counter(result, "rows_mapped")).isEqualTo(4);
@@ -305,18 +283,17 @@ class TransformJobTest {
 
   /** A dcp config for the run's tables with {@code schema} and the {@code transform} section. */
   private Path config(FakeBigQuery bigQuery, String schema, String transform) throws Exception {
-    return write(
-        "dcp.yaml",
-        "sink:\n  type: bigquery\n  bigquery:\n    project: "
-            + FakeBigQuery.PROJECT
-            + "\ntable:\n  id: "
-            + bigQuery.dataset
-            + ".events\n  schema: "
-            + write("schema.json", schema)
-            + "\ndeadLetter:\n  type: bigquery-table\n  table: "
-            + bigQuery.dataset
-            + ".dead_letters\n"
-            + transform);
+    return BeamJobs.configFile(dir, bigQuery, schema, "", transform);
+  }
+
+  /**
+   * adapters-javascript's UDF that misbehaves in each way the sandbox must contain, by the
+   * message's kind, copied into the test's directory.
+   */
+  private Path hostileJs() throws Exception {
+    try (InputStream script = getClass().getResourceAsStream("/udf/hostile.js")) {
+      return Files.write(dir.resolve("hostile.js"), script.readAllBytes());
+    }
   }
 
   /** Writes {@code name} in the test's directory (again, when a test writes it twice). */

@@ -13,6 +13,7 @@ import io.dcp.core.model.Bytes;
 import io.dcp.core.model.Row;
 import io.dcp.core.schema.ColumnName;
 import io.dcp.core.schema.Field;
+import io.dcp.core.schema.FieldType;
 import io.dcp.core.schema.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -148,25 +149,11 @@ public final class ProtoRowEncoder {
               + CodedOutputStream.computeUInt32SizeNoTag(length)
               + length;
         }
-        case NUMERIC ->
-            CodedOutputStream.computeBytesSize(
-                number, BigDecimalByteStringEncoder.encodeToNumericByteString((BigDecimal) value));
-        case BIGNUMERIC ->
-            CodedOutputStream.computeBytesSize(
-                number,
-                BigDecimalByteStringEncoder.encodeToBigNumericByteString((BigDecimal) value));
-        case INT64 -> CodedOutputStream.computeInt64Size(number, (Long) value);
-        case TIMESTAMP -> CodedOutputStream.computeInt64Size(number, epochMicros((Instant) value));
-        case TIME ->
-            CodedOutputStream.computeInt64Size(
-                number, CivilTimeEncoder.encodePacked64TimeMicrosLocalTime((LocalTime) value));
-        case DATETIME ->
-            CodedOutputStream.computeInt64Size(
-                number,
-                CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime((LocalDateTime) value));
-        case DATE ->
-            CodedOutputStream.computeInt32Size(
-                number, Math.toIntExact(((LocalDate) value).toEpochDay()));
+        case NUMERIC, BIGNUMERIC ->
+            CodedOutputStream.computeBytesSize(number, decimalBytes(field, (BigDecimal) value));
+        case INT64, TIMESTAMP, TIME, DATETIME ->
+            CodedOutputStream.computeInt64Size(number, int64(field, value));
+        case DATE -> CodedOutputStream.computeInt32Size(number, epochDay((LocalDate) value));
         case FLOAT64 -> CodedOutputStream.computeDoubleSize(number, (Double) value);
         case BOOL -> CodedOutputStream.computeBoolSize(number, (Boolean) value);
         case STRUCT -> {
@@ -215,22 +202,9 @@ public final class ProtoRowEncoder {
     switch (field.type()) {
       case STRING, JSON, GEOGRAPHY -> out.writeString(number, (String) value);
       case BYTES -> out.writeByteArray(number, ((Bytes) value).toByteArray());
-      case NUMERIC ->
-          out.writeBytes(
-              number, BigDecimalByteStringEncoder.encodeToNumericByteString((BigDecimal) value));
-      case BIGNUMERIC ->
-          out.writeBytes(
-              number, BigDecimalByteStringEncoder.encodeToBigNumericByteString((BigDecimal) value));
-      case INT64 -> out.writeInt64(number, (Long) value);
-      case TIMESTAMP -> out.writeInt64(number, epochMicros((Instant) value));
-      case TIME ->
-          out.writeInt64(
-              number, CivilTimeEncoder.encodePacked64TimeMicrosLocalTime((LocalTime) value));
-      case DATETIME ->
-          out.writeInt64(
-              number,
-              CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime((LocalDateTime) value));
-      case DATE -> out.writeInt32(number, (int) ((LocalDate) value).toEpochDay());
+      case NUMERIC, BIGNUMERIC -> out.writeBytes(number, decimalBytes(field, (BigDecimal) value));
+      case INT64, TIMESTAMP, TIME, DATETIME -> out.writeInt64(number, int64(field, value));
+      case DATE -> out.writeInt32(number, epochDay((LocalDate) value));
       case FLOAT64 -> out.writeDouble(number, (Double) value);
       case BOOL -> out.writeBool(number, (Boolean) value);
       case STRUCT -> {
@@ -240,6 +214,29 @@ public final class ProtoRowEncoder {
         write(out, field.fields(), nested);
       }
     }
+  }
+
+  /** NUMERIC and BIGNUMERIC as the client library scales them: little-endian two's complement. */
+  private static ByteString decimalBytes(Field field, BigDecimal value) {
+    return field.type() == FieldType.NUMERIC
+        ? BigDecimalByteStringEncoder.encodeToNumericByteString(value)
+        : BigDecimalByteStringEncoder.encodeToBigNumericByteString(value);
+  }
+
+  /** The int64 on the wire of an INT64, TIMESTAMP, TIME or DATETIME value. */
+  private static long int64(Field field, Object value) {
+    return switch (field.type()) {
+      case TIMESTAMP -> epochMicros((Instant) value);
+      case TIME -> CivilTimeEncoder.encodePacked64TimeMicrosLocalTime((LocalTime) value);
+      case DATETIME ->
+          CivilTimeEncoder.encodePacked64DatetimeMicrosLocalDateTime((LocalDateTime) value);
+      default -> (Long) value;
+    };
+  }
+
+  /** DATE: days since the epoch, an int32 on the wire. */
+  private static int epochDay(LocalDate date) {
+    return Math.toIntExact(date.toEpochDay());
   }
 
   /**

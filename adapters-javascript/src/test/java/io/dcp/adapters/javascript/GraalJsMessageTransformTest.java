@@ -18,8 +18,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class GraalJsMessageTransformTest {
@@ -33,6 +37,15 @@ class GraalJsMessageTransformTest {
       return sample;
     }
     return Path.of(GraalJsMessageTransformTest.class.getResource("/udf/" + name).toURI());
+  }
+
+  private static GraalJsMessageTransform hostile(ScriptBudget budget) throws Exception {
+    return GraalJsMessageTransform.open(udf("hostile.js"), "process", budget);
+  }
+
+  private static void assertTheNextMessagePasses(GraalJsMessageTransform t) {
+    assertThat(run(t, "{\"kind\":\"ok\"}"))
+        .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
   }
 
   private static TransformResult run(GraalJsMessageTransform t, String json) {
@@ -82,8 +95,7 @@ class GraalJsMessageTransformTest {
 
   @Test
   void throwingScriptFailsWithItsErrorAndLineThenTheNextMessagePasses() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
+    try (GraalJsMessageTransform t = hostile(BUDGET)) {
       assertThat(run(t, "{\"kind\":\"throw\"}"))
           .isEqualTo(
               new TransformResult.Failed("process threw Error: no kind throw at hostile.js:4"));
@@ -93,8 +105,7 @@ class GraalJsMessageTransformTest {
 
   @Test
   void nonJsonStringAndNonStringReturnsFail() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
+    try (GraalJsMessageTransform t = hostile(BUDGET)) {
       assertThat(run(t, "{\"kind\":\"text\"}"))
           .isEqualTo(
               new TransformResult.Failed(
@@ -108,72 +119,51 @@ class GraalJsMessageTransformTest {
 
   @Test
   void endlessLoopRunsOutOfBudgetThenTheNextMessagePasses() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
+    try (GraalJsMessageTransform t = hostile(BUDGET)) {
       TransformResult loop = run(t, "{\"kind\":\"loop\"}");
       assertThat(loop).isInstanceOf(TransformResult.Failed.class);
       assertThat(((TransformResult.Failed) loop).reason())
           .startsWith("process ran out of its budget (")
           .contains("10000");
-      assertThat(run(t, "{\"kind\":\"ok\"}"))
-          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+      assertTheNextMessagePasses(t);
     }
   }
 
-  @Test
-  void catastrophicRegexRunsPastTheTimeBudgetThenTheNextMessagePasses() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(
-            udf("hostile.js"),
-            "process",
-            new ScriptBudget(10_000, Duration.ofMillis(300), 256L * 1024 * 1024))) {
-      assertThat(run(t, "{\"kind\":\"redos\"}"))
-          .isEqualTo(
-              new TransformResult.Failed(
-                  "process ran past its time budget of 300 ms (transform.javascript.maxMillis)"));
-      assertThat(run(t, "{\"kind\":\"ok\"}"))
-          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
-    }
+  static Stream<Arguments> budgetsRunPast() {
+    String allocated =
+        "process allocated more than its budget of 67108864 bytes"
+            + " (transform.javascript.maxAllocatedBytes)";
+    return Stream.of(
+        Arguments.of(
+            "redos",
+            new ScriptBudget(10_000, Duration.ofMillis(300), 256L * 1024 * 1024),
+            "process ran past its time budget of 300 ms (transform.javascript.maxMillis)"),
+        Arguments.of(
+            "fill", new ScriptBudget(10_000, Duration.ofMinutes(1), 64L * 1024 * 1024), allocated),
+        Arguments.of(
+            "strings",
+            new ScriptBudget(Long.MAX_VALUE, Duration.ofMinutes(1), 64L * 1024 * 1024),
+            allocated));
   }
 
-  @Test
-  void bigBuiltInCallAllocatesPastTheBudgetThenTheNextMessagePasses() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(
-            udf("hostile.js"),
-            "process",
-            new ScriptBudget(10_000, Duration.ofMinutes(1), 64L * 1024 * 1024))) {
-      assertThat(run(t, "{\"kind\":\"fill\"}"))
-          .isEqualTo(
-              new TransformResult.Failed(
-                  "process allocated more than its budget of 67108864 bytes"
-                      + " (transform.javascript.maxAllocatedBytes)"));
-      assertThat(run(t, "{\"kind\":\"ok\"}"))
-          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
-    }
-  }
-
-  @Test
-  void growingStringsUnderAHighStatementBudgetAllocatePastTheBudget() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(
-            udf("hostile.js"),
-            "process",
-            new ScriptBudget(Long.MAX_VALUE, Duration.ofMinutes(1), 64L * 1024 * 1024))) {
-      assertThat(run(t, "{\"kind\":\"strings\"}"))
-          .isEqualTo(
-              new TransformResult.Failed(
-                  "process allocated more than its budget of 67108864 bytes"
-                      + " (transform.javascript.maxAllocatedBytes)"));
-      assertThat(run(t, "{\"kind\":\"ok\"}"))
-          .isEqualTo(new TransformResult.Transformed("{\"kind\":\"ok\"}", Map.of("k", "v")));
+  /**
+   * A catastrophic regex runs past the time budget; a big built-in call, and growing strings under
+   * a high statement budget, allocate past the memory budget.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("budgetsRunPast")
+  void scriptPastABudgetFailsNamingItThenTheNextMessagePasses(
+      String kind, ScriptBudget budget, String reason) throws Exception {
+    try (GraalJsMessageTransform t = hostile(budget)) {
+      assertThat(run(t, "{\"kind\":\"" + kind + "\"}"))
+          .isEqualTo(new TransformResult.Failed(reason));
+      assertTheNextMessagePasses(t);
     }
   }
 
   @Test
   void javaLangSystemIsOutOfReach() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
+    try (GraalJsMessageTransform t = hostile(BUDGET)) {
       assertThat(run(t, "{\"kind\":\"java\"}"))
           .isEqualTo(
               new TransformResult.Failed(
@@ -184,8 +174,7 @@ class GraalJsMessageTransformTest {
 
   @Test
   void hugeStringIsRefusedNotAllocated() throws Exception {
-    try (GraalJsMessageTransform t =
-        GraalJsMessageTransform.open(udf("hostile.js"), "process", BUDGET)) {
+    try (GraalJsMessageTransform t = hostile(BUDGET)) {
       TransformResult huge = run(t, "{\"kind\":\"huge\"}");
       assertThat(huge).isInstanceOf(TransformResult.Failed.class);
       assertThat(((TransformResult.Failed) huge).reason()).startsWith("process threw RangeError");

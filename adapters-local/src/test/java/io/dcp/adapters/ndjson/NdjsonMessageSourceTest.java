@@ -20,25 +20,33 @@ import org.junit.jupiter.api.io.TempDir;
 class NdjsonMessageSourceTest {
   @TempDir Path dir;
 
+  /** A source of {@code dir/in.ndjson} that gives a line up after {@code maxAttempts}. */
+  private NdjsonMessageSource inNdjson(int maxAttempts) {
+    return new NdjsonMessageSource(
+        List.of(dir.resolve("in.ndjson").toString()),
+        InputStreamOf.empty(),
+        Clock.systemUTC(),
+        maxAttempts);
+  }
+
+  private static void awaitExhausted(NdjsonMessageSource source) throws Exception {
+    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void deliversOneMessagePerNonBlankLineWithStableIdsAndUntouchedBytes() throws Exception {
     byte[] content =
         "{\"a\":1}\r\n\n   \n{\"b\":\u00ff}\n{\"c\":3}".getBytes(StandardCharsets.ISO_8859_1);
     Files.write(dir.resolve("in.ndjson"), content);
     List<Message> received = new CopyOnWriteArrayList<>();
-    NdjsonMessageSource source =
-        new NdjsonMessageSource(
-            List.of(dir.resolve("in.ndjson").toString()),
-            InputStreamOf.empty(),
-            Clock.systemUTC(),
-            3);
+    NdjsonMessageSource source = inNdjson(3);
 
     source.start(
         (m, ack) -> {
           received.add(m);
           ack.ack();
         });
-    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitExhausted(source);
 
     assertThat(received)
         .extracting(Message::id)
@@ -67,7 +75,7 @@ class NdjsonMessageSourceTest {
           ids.add(m.id());
           ack.ack();
         });
-    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitExhausted(source);
 
     assertThat(ids).containsExactly("a.ndjson:1", "b.ndjson:1", "stdin:1");
   }
@@ -76,12 +84,7 @@ class NdjsonMessageSourceTest {
   void redeliversANackedLineWithItsAttemptCounted() throws Exception {
     Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n");
     List<Integer> attempts = new CopyOnWriteArrayList<>();
-    NdjsonMessageSource source =
-        new NdjsonMessageSource(
-            List.of(dir.resolve("in.ndjson").toString()),
-            InputStreamOf.empty(),
-            Clock.systemUTC(),
-            3);
+    NdjsonMessageSource source = inNdjson(3);
 
     source.start(
         (m, ack) -> {
@@ -92,7 +95,7 @@ class NdjsonMessageSourceTest {
             ack.ack();
           }
         });
-    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitExhausted(source);
 
     assertThat(attempts).containsExactly(1, 2);
   }
@@ -100,12 +103,7 @@ class NdjsonMessageSourceTest {
   @Test
   void failsTheRunWhenALineIsNeverStored() throws Exception {
     Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n");
-    NdjsonMessageSource source =
-        new NdjsonMessageSource(
-            List.of(dir.resolve("in.ndjson").toString()),
-            InputStreamOf.empty(),
-            Clock.systemUTC(),
-            2);
+    NdjsonMessageSource source = inNdjson(2);
 
     source.start((m, ack) -> ack.nack());
 
@@ -119,12 +117,7 @@ class NdjsonMessageSourceTest {
     // A stopping pipeline refuses (nacks) what it receives until it has stopped its source.
     Files.writeString(dir.resolve("in.ndjson"), "{\"a\":1}\n{\"a\":2}\n");
     List<Integer> attempts = new CopyOnWriteArrayList<>();
-    NdjsonMessageSource source =
-        new NdjsonMessageSource(
-            List.of(dir.resolve("in.ndjson").toString()),
-            InputStreamOf.empty(),
-            Clock.systemUTC(),
-            5);
+    NdjsonMessageSource source = inNdjson(5);
     CountDownLatch refusing = new CountDownLatch(1);
 
     source.start(
@@ -137,7 +130,7 @@ class NdjsonMessageSourceTest {
     Thread.sleep(100); // the pipeline's refusing moment, drawn out
     source.stop();
 
-    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitExhausted(source);
     assertThat(attempts).isNotEmpty().allSatisfy(a -> assertThat(a).isLessThan(5));
   }
 
@@ -159,7 +152,7 @@ class NdjsonMessageSourceTest {
           received.add(m);
           ack.ack();
         });
-    source.exhausted().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    awaitExhausted(source);
     return received;
   }
 

@@ -68,7 +68,7 @@ public final class HttpPublishBenchmark {
         firstLine++;
       }
       String body = publishBody(Arrays.copyOf(events, firstLine));
-      try (DcpProcess dcp = DcpProcess.start(args[1])) {
+      try (HttpDcpRun dcp = HttpDcpRun.start(args[1])) {
         System.out.printf("dcp run (source.type: http, DuckDB sink), pid %d%n", dcp.pid());
         measure(
             clients,

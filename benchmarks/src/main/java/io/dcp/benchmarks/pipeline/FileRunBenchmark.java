@@ -2,15 +2,17 @@ package io.dcp.benchmarks.pipeline;
 
 import io.dcp.core.schema.SchemaJson;
 import io.dcp.core.testing.QuoteEvents;
+import io.dcp.testing.process.DcpProcess;
+import io.dcp.testing.process.DuckDbRunConfig;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -53,8 +55,11 @@ public final class FileRunBenchmark {
     List<Result> results = new ArrayList<>();
     for (String heap : heaps) {
       Path db = dir.resolve("run-" + results.size() + ".duckdb");
-      Path config = dir.resolve("run-" + results.size() + ".yaml");
-      Files.writeString(config, config(input, db, schema));
+      Path config =
+          DuckDbRunConfig.fromFile(input, db, schema)
+              .withMappingOption("mode: typed")
+              .withMappingOption("unknownFields: ignore")
+              .write(dir.resolve("run-" + results.size() + ".yaml"));
       Result result = run(jar, heap, config, dir.resolve("run-" + results.size() + ".log"));
       results.add(result);
       System.out.printf(
@@ -81,46 +86,14 @@ public final class FileRunBenchmark {
     }
   }
 
-  private static String config(Path input, Path db, Path schema) {
-    return """
-        source:
-          type: ndjson
-          ndjson:
-            paths: [%s]
-        sink:
-          type: duckdb
-          duckdb:
-            path: %s
-        deadLetter:
-          table: dead_letters
-        table:
-          id: quotes
-          schema: %s
-        mapping:
-          mode: typed
-          unknownFields: ignore
-        admin:
-          enabled: false
-        """
-        .formatted(input, db, schema);
-  }
-
   private static Result run(Path jar, String heap, Path config, Path log) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (!heap.equals("default")) {
-      command.addAll(List.of(heap.trim().split("\\s+")));
-    }
-    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
+    List<String> jvmOptions =
+        heap.equals("default") ? List.of() : List.of(heap.trim().split("\\s+"));
     long started = System.nanoTime();
-    Process process =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()))
-            .start();
+    DcpProcess process = DcpProcess.start(jar, config, log, 0, jvmOptions);
     Path status = Path.of("/proc", Long.toString(process.pid()), "status");
     long peak = 0;
-    while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
+    while (!process.waitFor(Duration.ofMillis(100))) {
       peak = Math.max(peak, peakRssKib(status));
     }
     double seconds = (System.nanoTime() - started) / 1e9;

@@ -6,14 +6,13 @@ import io.dcp.core.mapping.JsonMessageMapper;
 import io.dcp.core.mapping.MappingConfig;
 import io.dcp.core.mapping.MappingResult;
 import io.dcp.core.model.Message;
-import io.dcp.core.model.Stage;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineSettings;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
-import io.dcp.core.port.PipelineMetrics;
+import io.dcp.core.port.NoOpPipelineMetrics;
 import io.dcp.core.port.RowSink;
 import io.dcp.core.port.TableOptions;
 import io.dcp.core.port.WriteBatch;
@@ -40,7 +39,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * The end-to-end harness: a generator source at full speed → the real mapper and pipeline → a
@@ -294,7 +292,7 @@ public final class PipelineBenchmark {
   }
 
   /** Keeps every end-to-end latency in an array; ignores everything else. */
-  static final class LatencyRecorder implements PipelineMetrics {
+  static final class LatencyRecorder extends NoOpPipelineMetrics {
     private final long[] nanos;
     private final AtomicInteger next = new AtomicInteger();
 
@@ -317,32 +315,5 @@ public final class PipelineBenchmark {
         nanos[i] = latency.toNanos();
       }
     }
-
-    @Override
-    public void messageReceived(int bytes) {}
-
-    @Override
-    public void rowsWritten(TableId table, int rows) {}
-
-    @Override
-    public void deadLettered(Stage stage, int count) {}
-
-    @Override
-    public void batchWritten(TableId table, int rows, long bytes, Duration writeLatency) {}
-
-    @Override
-    public void writeRetried(TableId table) {}
-
-    @Override
-    public void acked(int count) {}
-
-    @Override
-    public void nacked(int count) {}
-
-    @Override
-    public void duplicateDropped() {}
-
-    @Override
-    public void registerInFlight(LongSupplier messages, LongSupplier bytes) {}
   }
 }

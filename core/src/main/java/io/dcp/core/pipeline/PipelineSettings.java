@@ -3,6 +3,7 @@ package io.dcp.core.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * How the pipeline batches, bounds and retries: the {@code pipeline} section of the config.
@@ -74,80 +75,80 @@ public record PipelineSettings(
   }
 
   public PipelineSettings withBatch(int rows, long bytes, Duration latency) {
-    return new PipelineSettings(
-        rows,
-        bytes,
-        latency,
-        maxInFlightMessages,
-        maxInFlightBytes,
-        writeThreads,
-        retry,
-        drainTimeout,
-        dedupWindowSize);
+    return copy(
+        c -> {
+          c.maxBatchRows = rows;
+          c.maxBatchBytes = bytes;
+          c.maxBatchLatency = latency;
+        });
   }
 
   public PipelineSettings withInFlight(int messages, long bytes) {
-    return new PipelineSettings(
-        maxBatchRows,
-        maxBatchBytes,
-        maxBatchLatency,
-        messages,
-        bytes,
-        writeThreads,
-        retry,
-        drainTimeout,
-        dedupWindowSize);
+    return copy(
+        c -> {
+          c.maxInFlightMessages = messages;
+          c.maxInFlightBytes = bytes;
+        });
   }
 
   public PipelineSettings withWriteThreads(int threads) {
-    return new PipelineSettings(
-        maxBatchRows,
-        maxBatchBytes,
-        maxBatchLatency,
-        maxInFlightMessages,
-        maxInFlightBytes,
-        threads,
-        retry,
-        drainTimeout,
-        dedupWindowSize);
+    return copy(c -> c.writeThreads = threads);
   }
 
   public PipelineSettings withRetry(RetryPolicy policy) {
-    return new PipelineSettings(
-        maxBatchRows,
-        maxBatchBytes,
-        maxBatchLatency,
-        maxInFlightMessages,
-        maxInFlightBytes,
-        writeThreads,
-        policy,
-        drainTimeout,
-        dedupWindowSize);
+    return copy(c -> c.retry = policy);
   }
 
   public PipelineSettings withDrainTimeout(Duration timeout) {
-    return new PipelineSettings(
-        maxBatchRows,
-        maxBatchBytes,
-        maxBatchLatency,
-        maxInFlightMessages,
-        maxInFlightBytes,
-        writeThreads,
-        retry,
-        timeout,
-        dedupWindowSize);
+    return copy(c -> c.drainTimeout = timeout);
   }
 
   public PipelineSettings withDedupWindowSize(int size) {
-    return new PipelineSettings(
-        maxBatchRows,
-        maxBatchBytes,
-        maxBatchLatency,
-        maxInFlightMessages,
-        maxInFlightBytes,
-        writeThreads,
-        retry,
-        drainTimeout,
-        size);
+    return copy(c -> c.dedupWindowSize = size);
+  }
+
+  /** These settings with what {@code change} sets; the new record validates as any other. */
+  private PipelineSettings copy(Consumer<Copy> change) {
+    Copy copy = new Copy(this);
+    change.accept(copy);
+    return copy.build();
+  }
+
+  /** A record's components as fields, so that each {@code withX} names only what it changes. */
+  private static final class Copy {
+    int maxBatchRows;
+    long maxBatchBytes;
+    Duration maxBatchLatency;
+    int maxInFlightMessages;
+    long maxInFlightBytes;
+    int writeThreads;
+    RetryPolicy retry;
+    Duration drainTimeout;
+    int dedupWindowSize;
+
+    Copy(PipelineSettings from) {
+      maxBatchRows = from.maxBatchRows;
+      maxBatchBytes = from.maxBatchBytes;
+      maxBatchLatency = from.maxBatchLatency;
+      maxInFlightMessages = from.maxInFlightMessages;
+      maxInFlightBytes = from.maxInFlightBytes;
+      writeThreads = from.writeThreads;
+      retry = from.retry;
+      drainTimeout = from.drainTimeout;
+      dedupWindowSize = from.dedupWindowSize;
+    }
+
+    PipelineSettings build() {
+      return new PipelineSettings(
+          maxBatchRows,
+          maxBatchBytes,
+          maxBatchLatency,
+          maxInFlightMessages,
+          maxInFlightBytes,
+          writeThreads,
+          retry,
+          drainTimeout,
+          dedupWindowSize);
+    }
   }
 }

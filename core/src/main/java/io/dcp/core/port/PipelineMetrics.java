@@ -51,36 +51,5 @@ public interface PipelineMetrics {
   default void transformFailed() {}
 
   /** A recorder that records nothing. */
-  PipelineMetrics NOOP =
-      new PipelineMetrics() {
-        @Override
-        public void messageReceived(int bytes) {}
-
-        @Override
-        public void rowsWritten(TableId table, int rows) {}
-
-        @Override
-        public void deadLettered(Stage stage, int count) {}
-
-        @Override
-        public void batchWritten(TableId table, int rows, long bytes, Duration writeLatency) {}
-
-        @Override
-        public void writeRetried(TableId table) {}
-
-        @Override
-        public void acked(int count) {}
-
-        @Override
-        public void nacked(int count) {}
-
-        @Override
-        public void duplicateDropped() {}
-
-        @Override
-        public void endToEndLatency(Duration latency) {}
-
-        @Override
-        public void registerInFlight(LongSupplier messages, LongSupplier bytes) {}
-      };
+  PipelineMetrics NOOP = new NoOpPipelineMetrics();
 }

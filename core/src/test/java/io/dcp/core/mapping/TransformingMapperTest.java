@@ -7,6 +7,7 @@ import io.dcp.core.model.Message;
 import io.dcp.core.model.Row;
 import io.dcp.core.model.Stage;
 import io.dcp.core.port.MessageTransform;
+import io.dcp.core.port.NoOpPipelineMetrics;
 import io.dcp.core.port.PipelineMetrics;
 import io.dcp.core.port.TransformResult;
 import io.dcp.core.schema.Field;
@@ -44,39 +45,7 @@ class TransformingMapperTest {
 
   private final List<String> counted = new ArrayList<>();
   private final PipelineMetrics metrics =
-      new PipelineMetrics() {
-        @Override
-        public void messageReceived(int bytes) {}
-
-        @Override
-        public void rowsWritten(io.dcp.core.model.TableId table, int rows) {}
-
-        @Override
-        public void deadLettered(Stage stage, int count) {}
-
-        @Override
-        public void batchWritten(
-            io.dcp.core.model.TableId table, int rows, long bytes, java.time.Duration latency) {}
-
-        @Override
-        public void writeRetried(io.dcp.core.model.TableId table) {}
-
-        @Override
-        public void acked(int count) {}
-
-        @Override
-        public void nacked(int count) {}
-
-        @Override
-        public void duplicateDropped() {}
-
-        @Override
-        public void endToEndLatency(java.time.Duration latency) {}
-
-        @Override
-        public void registerInFlight(
-            java.util.function.LongSupplier messages, java.util.function.LongSupplier bytes) {}
-
+      new NoOpPipelineMetrics() {
         @Override
         public void messageTransformed() {
           counted.add("transformed");

@@ -3,10 +3,10 @@ package io.dcp.runner.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.DuckDbFile;
-import io.dcp.runner.standalone.process.FileToDuckDbConfig;
 import io.dcp.runner.standalone.process.NdjsonInput;
+import io.dcp.testing.process.DcpProcess;
+import io.dcp.testing.process.DuckDbRunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +67,10 @@ class DiskFullIT {
                 + "{\"name\":\"pad\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]");
     Path db = mount.resolve("q.duckdb");
     DuckDbFile quotes = new DuckDbFile(db);
-    Path config = FileToDuckDbConfig.of(input, db, schema).writeTo(dir);
+    Path config =
+        DuckDbRunConfig.fromFile(input, db, schema)
+            .withColumn("message_id", "metadata:message_id")
+            .writeTo(dir);
 
     Path firstLog = dir.resolve("first.log");
     long started = System.nanoTime();

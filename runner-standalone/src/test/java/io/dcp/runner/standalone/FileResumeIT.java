@@ -2,10 +2,10 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.DuckDbFile;
-import io.dcp.runner.standalone.process.FileToDuckDbConfig;
 import io.dcp.runner.standalone.process.NdjsonInput;
+import io.dcp.testing.process.DcpProcess;
+import io.dcp.testing.process.DuckDbRunConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +50,8 @@ class FileResumeIT {
                 + "{\"name\":\"message_id\",\"type\":\"STRING\"}]");
     Path db = dir.resolve("quotes.duckdb");
     Path config =
-        FileToDuckDbConfig.of(input, db, schema)
+        DuckDbRunConfig.fromFile(input, db, schema)
+            .withColumn("message_id", "metadata:message_id")
             .withSections("pipeline:\n  maxBatchRows: 200\n")
             .writeTo(dir);
 

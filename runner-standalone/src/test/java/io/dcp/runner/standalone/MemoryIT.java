@@ -2,8 +2,8 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.runner.standalone.process.DcpProcess;
-import io.dcp.runner.standalone.process.FileToDuckDbConfig;
+import io.dcp.testing.process.DcpProcess;
+import io.dcp.testing.process.DuckDbRunConfig;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,7 +55,8 @@ class MemoryIT {
         Files.writeString(
             dir.resolve("schema.json"),
             "[{\"name\":\"symbol\",\"type\":\"STRING\"},{\"name\":\"message_id\",\"type\":\"STRING\"}]");
-    FileToDuckDbConfig config = FileToDuckDbConfig.of(input, db, schema);
+    DuckDbRunConfig config =
+        DuckDbRunConfig.fromFile(input, db, schema).withColumn("message_id", "metadata:message_id");
     for (String option : mappingOptions) {
       config = config.withMappingOption(option);
     }

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dcp.runner.standalone.process.DcpProcess;
+import io.dcp.testing.process.DcpProcess;
+import io.dcp.testing.process.DuckDbRunConfig;
 import java.io.File;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,34 +53,16 @@ class NodeProducerIT {
     run(Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund");
     int port = DcpProcess.freePort();
     Path database = dir.resolve("quotes.duckdb");
-    Path config = dir.resolve("dcp.yaml");
-    Files.writeString(
-        config,
-        """
-        source:
-          type: http
-          http:
-            port: %d
-        sink:
-          type: duckdb
-          duckdb:
-            path: %s
-        table:
-          id: quotes
-          schema: %s
-        mapping:
-          columns:
-            message_id: metadata:message_id
-            origin: attribute:origin
-            seq: attribute:seq
-            ordering_key: metadata:ordering_key
-        admin:
-          enabled: false
-        """
-            .formatted(port, database.toAbsolutePath(), SCHEMA.toAbsolutePath()));
+    Path config =
+        DuckDbRunConfig.fromHttp(port, database, SCHEMA)
+            .withColumn("message_id", "metadata:message_id")
+            .withColumn("origin", "attribute:origin")
+            .withColumn("seq", "attribute:seq")
+            .withColumn("ordering_key", "metadata:ordering_key")
+            .writeTo(dir);
     dcp = DcpProcess.start(config, dir.resolve("dcp.log"), 0);
-    HttpClient http = HttpClient.newHttpClient();
-    dcp.await(() -> answers(http, port), Duration.ofSeconds(60));
+    dcp.await(
+        () -> DcpProcess.answers(port, "/v1/projects/local/topics/quotes"), Duration.ofSeconds(60));
 
     String out =
         run(
@@ -119,24 +97,6 @@ class NodeProducerIT {
         .hasSize(COUNT)
         .doesNotHaveDuplicates()
         .containsExactlyInAnyOrderElementsOf(ids);
-  }
-
-  private static boolean answers(HttpClient http, int port) {
-    try {
-      return http.send(
-                  HttpRequest.newBuilder(
-                          URI.create(
-                              "http://127.0.0.1:" + port + "/v1/projects/local/topics/quotes"))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private static void requireOnPath(String program) {

@@ -4,6 +4,7 @@ import static io.dcp.runner.standalone.DcpCli.dcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dcp.runner.standalone.DcpCli.Result;
+import io.dcp.testing.process.DcpProcess;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -38,6 +39,15 @@ class OperatorMistakesTest {
     return all;
   }
 
+  /** {@code dcp run} of the quickstart as a service: HTTP source on a free port, admin on. */
+  private List<String> httpRunWithAdmin(String... adminSettings) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--set", "source.type=http"));
+    args.addAll(List.of("--set", "source.http.port=" + DcpProcess.freePort()));
+    args.addAll(List.of("--set", "admin.enabled=true"));
+    args.addAll(List.of(adminSettings));
+    return quickstart("run", args.toArray(String[]::new));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"run", "validate", "replay", "query", "schema", "schema infer"})
   void helpOnEverySubcommandPrintsItsUsageAndExitsZero(String command) {
@@ -54,18 +64,7 @@ class OperatorMistakesTest {
   @Test
   void anAdminPortInUseStopsAServiceRunWithOneLineNamingTheKey() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Result result =
-          dcp(
-              quickstart(
-                  "run",
-                  "--set",
-                  "source.type=http",
-                  "--set",
-                  "source.http.port=" + DcpProcessPorts.free(),
-                  "--set",
-                  "admin.enabled=true",
-                  "--set",
-                  "admin.port=" + taken.getLocalPort()));
+      Result result = dcp(httpRunWithAdmin("--set", "admin.port=" + taken.getLocalPort()));
 
       assertThat(result.status()).isEqualTo(2);
       assertThat(result.err())
@@ -106,18 +105,11 @@ class OperatorMistakesTest {
   void anAdminHostThatIsNoAddressIsOneLineNamingTheKey() throws Exception {
     Result result =
         dcp(
-            quickstart(
-                "run",
-                "--set",
-                "source.type=http",
-                "--set",
-                "source.http.port=" + DcpProcessPorts.free(),
-                "--set",
-                "admin.enabled=true",
+            httpRunWithAdmin(
                 "--set",
                 "admin.host=no-such-host.invalid",
                 "--set",
-                "admin.port=" + DcpProcessPorts.free()));
+                "admin.port=" + DcpProcess.freePort()));
 
     assertThat(result.status()).isEqualTo(2);
     assertThat(result.err())
@@ -167,14 +159,5 @@ class OperatorMistakesTest {
     assertThat(missing.status()).isEqualTo(2);
     assertThat(missing.err()).contains("query never creates one");
     assertThat(Files.exists(dir.resolve("none.duckdb"))).isFalse();
-  }
-
-  /** Free loopback ports for sources the test starts. */
-  private static final class DcpProcessPorts {
-    static int free() throws Exception {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      }
-    }
   }
 }

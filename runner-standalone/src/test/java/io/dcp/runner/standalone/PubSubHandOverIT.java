@@ -4,12 +4,12 @@ import static io.dcp.runner.standalone.process.EmulatorCloud.DEAD_LETTERS;
 import static io.dcp.runner.standalone.process.EmulatorCloud.TABLE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.EmulatorCloud;
 import io.dcp.runner.standalone.process.LoopbackBigQuery;
 import io.dcp.runner.standalone.process.Quotes;
 import io.dcp.testing.emulator.PubSubEmulator;
 import io.dcp.testing.emulator.PubSubEmulatorExtension;
+import io.dcp.testing.process.DcpProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

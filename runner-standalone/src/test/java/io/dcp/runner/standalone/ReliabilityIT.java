@@ -8,11 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
-import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.HostileCorpus;
 import io.dcp.runner.standalone.process.LoopbackBigQuery;
 import io.dcp.runner.standalone.process.LoopbackCloud;
 import io.dcp.runner.standalone.process.Quotes;
+import io.dcp.testing.process.DcpProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

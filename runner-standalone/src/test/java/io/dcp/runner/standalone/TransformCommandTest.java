@@ -101,7 +101,7 @@ class TransformCommandTest {
 
   @Test
   void hostileScriptsBecomeTransformDeadLettersWhileTheNextMessageLands() throws Exception {
-    Path udf = Path.of(getClass().getResource("/udf/hostile.js").toURI());
+    Path udf = TransformRunConfig.udf(dir, "hostile.js");
     Result run =
         dcp(
             args(
@@ -170,7 +170,7 @@ class TransformCommandTest {
 
   @Test
   void scriptThatDoesNotCompileStopsTheRunAtStartWithItsLine() throws Exception {
-    Path udf = Path.of(getClass().getResource("/udf/broken.js").toURI());
+    Path udf = TransformRunConfig.udf(dir, "broken.js");
     Result run = dcp(args("run", udf, "{\"a\":1}\n", "[{\"name\":\"a\",\"type\":\"INT64\"}]"));
 
     assertThat(run.status()).isEqualTo(Main.CONFIG_ERROR);

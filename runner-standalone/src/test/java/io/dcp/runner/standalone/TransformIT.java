@@ -2,8 +2,8 @@ package io.dcp.runner.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dcp.runner.standalone.process.DcpProcess;
 import io.dcp.runner.standalone.process.TransformRunConfig;
+import io.dcp.testing.process.DcpProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,7 @@ class TransformIT {
 
   @Test
   void packagedJarTransformsFiltersAndDeadLettersWithTheSandboxOn() throws Exception {
-    Path udf = Path.of(getClass().getResource("/udf/hostile.js").toURI());
+    Path udf = TransformRunConfig.udf(dir, "hostile.js");
     Path config =
         TransformRunConfig.write(
             dir,

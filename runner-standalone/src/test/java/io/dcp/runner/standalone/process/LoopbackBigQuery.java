@@ -2,6 +2,7 @@ package io.dcp.runner.standalone.process;
 
 import io.dcp.core.model.Row;
 import io.dcp.core.model.TableId;
+import io.dcp.testing.bigquery.BigQueryFakes;
 import io.dcp.testing.bigquery.FakeBigQueryRestServer;
 import io.dcp.testing.bigquery.FakeBigQueryWriteServer;
 import java.io.IOException;
@@ -36,13 +37,14 @@ public final class LoopbackBigQuery implements AutoCloseable {
         enabled: false
       """;
 
+  private final BigQueryFakes fakes;
   public final FakeBigQueryWriteServer write;
   public final FakeBigQueryRestServer rest;
 
   private LoopbackBigQuery() throws IOException {
-    write = FakeBigQueryWriteServer.start();
-    rest = FakeBigQueryRestServer.start(write);
-    rest.createDataset(PROJECT, "market");
+    fakes = BigQueryFakes.start(PROJECT, "market");
+    write = fakes.write;
+    rest = fakes.rest;
   }
 
   public static LoopbackBigQuery start() throws IOException {
@@ -64,23 +66,12 @@ public final class LoopbackBigQuery implements AutoCloseable {
       throws IOException {
     return Files.writeString(
         dir.resolve("dcp.yaml"),
-        """
-        source:
-          type: pubsub
-          pubsub:
-            subscription: %s
-            endpoint: %s
-        sink:
-          type: bigquery
-          bigquery:
-            project: %s
-            endpoint: %s
-            restEndpoint: %s
-        mapping:
-          columns:
-            message_id: metadata:message_id
-        """
-                .formatted(subscription, pubSubEndpoint, PROJECT, write.endpoint(), rest.url())
+        fakes.pubSubRunSections(subscription, pubSubEndpoint)
+            + """
+            mapping:
+              columns:
+                message_id: metadata:message_id
+            """
             + table
             + sections);
   }
@@ -114,7 +105,6 @@ public final class LoopbackBigQuery implements AutoCloseable {
 
   @Override
   public void close() {
-    rest.close();
-    write.close();
+    fakes.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.dcp.runner.standalone.process;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,6 +12,21 @@ import java.nio.file.Path;
  */
 public final class TransformRunConfig {
   private TransformRunConfig() {}
+
+  /**
+   * Copies the UDF {@code name} of adapters-javascript's test corpus ({@code /udf/hostile.js},
+   * {@code /udf/broken.js}) into {@code dir}, under its own name, and returns its path.
+   */
+  public static Path udf(Path dir, String name) throws IOException {
+    try (InputStream script = TransformRunConfig.class.getResourceAsStream("/udf/" + name)) {
+      if (script == null) {
+        throw new IllegalArgumentException("no UDF " + name + " in adapters-javascript's tests");
+      }
+      Path file = dir.resolve(name);
+      Files.copy(script, file);
+      return file;
+    }
+  }
 
   /**
    * Writes the three files into {@code dir} and returns the config's path.

@@ -1,4 +1,4 @@
-package io.dcp.runner.standalone.process;
+package io.dcp.testing.process;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -16,7 +16,10 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The packaged {@code dcp.jar} run as a separate process, as an operator runs it. */
+/**
+ * The packaged {@code dcp.jar} run as a separate process, as an operator runs it: for the process
+ * tests of runner-standalone and parity and for the benchmarks that measure a real {@code dcp run}.
+ */
 public final class DcpProcess {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -32,16 +35,26 @@ public final class DcpProcess {
   }
 
   /**
-   * Starts {@code dcp run --config config}, output appended to {@code log}.
+   * Starts {@link #packagedJar}'s {@code dcp run --config config}, output appended to {@code log}.
    *
    * @param adminPort the admin HTTP port the config sets, or 0 when admin is off
    */
   public static DcpProcess start(Path config, Path log, int adminPort, String... jvmOptions)
       throws IOException {
+    return start(packagedJar(), config, log, adminPort, List.of(jvmOptions));
+  }
+
+  /**
+   * Starts {@code java jvmOptions -jar jar run --config config}, output appended to {@code log}.
+   *
+   * @param adminPort the admin HTTP port the config sets, or 0 when admin is off
+   */
+  public static DcpProcess start(
+      Path jar, Path config, Path log, int adminPort, List<String> jvmOptions) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(jvmOptions));
-    command.addAll(List.of("-jar", "target/dcp.jar", "run", "--config", config.toString()));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar.toString(), "run", "--config", config.toString()));
     Process process =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -50,10 +63,44 @@ public final class DcpProcess {
     return new DcpProcess(process, log, adminPort);
   }
 
+  /**
+   * runner-standalone's {@code target/dcp.jar}, found from the repository root (benchmarks) or from
+   * a module's folder (the tests); fails with how to build it when it is missing.
+   */
+  public static Path packagedJar() {
+    for (Path root : List.of(Path.of("."), Path.of(".."))) {
+      Path jar = root.resolve("runner-standalone/target/dcp.jar").normalize();
+      if (Files.isReadable(jar)) {
+        return jar;
+      }
+    }
+    throw new IllegalStateException(
+        "runner-standalone/target/dcp.jar not found: build it first with"
+            + " ./mvnw -pl runner-standalone -am package -DskipTests");
+  }
+
   /** Returns a TCP port free on loopback now. */
   public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
+    }
+  }
+
+  /** Whether {@code GET http://127.0.0.1:port/path} answers 200 now; false when nothing listens. */
+  public static boolean answers(int port, String path) {
+    try {
+      return HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                      .timeout(Duration.ofSeconds(5))
+                      .build(),
+                  HttpResponse.BodyHandlers.discarding())
+              .statusCode()
+          == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
@@ -64,6 +111,16 @@ public final class DcpProcess {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The operating system's id of the process. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Waits for a process that ends by itself; false when it still runs after {@code wait}. */
+  public boolean waitFor(Duration wait) throws InterruptedException {
+    return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** SIGKILL: no drain, no shutdown hook, as a crash. */

@@ -1,4 +1,0 @@
-function process(inJson) {
-  var x = ;
-  return inJson;
-}
