@@ -88,6 +88,7 @@ public final class PipelineBenchmark {
       setup = Optional.of(new TableSetup(warehouse.tableAdmin(), true, TableOptions.none(), false));
       setup.get().prepareDeadLetterTable(TableId.local("dead_letters"));
     }
+    PipelineSettings settings = settings();
     LatencyRecorder latencies = new LatencyRecorder(count);
     resetPeaks();
     IngestPipeline pipeline =
@@ -96,7 +97,7 @@ public final class PipelineBenchmark {
             destinations(tables, mapper, setup),
             sink,
             new TableDeadLetterSink(sink, TableId.local("dead_letters")),
-            PipelineSettings.defaults(),
+            settings,
             latencies,
             Clock.systemUTC());
     long start = System.nanoTime();
@@ -111,6 +112,9 @@ public final class PipelineBenchmark {
 
     System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);
     System.out.printf("sink                %s, tables: %s%n", sinkName, tables);
+    System.out.printf(
+        "settings            maxBatchRows %,d, maxInFlightMessages %,d, writeThreads %d%n",
+        settings.maxBatchRows(), settings.maxInFlightMessages(), settings.writeThreads());
     System.out.printf(
         "offered             %s%n",
         rate > 0 ? String.format("%,d messages/s", rate) : "full speed");
@@ -129,6 +133,21 @@ public final class PipelineBenchmark {
     System.out.printf(
         "acked %,d, nacked %,d, dead letters %,d%n",
         pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
+  }
+
+  /**
+   * The default pipeline settings, with {@code -DmaxBatchRows}, {@code -DmaxInFlightMessages} and
+   * {@code -DwriteThreads} in place of their defaults when given.
+   */
+  private static PipelineSettings settings() {
+    PipelineSettings defaults = PipelineSettings.defaults();
+    int rows = Integer.getInteger("maxBatchRows", defaults.maxBatchRows());
+    int inFlight = Integer.getInteger("maxInFlightMessages", defaults.maxInFlightMessages());
+    int writers = Integer.getInteger("writeThreads", defaults.writeThreads());
+    return defaults
+        .withBatch(rows, defaults.maxBatchBytes(), defaults.maxBatchLatency())
+        .withInFlight(inFlight, defaults.maxInFlightBytes())
+        .withWriteThreads(writers);
   }
 
   private static Destinations destinations(

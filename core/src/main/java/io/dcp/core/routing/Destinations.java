@@ -257,9 +257,7 @@ public final class Destinations implements AutoCloseable {
       TableAdmin tableAdmin = admin.orElseThrow();
       Optional<TableSchema> live = tableAdmin.schema(table);
       if (live.isEmpty()) {
-        // Only without a table set-up (which has created it by now): new columns are altered into
-        // an existing table, so the table admin is asked for one (the Beam job's refuses, naming
-        // the table).
+        // Without a table set-up only; the Beam job's admin refuses, naming the table.
         tableAdmin.create(table, schema, TableOptions.none());
       } else {
         // Columns added by an earlier run: new rows fill them instead of adding them again.
