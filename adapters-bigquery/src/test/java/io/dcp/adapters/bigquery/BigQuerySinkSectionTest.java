@@ -20,14 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @Timeout(30)
 class BigQuerySinkSectionTest {
-  private static final String BASE =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        schema: schema.json
-      """;
+  private static final String BASE = ConfigLoads.OPEN_TABLE;
 
   @TempDir Path dir;
 

@@ -15,14 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The {@code sink.duckdb} section this module owns, read through the config loader. */
 @Timeout(30)
 class DuckDbSinkSectionTest {
-  private static final String BASE =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        schema: schema.json
-      """;
+  private static final String BASE = ConfigLoads.OPEN_TABLE;
 
   @TempDir Path dir;
 

@@ -24,14 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigConflictsTest {
   @TempDir Path dir;
 
-  private static final String BASE =
-      """
-      source:
-        ndjson:
-          paths: [events.ndjson]
-      table:
-        schema: schema.json
-      """;
+  private static final String BASE = ConfigLoads.OPEN_TABLE;
 
   private List<String> problems(String yaml, Map<String, String> environment, String... sets) {
     return ConfigLoads.with(dir).environment(environment).problems(yaml, sets);

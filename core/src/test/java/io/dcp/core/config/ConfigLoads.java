@@ -13,16 +13,21 @@ import java.util.Map;
  * the lines the loader prints ({@code key: message}), in the loader's order.
  */
 public final class ConfigLoads {
-  /** The smallest config file that loads: an NDJSON file into table {@code quotes}. */
-  public static final String MINIMAL =
+  /**
+   * {@link #MINIMAL} without {@code table.id}, ending inside the {@code table} section, so that a
+   * test adds the id (and more keys of the section) it needs: {@code OPEN_TABLE + " id: t\n"}.
+   */
+  public static final String OPEN_TABLE =
       """
       source:
         ndjson:
           paths: [events.ndjson]
       table:
-        id: quotes
         schema: schema.json
       """;
+
+  /** The smallest config file that loads: an NDJSON file into table {@code quotes}. */
+  public static final String MINIMAL = OPEN_TABLE + "  id: quotes\n";
 
   private final Path dir;
   private final List<ConfigSection<?>> sections;
