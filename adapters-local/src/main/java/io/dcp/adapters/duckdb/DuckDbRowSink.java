@@ -14,9 +14,12 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,14 @@ import org.slf4j.LoggerFactory;
  * nor lines. If DuckDB refuses the batch, it is rolled back and written with INSERT: one multi-row
  * INSERT, and if DuckDB refuses that too, the rows one by one in transactions of their own, so that
  * exactly the rows DuckDB rejects are reported, with its message, and the others are committed.
- * Writes are serialised by the warehouse's lock: DuckDB has a single writer.
+ *
+ * <p>Writes are serialised by the warehouse's lock: DuckDB has a single writer, and a commit, not
+ * the appending, is most of a batch's cost. So batches whose writers wait for the lock are
+ * committed together (group commit): the writer that takes the lock appends every waiting batch,
+ * records their lines and commits them in one transaction, and each waiting writer returns with
+ * that commit. A group DuckDB refuses is rolled back and its batches are written one by one as
+ * above, so a refused row is still reported exactly. With one writer, or none waiting, a batch is
+ * written alone: a group never holds more batches than there are writers.
  */
 final class DuckDbRowSink implements RowSink {
   private static final Logger LOG = LoggerFactory.getLogger(DuckDbRowSink.class);
@@ -44,6 +54,7 @@ final class DuckDbRowSink implements RowSink {
   private final DuckDbWarehouse warehouse;
   private final DuckDbLineLedger lines;
   private final Map<TableKey, Target> targets = new HashMap<>();
+  private final Queue<Pending> waiting = new ConcurrentLinkedQueue<>();
   private boolean closed;
 
   DuckDbRowSink(DuckDbWarehouse warehouse, DuckDbLineLedger lines) {
@@ -53,8 +64,100 @@ final class DuckDbRowSink implements RowSink {
 
   @Override
   public WriteResult write(WriteBatch batch) throws SinkException {
-    return warehouse.withConnection(
-        "writing to DuckDB table " + batch.table(), c -> write(c, batch));
+    Pending mine = new Pending(batch);
+    waiting.add(mine);
+    synchronized (warehouse) {
+      if (!mine.done) {
+        // Writes every waiting batch, this one included; a failure before the work began (the
+        // warehouse closed, its disk full) is this batch's alone: the others stay waiting.
+        warehouse.withConnection(
+            "writing to DuckDB table " + batch.table(),
+            c -> {
+              writeWaiting(c);
+              return null;
+            });
+      }
+      return mine.result();
+    }
+  }
+
+  /** How many batches wait for the lock: written by whichever writer takes it next. */
+  int waitingBatches() {
+    return waiting.size();
+  }
+
+  /**
+   * Takes every waiting batch and settles each one: all of them in one transaction when there are
+   * several, else alone. Throws nothing: a failure is the result of the batches it concerns.
+   */
+  private void writeWaiting(Connection connection) {
+    List<Pending> group = new ArrayList<>();
+    for (Pending p = waiting.poll(); p != null; p = waiting.poll()) {
+      group.add(p);
+    }
+    if (group.size() > 1) {
+      group = writeTogether(connection, group);
+    }
+    for (Pending p : group) {
+      try {
+        p.written(write(connection, p.batch));
+      } catch (SinkException | RuntimeException e) {
+        // Thrown to the batch's own writer, as if it had written alone.
+        p.failed(e);
+      }
+    }
+  }
+
+  /**
+   * Appends the batches of {@code group} that the appender takes in one transaction, with their
+   * lines, and commits it. Returns the batches left to write alone: those it could not append (a
+   * table the appender refused, a failed set-up), or all of them when DuckDB refused the group.
+   */
+  private List<Pending> writeTogether(Connection connection, List<Pending> group) {
+    if (closed) {
+      return group;
+    }
+    Map<Target, List<Row>> rowsByTarget = new LinkedHashMap<>();
+    List<String> ids = new ArrayList<>();
+    List<Pending> together = new ArrayList<>();
+    List<Pending> alone = new ArrayList<>();
+    for (Pending p : group) {
+      Target target;
+      try {
+        target = prepare(connection, p.batch.table(), p.batch.schema());
+      } catch (SinkException e) {
+        alone.add(p);
+        continue;
+      }
+      if (!target.appendable) {
+        alone.add(p);
+        continue;
+      }
+      rowsByTarget.computeIfAbsent(target, t -> new ArrayList<>()).addAll(p.batch.rows());
+      ids.addAll(p.batch.messageIds());
+      together.add(p);
+    }
+    if (together.size() < 2) {
+      return group;
+    }
+    try {
+      for (Map.Entry<Target, List<Row>> e : rowsByTarget.entrySet()) {
+        e.getKey().append.append(connection, e.getValue());
+      }
+      lines.record(connection, ids);
+      connection.commit();
+    } catch (SQLException | ArithmeticException | ClassCastException groupFailure) {
+      warehouse.rollback();
+      LOG.debug(
+          "appending {} batches together failed, writing them one by one: {}",
+          together.size(),
+          groupFailure.getMessage());
+      return group;
+    }
+    for (Pending p : together) {
+      p.written(WriteResult.allWritten());
+    }
+    return alone;
   }
 
   private WriteResult write(Connection connection, WriteBatch batch) throws SinkException {
@@ -270,6 +373,41 @@ final class DuckDbRowSink implements RowSink {
   }
 
   private record TableKey(TableId table, TableSchema schema) {}
+
+  /** A batch waiting for the lock, and once settled (under the lock) its result or failure. */
+  private static final class Pending {
+    final WriteBatch batch;
+    boolean done;
+    private WriteResult result;
+    private Exception failure;
+
+    Pending(WriteBatch batch) {
+      this.batch = batch;
+    }
+
+    void written(WriteResult written) {
+      result = written;
+      done = true;
+    }
+
+    void failed(Exception e) {
+      failure = e;
+      done = true;
+    }
+
+    WriteResult result() throws SinkException {
+      if (failure instanceof SinkException e) {
+        throw e;
+      }
+      if (failure != null) {
+        throw (RuntimeException) failure;
+      }
+      if (!done) {
+        throw new IllegalStateException("the batch for " + batch.table() + " was not written");
+      }
+      return result;
+    }
+  }
 
   /** How a table is written for a schema: appended, or inserted once the appender refused it. */
   private static final class Target {

@@ -2,6 +2,7 @@ package io.dcp.adapters.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.dcp.core.model.Bytes;
 import io.dcp.core.model.DeadLetter;
@@ -25,16 +26,20 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -398,6 +403,126 @@ class DuckDbRowSinkTest {
     assertThat(query("SELECT count(*) AS c, count(DISTINCT n) AS d FROM n").get(0))
         .containsEntry("c", 1000L)
         .containsEntry("d", 1000L);
+  }
+
+  /**
+   * Writes {@code batches} from a thread each while the test holds the warehouse's lock, so that
+   * all of them are waiting, in this order, when it lets go: the next writer to take the lock finds
+   * them all. Returns each writer's result, or the exception it got.
+   */
+  private List<Object> writeWhileTheLockIsHeld(
+      DuckDbWarehouse warehouse, DuckDbRowSink sink, List<WriteBatch> batches) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(batches.size());
+    try {
+      List<Future<WriteResult>> futures = new ArrayList<>();
+      synchronized (warehouse) {
+        for (WriteBatch batch : batches) {
+          futures.add(pool.submit(() -> sink.write(batch)));
+          int queued = futures.size();
+          await().atMost(Duration.ofSeconds(30)).until(() -> sink.waitingBatches() == queued);
+        }
+      }
+      List<Object> outcomes = new ArrayList<>();
+      for (Future<WriteResult> f : futures) {
+        try {
+          outcomes.add(f.get(60, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+          outcomes.add(e.getCause());
+        }
+      }
+      return outcomes;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static WriteBatch lines(String table, TableSchema schema, int first, int last) {
+    List<Row> rows = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    for (int line = first; line <= last; line++) {
+      rows.add(Row.builder().set("id", "r" + line).set("v", (long) line).build());
+      ids.add("in.ndjson:" + line);
+    }
+    return new WriteBatch(TableId.local(table), schema, rows, ids);
+  }
+
+  @Test
+  void commitsTheBatchesOfWritersWaitingForTheLockInOneTransaction() throws Exception {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("id", FieldType.STRING, FieldMode.REQUIRED), Field.of("v", FieldType.INT64));
+
+    List<Object> outcomes;
+    BitSet committed;
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
+      TestTables.create(warehouse, TableId.local("u"), schema);
+      warehouse.committedLines("in.ndjson", "f1");
+      outcomes =
+          writeWhileTheLockIsHeld(
+              warehouse,
+              (DuckDbRowSink) sink,
+              List.of(
+                  lines("t", schema, 1, 2), lines("u", schema, 3, 4), lines("t", schema, 5, 6)));
+      committed = warehouse.committedLines("in.ndjson", "f1");
+    }
+
+    assertThat(outcomes)
+        .allSatisfy(o -> assertThat(o).isInstanceOf(WriteResult.class))
+        .allSatisfy(o -> assertThat(((WriteResult) o).isComplete()).isTrue());
+    assertThat(query("SELECT v FROM t ORDER BY v"))
+        .extracting(r -> r.get("v"))
+        .containsExactly(1L, 2L, 5L, 6L);
+    assertThat(query("SELECT v FROM u ORDER BY v"))
+        .extracting(r -> r.get("v"))
+        .containsExactly(3L, 4L);
+    // One transaction recorded the six lines of the three batches as one run.
+    assertThat(query("SELECT first_line, last_line FROM _dcp_ndjson_lines"))
+        .containsExactly(Map.of("first_line", 1L, "last_line", 6L));
+    assertThat(committed.stream().boxed().toList()).containsExactly(1, 2, 3, 4, 5, 6);
+  }
+
+  @Test
+  void aGroupDuckDbRefusesIsWrittenBatchByBatchSoExactlyTheRefusedRowIsReported() throws Exception {
+    TableSchema schema =
+        TableSchema.of(
+            Field.of("id", FieldType.STRING, FieldMode.REQUIRED), Field.of("v", FieldType.INT64));
+    WriteBatch good = lines("t", schema, 3, 4);
+    WriteBatch refused =
+        new WriteBatch(
+            TableId.local("t"),
+            schema,
+            List.of(
+                Row.builder().set("id", "r1").set("v", 1L).build(),
+                Row.builder().set("v", 2L).build()),
+            List.of("in.ndjson:1", "in.ndjson:2"));
+    WriteBatch missingTable = lines("gone", schema, 5, 5);
+
+    List<Object> outcomes;
+    BitSet committed;
+    try (DuckDbWarehouse warehouse = open();
+        RowSink sink = warehouse.rowSink()) {
+      TestTables.create(warehouse, TableId.local("t"), schema);
+      warehouse.committedLines("in.ndjson", "f1");
+      outcomes =
+          writeWhileTheLockIsHeld(
+              warehouse, (DuckDbRowSink) sink, List.of(refused, missingTable, good));
+      committed = warehouse.committedLines("in.ndjson", "f1");
+    }
+
+    WriteResult refusedResult = (WriteResult) outcomes.get(0);
+    assertThat(refusedResult.rowErrors()).extracting(RowError::index).containsExactly(1);
+    assertThat(refusedResult.rowErrors().get(0).reason()).contains("NOT NULL constraint failed");
+    assertThat(outcomes.get(1))
+        .isInstanceOfSatisfying(
+            SinkException.class,
+            e -> assertThat(e.getMessage()).contains("gone").contains("does not exist"));
+    assertThat(((WriteResult) outcomes.get(2)).isComplete()).isTrue();
+    assertThat(query("SELECT v FROM t ORDER BY v"))
+        .extracting(r -> r.get("v"))
+        .containsExactly(1L, 3L, 4L);
+    assertThat(committed.stream().boxed().toList()).containsExactly(1, 3, 4);
   }
 
   @Test
