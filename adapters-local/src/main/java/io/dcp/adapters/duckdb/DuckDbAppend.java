@@ -157,6 +157,14 @@ final class DuckDbAppend {
     }
   }
 
+  /** Whether the appender takes a value of {@code type} as the mapper made it. */
+  private static boolean asMapped(FieldType type) {
+    return type == FieldType.STRING
+        || type == FieldType.INT64
+        || type == FieldType.FLOAT64
+        || type == FieldType.BOOL;
+  }
+
   /**
    * The value as the appender takes it inside a LIST or STRUCT: a STRUCT as the list of its
    * sub-fields' values in the table's order, a LIST as a list.
@@ -166,10 +174,12 @@ final class DuckDbAppend {
       return null;
     }
     if (value instanceof List<?> list) {
-      Field one = live.withMode(io.dcp.core.schema.FieldMode.NULLABLE);
+      if (asMapped(live.type())) {
+        return list;
+      }
       List<Object> elements = new ArrayList<>(list.size());
       for (Object e : list) {
-        elements.add(element(one, field, e));
+        elements.add(element(live, field, e));
       }
       return elements;
     }
