@@ -53,6 +53,10 @@ import java.util.concurrent.locks.LockSupport;
  * stamped with the time it is due, so that latency is measured from when a producer would have sent
  * it (a message the pipeline is not ready to take waits, and the wait counts). With DuckDB, the
  * tables are created before the run by core's {@code TableSetup}, as {@code dcp run} does.
+ *
+ * <p>Beside the rates it reports the process's CPU time per message over the run (every thread's,
+ * DuckDB's included) and mapping alone's: on N cores the pipeline reaches at most N times their
+ * ratio of mapping alone's rate.
  */
 public final class PipelineBenchmark {
   private PipelineBenchmark() {}
@@ -101,9 +105,11 @@ public final class PipelineBenchmark {
             latencies,
             Clock.systemUTC());
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     pipeline.start();
     pipeline.finished().toCompletableFuture().get(30, TimeUnit.MINUTES);
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     pipeline.stop(Duration.ofSeconds(30));
     if (warehouse != null) {
       warehouse.close();
@@ -122,6 +128,12 @@ public final class PipelineBenchmark {
     System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
     System.out.printf("pipeline / mapping  %.2f%n", pipelineRate / baselineRate);
     System.out.printf(
+        "cpu per message     pipeline %.1f µs (%.2f of %d cores busy), mapping alone %.1f µs%n",
+        cpuSeconds * 1e6 / count,
+        cpuSeconds / seconds,
+        Runtime.getRuntime().availableProcessors(),
+        1e6 / baselineRate);
+    System.out.printf(
         "end-to-end latency  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
         latencies.percentile(0.50),
         latencies.percentile(0.99),
@@ -133,6 +145,12 @@ public final class PipelineBenchmark {
     System.out.printf(
         "acked %,d, nacked %,d, dead letters %,d%n",
         pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
+  }
+
+  /** The CPU time of this process so far, every thread's (the JVM's and DuckDB's alike). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   /**
