@@ -99,6 +99,13 @@ final class DuckDbRowSink implements RowSink {
       group = writeTogether(connection, group);
     }
     for (Pending p : group) {
+      SinkException fatal = warehouse.fatalFailure();
+      if (fatal != null) {
+        // Once DuckDB cannot write (its disk full), nothing more is tried: writes retried after
+        // its failed commit left rows in the file whose batches were reported failed (DiskFullIT).
+        p.failed(fatal);
+        continue;
+      }
       try {
         p.written(write(connection, p.batch));
       } catch (SinkException | RuntimeException e) {
@@ -148,6 +155,11 @@ final class DuckDbRowSink implements RowSink {
       connection.commit();
     } catch (SQLException | ArithmeticException | ClassCastException groupFailure) {
       warehouse.rollback();
+      if (groupFailure instanceof SQLException e && DuckDbWarehouse.isFatal(e)) {
+        // Every batch of the group then fails with it, unwritten.
+        warehouse.fatal(e);
+        return group;
+      }
       LOG.debug(
           "appending {} batches together failed, writing them one by one: {}",
           together.size(),

@@ -214,6 +214,11 @@ public final class DuckDbWarehouse implements Warehouse {
     return fatal;
   }
 
+  /** The failure every call gets since DuckDB became unable to write, or null while it can. */
+  SinkException fatalFailure() {
+    return fatal;
+  }
+
   /** Rolls back the open transaction, if there is one. */
   void rollback() {
     try {
