@@ -57,6 +57,11 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Beside the rates it reports the process's CPU time per message over the run (every thread's,
  * DuckDB's included) and mapping alone's: on N cores the pipeline reaches at most N times their
  * ratio of mapping alone's rate.
+ *
+ * <p>Each round measures mapping alone, then the pipeline into a fresh sink. {@code -Dwarmups=N} (1
+ * unless given) rounds run first and are printed on one line each; the round after them is the
+ * measured one, so that both sides of the ratio run compiled code, as a process that has run for a
+ * while does. {@code -Dwarmups=0} measures a cold JVM, as the harness did before it had rounds.
  */
 public final class PipelineBenchmark {
   private PipelineBenchmark() {}
@@ -66,8 +71,87 @@ public final class PipelineBenchmark {
     String sinkName = args.length > 1 ? args[1] : "discard";
     String tables = args.length > 2 ? args[2] : "one";
     long rate = args.length > 3 ? Long.parseLong(args[3]) : 0;
+    int warmups = Integer.getInteger("warmups", 1);
     byte[][] payloads = payloads(count);
+    PipelineSettings settings = settings();
+    Path dir = Files.createTempDirectory("dcp-bench");
 
+    for (int w = 1; w <= warmups; w++) {
+      Round warmup = round(payloads, sinkName, tables, rate, settings, dir.resolve("warmup-" + w));
+      System.out.printf(
+          "warm-up %d           pipeline %,.0f messages/s, mapping alone %,.0f messages/s,"
+              + " pipeline / mapping %.2f, cpu per message %.1f µs, latency p50 %.1f ms,"
+              + " p99 %.1f ms%n",
+          w,
+          warmup.pipelineRate(),
+          warmup.baselineRate(),
+          warmup.pipelineRate() / warmup.baselineRate(),
+          warmup.cpuSeconds() * 1e6 / count,
+          warmup.latencies().percentile(0.50),
+          warmup.latencies().percentile(0.99));
+    }
+    Round r = round(payloads, sinkName, tables, rate, settings, dir.resolve("measured"));
+
+    System.out.printf(
+        "messages            %,d (%,d rows mapped in the baseline)%n", count, r.rows());
+    System.out.printf("sink                %s, tables: %s%n", sinkName, tables);
+    System.out.printf(
+        "settings            maxBatchRows %,d, maxInFlightMessages %,d, writeThreads %d,"
+            + " warm-up rounds %d%n",
+        settings.maxBatchRows(), settings.maxInFlightMessages(), settings.writeThreads(), warmups);
+    System.out.printf(
+        "offered             %s%n",
+        rate > 0 ? String.format("%,d messages/s", rate) : "full speed");
+    System.out.printf(
+        "pipeline            %,.0f messages/s (%.2f s)%n", r.pipelineRate(), r.seconds());
+    System.out.printf("mapping alone       %,.0f messages/s on one thread%n", r.baselineRate());
+    System.out.printf("pipeline / mapping  %.2f%n", r.pipelineRate() / r.baselineRate());
+    System.out.printf(
+        "cpu per message     pipeline %.1f µs (%.2f of %d cores busy), mapping alone %.1f µs%n",
+        r.cpuSeconds() * 1e6 / count,
+        r.cpuSeconds() / r.seconds(),
+        Runtime.getRuntime().availableProcessors(),
+        1e6 / r.baselineRate());
+    System.out.printf(
+        "end-to-end latency  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+        r.latencies().percentile(0.50),
+        r.latencies().percentile(0.99),
+        r.latencies().percentile(0.999),
+        r.latencies().percentile(1.0));
+    System.out.printf(
+        "peak heap           %,d MiB (max %,d MiB)%n",
+        r.peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        "acked %,d, nacked %,d, dead letters %,d%n", r.acked(), r.nacked(), r.deadLettered());
+  }
+
+  /** What one round measured: mapping alone, then the pipeline into a fresh sink. */
+  private record Round(
+      long rows,
+      double baselineRate,
+      double pipelineRate,
+      double seconds,
+      double cpuSeconds,
+      LatencyRecorder latencies,
+      long peakHeap,
+      long acked,
+      long nacked,
+      long deadLettered) {}
+
+  /**
+   * Mapping alone on one thread over every payload, then the pipeline over the same payloads into a
+   * discarding sink or a new DuckDB file in {@code dir}. A round before the measured one runs the
+   * same code, so that the measured round runs compiled code as a long-running process does.
+   */
+  private static Round round(
+      byte[][] payloads,
+      String sinkName,
+      String tables,
+      long rate,
+      PipelineSettings settings,
+      Path dir)
+      throws Exception {
+    int count = payloads.length;
     JsonMessageMapper mapper =
         JsonMessageMapper.create(
             MappingBenchmark.flatSchema(), MappingConfig.typed(), "bench", Clock.systemUTC());
@@ -81,7 +165,7 @@ public final class PipelineBenchmark {
     }
     double baselineRate = count / ((System.nanoTime() - baselineStart) / 1e9);
 
-    Path dir = Files.createTempDirectory("dcp-bench");
+    Files.createDirectories(dir);
     DuckDbWarehouse warehouse =
         sinkName.equals("duckdb")
             ? DuckDbWarehouse.open(dir.resolve("bench.duckdb").toString())
@@ -92,7 +176,6 @@ public final class PipelineBenchmark {
       setup = Optional.of(new TableSetup(warehouse.tableAdmin(), true, TableOptions.none(), false));
       setup.get().prepareDeadLetterTable(TableId.local("dead_letters"));
     }
-    PipelineSettings settings = settings();
     LatencyRecorder latencies = new LatencyRecorder(count);
     resetPeaks();
     IngestPipeline pipeline =
@@ -114,37 +197,17 @@ public final class PipelineBenchmark {
     if (warehouse != null) {
       warehouse.close();
     }
-    double pipelineRate = count / seconds;
-
-    System.out.printf("messages            %,d (%,d rows mapped in the baseline)%n", count, rows);
-    System.out.printf("sink                %s, tables: %s%n", sinkName, tables);
-    System.out.printf(
-        "settings            maxBatchRows %,d, maxInFlightMessages %,d, writeThreads %d%n",
-        settings.maxBatchRows(), settings.maxInFlightMessages(), settings.writeThreads());
-    System.out.printf(
-        "offered             %s%n",
-        rate > 0 ? String.format("%,d messages/s", rate) : "full speed");
-    System.out.printf("pipeline            %,.0f messages/s (%.2f s)%n", pipelineRate, seconds);
-    System.out.printf("mapping alone       %,.0f messages/s on one thread%n", baselineRate);
-    System.out.printf("pipeline / mapping  %.2f%n", pipelineRate / baselineRate);
-    System.out.printf(
-        "cpu per message     pipeline %.1f µs (%.2f of %d cores busy), mapping alone %.1f µs%n",
-        cpuSeconds * 1e6 / count,
-        cpuSeconds / seconds,
-        Runtime.getRuntime().availableProcessors(),
-        1e6 / baselineRate);
-    System.out.printf(
-        "end-to-end latency  p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
-        latencies.percentile(0.50),
-        latencies.percentile(0.99),
-        latencies.percentile(0.999),
-        latencies.percentile(1.0));
-    System.out.printf(
-        "peak heap           %,d MiB (max %,d MiB)%n",
-        peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf(
-        "acked %,d, nacked %,d, dead letters %,d%n",
-        pipeline.stats().acked(), pipeline.stats().nacked(), pipeline.stats().deadLettered());
+    return new Round(
+        rows,
+        baselineRate,
+        count / seconds,
+        seconds,
+        cpuSeconds,
+        latencies,
+        peakHeap(),
+        pipeline.stats().acked(),
+        pipeline.stats().nacked(),
+        pipeline.stats().deadLettered());
   }
 
   /** The CPU time of this process so far, every thread's (the JVM's and DuckDB's alike). */
