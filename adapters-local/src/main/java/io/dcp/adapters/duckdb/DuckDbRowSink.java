@@ -99,13 +99,6 @@ final class DuckDbRowSink implements RowSink {
       group = writeTogether(connection, group);
     }
     for (Pending p : group) {
-      SinkException fatal = warehouse.fatalFailure();
-      if (fatal != null) {
-        // Once DuckDB cannot write (its disk full), nothing more is tried: writes retried after
-        // its failed commit left rows in the file whose batches were reported failed (DiskFullIT).
-        p.failed(fatal);
-        continue;
-      }
       try {
         p.written(write(connection, p.batch));
       } catch (SinkException | RuntimeException e) {
@@ -176,6 +169,13 @@ final class DuckDbRowSink implements RowSink {
     if (closed) {
       throw SinkException.permanentFailure(
           "the DuckDB sink for " + warehouse.location() + " is closed", null);
+    }
+    SinkException fatal = warehouse.fatalFailure();
+    if (fatal != null) {
+      // Once DuckDB cannot write (its disk full), nothing more is tried, not even by the batches
+      // of a group whose commit failed: writes after such a commit left rows in the file whose
+      // batches were reported failed (DiskFullIT).
+      throw fatal;
     }
     Target target = prepare(connection, batch.table(), batch.schema());
     if (target.appendable) {

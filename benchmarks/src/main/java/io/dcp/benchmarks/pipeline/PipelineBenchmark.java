@@ -9,6 +9,7 @@ import io.dcp.core.model.Message;
 import io.dcp.core.model.TableId;
 import io.dcp.core.pipeline.IngestPipeline;
 import io.dcp.core.pipeline.PipelineSettings;
+import io.dcp.core.pipeline.PipelineStats;
 import io.dcp.core.pipeline.TableDeadLetterSink;
 import io.dcp.core.port.MessageReceiver;
 import io.dcp.core.port.MessageSource;
@@ -122,7 +123,8 @@ public final class PipelineBenchmark {
         "peak heap           %,d MiB (max %,d MiB)%n",
         r.peakHeap() >> 20, Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf(
-        "acked %,d, nacked %,d, dead letters %,d%n", r.acked(), r.nacked(), r.deadLettered());
+        "acked %,d, nacked %,d, dead letters %,d%n",
+        r.stats().acked(), r.stats().nacked(), r.stats().deadLettered());
   }
 
   /** What one round measured: mapping alone, then the pipeline into a fresh sink. */
@@ -134,9 +136,7 @@ public final class PipelineBenchmark {
       double cpuSeconds,
       LatencyRecorder latencies,
       long peakHeap,
-      long acked,
-      long nacked,
-      long deadLettered) {}
+      PipelineStats stats) {}
 
   /**
    * Mapping alone on one thread over every payload, then the pipeline over the same payloads into a
@@ -205,9 +205,7 @@ public final class PipelineBenchmark {
         cpuSeconds,
         latencies,
         peakHeap(),
-        pipeline.stats().acked(),
-        pipeline.stats().nacked(),
-        pipeline.stats().deadLettered());
+        pipeline.stats());
   }
 
   /** The CPU time of this process so far, every thread's (the JVM's and DuckDB's alike). */
